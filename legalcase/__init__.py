@@ -1,0 +1,26 @@
+"""legalcase: legal-case and evidence management for debt collection."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The one app factory. ``config`` overrides settings read from the environment."""
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], template_folder="web/templates")
+    app.config.update(settings)
+
+    from .db import db
+    from .web import init_web
+
+    db.init_app(app)
+    init_web(app)
+
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    app.extensions["csrf"].exempt(api_bp)
+    return app

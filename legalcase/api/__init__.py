@@ -1,0 +1,67 @@
+"""JSON API under /api/v1 with bearer-token auth; errors as {"error": {code, message, fields}}."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from legalcase.db import db
+from legalcase.domain.errors import DomainError
+from legalcase.services.auth import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def error(status: int, code: str, message: str, fields: dict | None = None):
+    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    db.session.rollback()
+    return error(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    messages = {404: "资源不存在", 405: "不支持该请求方法", 400: "请求格式错误"}
+    return error(
+        exc.code or 500, exc.name.lower().replace(" ", "_"), messages.get(exc.code, exc.description)
+    )
+
+
+@bp.before_request
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return error(401, "unauthorized", "缺少访问令牌（Authorization: Bearer <token>）")
+    user = user_for_token(db.session, header.removeprefix("Bearer ").strip())
+    if user is None:
+        return error(401, "unauthorized", "访问令牌无效或已撤销")
+    g.api_user = user
+    return None
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("bad_json", "请求体应为 JSON 对象")
+    return data
+
+
+def created(payload: dict):
+    return jsonify(payload), 201
+
+
+def json_view(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        return result if isinstance(result, tuple) else jsonify(result)
+
+    return wrapper
+
+
+from . import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+from flask import g, request
+
+from legalcase import schemas as S
+from legalcase.db import db
+from legalcase.domain.errors import ValidationFailed
+from legalcase.models import Case, Contact, Contract, Party, Receivable
+from legalcase.services import cases as case_svc
+from legalcase.services import ledger as ledger_svc
+from legalcase.services import parties as party_svc
+from legalcase.services import queries
+from legalcase.services import receivables as recv_svc
+from legalcase.services.clock import today
+from legalcase.services.common import get_or_404
+from legalcase.services.promises import effective_status
+
+from . import body, bp, created, json_view
+
+
+def _dump(schema, obj, **extra) -> dict:
+    out = {"id": obj.id, **schema.dump(obj)}
+    out.pop("instalments", None)
+    out.update(extra)
+    return out
+
+
+def case_json(c: Case) -> dict:
+    return _dump(
+        S.CaseSchema(),
+        c,
+        stage=c.stage,
+        principal_amount=f"{c.principal_amount:.2f}",
+        paid_amount=f"{c.paid_amount:.2f}",
+        outstanding_amount=f"{c.outstanding_amount:.2f}",
+        oldest_unpaid_due_date=c.oldest_unpaid_due_date.isoformat()
+        if c.oldest_unpaid_due_date
+        else None,
+    )
+
+
+def receivable_json(r: Receivable) -> dict:
+    return _dump(
+        S.ReceivableSchema(),
+        r,
+        paid_amount=f"{r.paid_amount:.2f}",
+        outstanding=f"{r.outstanding:.2f}",
+        instalments=[
+            {"seq": i.seq, "due_date": i.due_date.isoformat(), "amount": f"{i.amount:.2f}"}
+            for i in r.instalments
+        ],
+    )
+
+
+def _case(case_id: int) -> Case:
+    return get_or_404(db.session, Case, case_id, "案件")
+
+
+# ---- parties ---------------------------------------------------------------------
+
+
+@bp.get("/creditors")
+@json_view
+def list_creditors():
+    return {
+        "items": [{"id": k, "name": v} for k, v in queries.choices_creditors(db.session).items()]
+    }
+
+
+@bp.get("/me")
+@json_view
+def me():
+    u = g.api_user
+    return {"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role}
+
+
+@bp.get("/parties")
+@json_view
+def list_parties():
+    from sqlalchemy import or_, select
+
+    q = request.args.get("q")
+    stmt = select(Party).order_by(Party.id.desc()).limit(100)
+    if q:
+        stmt = stmt.where(or_(Party.name.like(f"%{q}%"), Party.id_code == q))
+    return {"items": [_dump(S.PartySchema(), p) for p in db.session.scalars(stmt)]}
+
+
+@bp.post("/parties")
+@json_view
+def create_party():
+    party = party_svc.create_party(db.session, g.api_user, S.parse(S.PartySchema(), body()))
+    return created(_dump(S.PartySchema(), party))
+
+
+@bp.get("/parties/<int:party_id>")
+@json_view
+def get_party(party_id: int):
+    party = get_or_404(db.session, Party, party_id, "当事人")
+    return _dump(
+        S.PartySchema(), party, contacts=[_dump(S.ContactSchema(), c) for c in party.contacts]
+    )
+
+
+@bp.patch("/parties/<int:party_id>")
+@json_view
+def patch_party(party_id: int):
+    party = get_or_404(db.session, Party, party_id, "当事人")
+    data = S.parse(S.PartySchema(), body(), partial=True)
+    return _dump(S.PartySchema(), party_svc.update_party(db.session, g.api_user, party, data))
+
+
+@bp.post("/parties/<int:party_id>/contacts")
+@json_view
+def create_contact(party_id: int):
+    party = get_or_404(db.session, Party, party_id, "当事人")
+    contact = party_svc.add_contact(
+        db.session, g.api_user, party, S.parse(S.ContactSchema(), body())
+    )
+    return created(_dump(S.ContactSchema(), contact))
+
+
+@bp.patch("/contacts/<int:contact_id>")
+@json_view
+def patch_contact(contact_id: int):
+    contact = get_or_404(db.session, Contact, contact_id, "联系人")
+    data = S.parse(S.ContactSchema(), body(), partial=True)
+    return _dump(S.ContactSchema(), party_svc.update_contact(db.session, g.api_user, contact, data))
+
+
+# ---- cases -----------------------------------------------------------------------
+
+
+@bp.get("/cases")
+@json_view
+def list_cases():
+    f, errors = S.portfolio_filter(request.args)
+    if errors:
+        raise ValidationFailed(errors)
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = min(request.args.get("per_page", 50, type=int) or 50, 200)
+    rows, total = case_svc.list_cases(db.session, f, today(), page, per_page)
+    return {
+        "items": [case_json(c) for c in rows],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }
+
+
+@bp.post("/cases")
+@json_view
+def create_case():
+    case = case_svc.open_case(db.session, g.api_user, S.parse(S.CaseSchema(), body()))
+    return created(case_json(case))
+
+
+@bp.get("/cases/<int:case_id>")
+@json_view
+def get_case(case_id: int):
+    return case_json(_case(case_id))
+
+
+@bp.patch("/cases/<int:case_id>")
+@json_view
+def patch_case(case_id: int):
+    case = _case(case_id)
+    raw = body()
+    if "stage" in raw:
+        raise ValidationFailed({"stage": "阶段请用 POST /cases/{id}/stage 变更"})
+    data = S.parse(S.CaseSchema(), raw, partial=True)
+    return case_json(case_svc.update_case(db.session, g.api_user, case, data))
+
+
+@bp.post("/cases/<int:case_id>/stage")
+@json_view
+def post_stage(case_id: int):
+    case = _case(case_id)
+    data = S.parse(S.StageMoveSchema(), body())
+    change = case_svc.move_stage(db.session, g.api_user, case, data["stage"], data["reason"])
+    return created(
+        {
+            "id": change.id,
+            "from_stage": change.from_stage,
+            "to_stage": change.to_stage,
+            "reason": change.reason,
+            "changed_at": change.changed_at.isoformat(),
+        }
+    )
+
+
+@bp.get("/cases/<int:case_id>/stage-changes")
+@json_view
+def list_stage_changes(case_id: int):
+    page = queries.case_page(db.session, case_id, today(), audit_limit=0)
+    return {
+        "items": [
+            {
+                "id": s.id,
+                "from_stage": s.from_stage,
+                "to_stage": s.to_stage,
+                "user": s.user.username,
+                "reason": s.reason,
+                "changed_at": s.changed_at.isoformat(),
+            }
+            for s in page.stage_changes
+        ]
+    }
+
+
+@bp.get("/cases/<int:case_id>/contracts")
+@json_view
+def list_contracts(case_id: int):
+    return {"items": [_dump(S.ContractSchema(), k) for k in _case(case_id).contracts]}
+
+
+@bp.post("/cases/<int:case_id>/contracts")
+@json_view
+def create_contract(case_id: int):
+    case = _case(case_id)
+    contract = recv_svc.add_contract(
+        db.session, g.api_user, case, S.parse(S.ContractSchema(), body())
+    )
+    return created(_dump(S.ContractSchema(), contract))
+
+
+@bp.patch("/contracts/<int:contract_id>")
+@json_view
+def patch_contract(contract_id: int):
+    contract = get_or_404(db.session, Contract, contract_id, "合同")
+    data = S.parse(S.ContractSchema(), body(), partial=True)
+    return _dump(
+        S.ContractSchema(), recv_svc.update_contract(db.session, g.api_user, contract, data)
+    )
+
+
+@bp.get("/cases/<int:case_id>/receivables")
+@json_view
+def list_receivables(case_id: int):
+    return {"items": [receivable_json(r) for r in _case(case_id).receivables]}
+
+
+@bp.post("/cases/<int:case_id>/receivables")
+@json_view
+def create_receivable(case_id: int):
+    case = _case(case_id)
+    r = recv_svc.add_receivable(db.session, g.api_user, case, S.parse(S.ReceivableSchema(), body()))
+    return created(receivable_json(r))
+
+
+@bp.patch("/receivables/<int:receivable_id>")
+@json_view
+def patch_receivable(receivable_id: int):
+    r = get_or_404(db.session, Receivable, receivable_id, "应收款")
+    data = S.parse(S.ReceivableSchema(), body(), partial=True)
+    return receivable_json(recv_svc.update_receivable(db.session, g.api_user, r, data))
+
+
+def _payment_json(p) -> dict:
+    return _dump(
+        S.PaymentSchema(),
+        p,
+        allocations=[
+            {"receivable_id": a.receivable_id, "amount": f"{a.amount:.2f}"} for a in p.allocations
+        ],
+    )
+
+
+@bp.get("/cases/<int:case_id>/payments")
+@json_view
+def list_payments(case_id: int):
+    page = queries.case_page(db.session, case_id, today(), audit_limit=0)
+    return {"items": [_payment_json(p) for p in page.payments]}
+
+
+@bp.post("/cases/<int:case_id>/payments")
+@json_view
+def create_payment(case_id: int):
+    case = _case(case_id)
+    data = S.parse(S.PaymentSchema(), body())
+    return created(
+        _payment_json(recv_svc.record_payment(db.session, g.api_user, case, data, today=today()))
+    )
+
+
+def _ledger_json(e) -> dict:
+    out = _dump(S.LedgerSchema(), e, user=e.user.username)
+    out.pop("promise_amount", None)
+    out.pop("promise_due_date", None)
+    out["promises"] = [_promise_json(p) for p in e.promises]
+    return out
+
+
+def _promise_json(p) -> dict:
+    return {
+        "id": p.id,
+        "amount": f"{p.amount:.2f}",
+        "made_date": p.made_date.isoformat(),
+        "due_date": p.due_date.isoformat(),
+        "status": effective_status(p, today()).value,
+    }
+
+
+@bp.get("/cases/<int:case_id>/ledger")
+@json_view
+def list_ledger(case_id: int):
+    page = queries.case_page(db.session, case_id, today(), audit_limit=0)
+    return {"items": [_ledger_json(e) for e in page.ledger]}
+
+
+@bp.post("/cases/<int:case_id>/ledger")
+@json_view
+def create_ledger(case_id: int):
+    case = _case(case_id)
+    entry = ledger_svc.record_contact(
+        db.session, g.api_user, case, S.parse(S.LedgerSchema(), body())
+    )
+    return created(_ledger_json(entry))
+
+
+@bp.get("/cases/<int:case_id>/promises")
+@json_view
+def list_promises(case_id: int):
+    page = queries.case_page(db.session, case_id, today(), audit_limit=0)
+    return {"items": [_promise_json(p) for p in page.promises]}
+
+
+@bp.get("/cases/<int:case_id>/audit")
+@json_view
+def list_audit(case_id: int):
+    page = queries.case_page(db.session, case_id, today())
+    return {
+        "items": [
+            {
+                "at": a.at.isoformat(),
+                "user": a.user.username if a.user else None,
+                "entity": a.entity,
+                "entity_id": a.entity_id,
+                "action": a.action,
+                "before": a.before,
+                "after": a.after,
+            }
+            for a in page.audit
+        ]
+    }

@@ -1,0 +1,195 @@
+"""The `legalcase` console script: serve, db upgrade, user create, demo, promises refresh."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import func, select
+
+from legalcase.domain.errors import DomainError
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def _app():
+    from legalcase import create_app
+
+    return create_app()
+
+
+def _fail(exc: DomainError) -> None:
+    click.echo(f"错误：{exc.message}", err=True)
+    for field, msg in exc.fields.items():
+        click.echo(f"  {field}: {msg}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """legalcase: legal-case and evidence management for debt collection."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the newest schema."""
+    from legalcase.migrate import upgrade
+
+    app = _app()
+    upgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"数据库已升级：{_safe_url(app.config['DATABASE_URL'])}")
+
+
+@db.command("downgrade")
+@click.option("--revision", required=True)
+def db_downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION ('base' empties it)."""
+    from legalcase.migrate import downgrade
+
+    app = _app()
+    downgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"数据库已回退到 {revision}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.group()
+def user() -> None:
+    """Users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "legal", "collector", "viewer"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default=None, help="Display name (姓名)")
+@click.option("--email", default=None)
+def user_create(
+    username: str, role: str, password: str, display_name: str | None, email: str | None
+) -> None:
+    """Create a user who can log in."""
+    from legalcase.db import db as database
+    from legalcase.services.auth import create_user
+
+    app = _app()
+    with app.app_context():
+        try:
+            u = create_user(database.session, username, password, role, display_name, email)
+        except DomainError as exc:
+            _fail(exc)
+        click.echo(f"已创建用户 {u.username}（{u.role}）")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True)
+def user_token(username: str, name: str) -> None:
+    """Issue an API token for USERNAME (shown once)."""
+    from legalcase.db import db as database
+    from legalcase.models import User
+    from legalcase.services.auth import issue_token
+
+    app = _app()
+    with app.app_context():
+        u = database.session.scalar(select(User).where(User.username == username))
+        if u is None:
+            _fail(DomainError("not_found", f"用户 {username} 不存在", {"username": "不存在"}))
+        click.echo(issue_token(database.session, u, name))
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Load even when the database already has cases.")
+def demo(force: bool) -> None:
+    """Load the demo portfolio (only into an empty database unless --force)."""
+    from legalcase.db import db as database
+    from legalcase.demo.load import load_demo
+    from legalcase.migrate import upgrade
+
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        if not force and _has_data(database.session):
+            click.echo("数据库已有数据，未加载演示数据（用 --force 强制加载）")
+            return
+        n = load_demo(database.session, DEMO_PASSWORD)
+        click.echo(
+            f"已加载演示数据：{n} 个案件。演示账号 admin / legal / zhangwei / viewer，密码 {DEMO_PASSWORD}"
+        )
+
+
+def _has_data(session) -> bool:
+    from legalcase.models import User
+
+    return bool(session.scalar(select(func.count()).select_from(User)))
+
+
+@main.group()
+def promises() -> None:
+    """Promises to pay."""
+
+
+@promises.command("refresh")
+def promises_refresh() -> None:
+    """Mark promises kept or broken as of today (run daily from cron)."""
+    from legalcase.db import db as database
+    from legalcase.services.audit import set_actor
+    from legalcase.services.promises import refresh_promises
+
+    app = _app()
+    with app.app_context():
+        set_actor(database.session, None)
+        n = refresh_promises(database.session)
+        database.session.commit()
+        click.echo(f"已更新 {n} 条还款承诺的状态")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, load the demo portfolio into an empty database, and serve with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    from legalcase.db import db as database
+    from legalcase.demo.load import load_demo
+    from legalcase.migrate import upgrade
+
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        if not _has_data(database.session):
+            click.echo("数据库为空，正在加载演示数据……")
+            load_demo(database.session, DEMO_PASSWORD)
+            login = f"演示登录：用户名 admin（或 legal / zhangwei / viewer），密码 {DEMO_PASSWORD}"
+        else:
+            login = "使用已有账号登录（新建账号：legalcase user create NAME --role admin）"
+    database_engine = app.extensions["legalcase_db"]["engine"]
+    database_engine.dispose()
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    click.echo(f"legalcase 已启动：http://{host}:{port}/")
+    click.echo(login)
+    _Server().run()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

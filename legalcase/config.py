@@ -1,0 +1,47 @@
+"""Settings from the environment; defaults are SQLite and local files under instance/."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def default_instance_path() -> Path:
+    env = os.environ.get("LEGALCASE_INSTANCE_PATH")
+    if env:
+        return Path(env).resolve()
+    return (Path.cwd() / "instance").resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable secret kept in instance/ so that sessions survive restarts."""
+    if os.environ.get("LEGALCASE_SECRET_KEY"):
+        return os.environ["LEGALCASE_SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    overrides = dict(overrides or {})
+    instance = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
+    instance.mkdir(parents=True, exist_ok=True)
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": os.environ.get(
+            "LEGALCASE_DATABASE_URL", f"sqlite:///{instance / 'legalcase.db'}"
+        ),
+        "STORAGE_PATH": os.environ.get("LEGALCASE_STORAGE_PATH", str(instance / "files")),
+        "PAGE_SIZE": 50,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SQL_ECHO": False,
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance)
+    return config

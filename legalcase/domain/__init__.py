@@ -1,0 +1,1 @@
+"""Pure rules of debt collection: no Flask, no SQLAlchemy, no I/O."""

@@ -1,0 +1,28 @@
+"""SQLAlchemy 2 typed models; import this package to register every table."""
+
+from .audit import AuditEntry
+from .base import Base
+from .cases import Case, Contract, StageChange
+from .ledger import LedgerEntry, Promise
+from .parties import Contact, Party
+from .receivables import Instalment, Payment, PaymentAllocation, Receivable
+from .users import ApiToken, Creditor, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "Case",
+    "Contact",
+    "Contract",
+    "Creditor",
+    "Instalment",
+    "LedgerEntry",
+    "Party",
+    "Payment",
+    "PaymentAllocation",
+    "Promise",
+    "Receivable",
+    "StageChange",
+    "User",
+]

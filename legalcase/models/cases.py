@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from legalcase.domain.stages import Stage
+
+from .base import Base, DecimalText, MoneyType, TimestampMixin, UTCDateTime
+from .parties import Party
+from .users import Creditor, User
+
+
+class Case(TimestampMixin, Base):
+    """A collection case: one creditor of ours against one debtor."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_stage_oldest_unpaid_due_date", "stage", "oldest_unpaid_due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"), index=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(24), default=Stage.PRE_LEGAL.value, index=True)
+    risk_level: Mapped[str] = mapped_column(String(8), default="medium")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    claim_amount: Mapped[Decimal | None] = mapped_column(MoneyType)
+    forum_kind: Mapped[str | None] = mapped_column(String(16))  # court | arbitration
+    forum_name: Mapped[str | None] = mapped_column(String(200))
+    case_number: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Kept in step with receivables and payments by the services, for fast portfolio filters.
+    principal_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"))
+    paid_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"))
+    outstanding_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"), index=True)
+    oldest_unpaid_due_date: Mapped[date | None] = mapped_column(Date, index=True)
+
+    creditor: Mapped[Creditor] = relationship()
+    debtor: Mapped[Party] = relationship()
+    owner: Mapped[User] = relationship()
+    contracts: Mapped[list[Contract]] = relationship(back_populates="case", order_by="Contract.id")
+    receivables: Mapped[list[Receivable]] = relationship(  # noqa: F821
+        back_populates="case", order_by="Receivable.due_date, Receivable.id"
+    )
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="case", order_by="StageChange.changed_at"
+    )
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.id
+
+
+class Contract(TimestampMixin, Base):
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # sale | financing | lease | loan
+    signed_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MoneyType)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    payment_terms: Mapped[str | None] = mapped_column(Text)
+    late_fee_type: Mapped[str] = mapped_column(String(16), default="none")
+    late_fee_rate: Mapped[Decimal | None] = mapped_column(DecimalText)  # percent
+    late_fee_amount: Mapped[Decimal | None] = mapped_column(MoneyType)
+    governing_law: Mapped[str] = mapped_column(String(16), default="CN")
+    dispute_resolution: Mapped[str] = mapped_column(String(16), default="court")
+    dispute_venue: Mapped[str | None] = mapped_column(String(200))
+    guarantee_type: Mapped[str] = mapped_column(String(16), default="none")
+    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    guarantee_period_end: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="contracts")
+    guarantor: Mapped[Party | None] = relationship()
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id
+
+
+class StageChange(Base):
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(24))
+    to_stage: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="stage_changes")
+    user: Mapped[User] = relationship()
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from legalcase.domain.promises import PromiseStatus
+
+from .base import Base, MoneyType, TimestampMixin, UTCDateTime
+from .parties import Contact
+from .users import User
+
+
+class LedgerEntry(TimestampMixin, Base):
+    """One contact with the debtor side: 催收台账."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_case_id_contacted_at", "case_id", "contacted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    person_reached: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    non_payment_reason: Mapped[str | None] = mapped_column(String(16))
+
+    user: Mapped[User] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    promises: Mapped[list[Promise]] = relationship(back_populates="ledger_entry")
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id
+
+
+class Promise(TimestampMixin, Base):
+    """A promise to pay an amount by a date; kept or broken by itself."""
+
+    __tablename__ = "promises"
+    __table_args__ = (Index("ix_promises_status_due_date", "status", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    amount: Mapped[Decimal] = mapped_column(MoneyType)
+    made_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default=PromiseStatus.OPEN.value)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ledger_entry: Mapped[LedgerEntry | None] = relationship(back_populates="promises")
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id

@@ -1,0 +1,156 @@
+"""Opening cases, editing them, moving them along the ladder, and the portfolio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from legalcase.domain.aging import TIER_BOUNDS, Tier
+from legalcase.domain.errors import DomainError, ValidationFailed
+from legalcase.domain.roles import Role
+from legalcase.domain.stages import Stage, check_move
+from legalcase.models import Case, Creditor, Party, StageChange, User
+from legalcase.models.base import utcnow
+
+from .common import apply, begin_case_write, begin_write
+
+
+def _check_refs(session: Session, actor: User, data: dict) -> None:
+    errors = {}
+    if "creditor_id" in data and session.get(Creditor, data["creditor_id"]) is None:
+        errors["creditor_id"] = "债权主体不存在"
+    if "debtor_id" in data and session.get(Party, data["debtor_id"]) is None:
+        errors["debtor_id"] = "债务人不存在"
+    if "owner_id" in data:
+        owner = session.get(User, data["owner_id"])
+        if owner is None or not owner.is_active:
+            errors["owner_id"] = "负责人不存在"
+        elif owner.role == Role.VIEWER:
+            errors["owner_id"] = "只读用户不能负责案件"
+        elif actor.role == Role.COLLECTOR and owner.id != actor.id:
+            errors["owner_id"] = "催收专员只能把案件分配给自己"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def open_case(session: Session, actor: User, data: dict) -> Case:
+    begin_write(session, actor)
+    data = {"owner_id": actor.id, **data}
+    _check_refs(session, actor, data)
+    case = Case(stage=Stage.PRE_LEGAL.value, **data)
+    session.add(case)
+    session.flush()
+    session.add(
+        StageChange(
+            case_id=case.id,
+            from_stage=None,
+            to_stage=Stage.PRE_LEGAL.value,
+            user_id=actor.id,
+            reason="立案",
+            changed_at=utcnow(),
+        )
+    )
+    session.commit()
+    return case
+
+
+def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
+    begin_case_write(session, actor, case)
+    if "stage" in data:
+        raise DomainError(
+            "stage_via_move", "阶段只能通过“变更阶段”修改", {"stage": "请使用变更阶段"}
+        )
+    if "currency" in data and data["currency"] != case.currency and case.receivables:
+        raise ValidationFailed({"currency": "案件已有应收款，不能更改币种"})
+    _check_refs(session, actor, data)
+    apply(case, data)
+    session.commit()
+    return case
+
+
+def move_stage(session: Session, actor: User, case: Case, target: str, reason: str) -> StageChange:
+    begin_case_write(session, actor, case)
+    try:
+        target_stage = Stage(target)
+    except ValueError:
+        raise ValidationFailed({"stage": f"未知阶段：{target}"}) from None
+    check_move(Stage(case.stage), target_stage, reason)
+    change = StageChange(
+        case_id=case.id,
+        from_stage=case.stage,
+        to_stage=target_stage.value,
+        user_id=actor.id,
+        reason=reason.strip(),
+        changed_at=utcnow(),
+    )
+    case.stage = target_stage.value
+    session.add(change)
+    session.commit()
+    return change
+
+
+@dataclass
+class PortfolioFilter:
+    stage: str | None = None
+    tier: str | None = None
+    owner_id: int | None = None
+    creditor_id: int | None = None
+    min_outstanding: Decimal | None = None
+    max_outstanding: Decimal | None = None
+    q: str | None = None
+    sort: str = "overdue"
+
+
+SORTS = {
+    "overdue": (Case.oldest_unpaid_due_date.asc().nulls_last(), Case.id),
+    "outstanding": (Case.outstanding_amount.desc(), Case.id),
+    "updated": (Case.updated_at.desc(), Case.id.desc()),
+}
+
+
+def _filtered(f: PortfolioFilter, today: date) -> Select:
+    stmt = select(Case)
+    if f.stage:
+        stmt = stmt.where(Case.stage == f.stage)
+    if f.owner_id:
+        stmt = stmt.where(Case.owner_id == f.owner_id)
+    if f.creditor_id:
+        stmt = stmt.where(Case.creditor_id == f.creditor_id)
+    if f.min_outstanding is not None:
+        stmt = stmt.where(Case.outstanding_amount >= f.min_outstanding)
+    if f.max_outstanding is not None:
+        stmt = stmt.where(Case.outstanding_amount <= f.max_outstanding)
+    if f.tier:
+        low, high = TIER_BOUNDS[Tier(f.tier)]
+        due = Case.oldest_unpaid_due_date
+        if f.tier == Tier.CURRENT:
+            stmt = stmt.where(or_(due.is_(None), due >= today))
+        else:
+            stmt = stmt.where(due <= today - timedelta(days=low))
+            if high is not None:
+                stmt = stmt.where(due >= today - timedelta(days=high))
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        stmt = stmt.join(Case.debtor).where(
+            or_(Party.name.like(like), Case.case_number.like(like), Case.title.like(like))
+        )
+    return stmt
+
+
+def list_cases(
+    session: Session, f: PortfolioFilter, today: date, page: int = 1, per_page: int = 50
+) -> tuple[list[Case], int]:
+    base = _filtered(f, today)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    order = SORTS.get(f.sort, SORTS["overdue"])
+    stmt = (
+        base.options(joinedload(Case.debtor), joinedload(Case.owner))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    return list(session.scalars(stmt)), total or 0

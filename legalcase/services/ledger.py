@@ -1,0 +1,56 @@
+"""The collection ledger (催收台账): contacts and promises to pay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from legalcase.domain.errors import ValidationFailed
+from legalcase.models import Case, Contact, LedgerEntry, Promise, User
+from legalcase.models.base import utcnow
+
+from .clock import SHANGHAI
+from .common import begin_case_write
+
+
+def record_contact(
+    session: Session,
+    actor: User,
+    case: Case,
+    data: dict,
+    now: datetime | None = None,
+) -> LedgerEntry:
+    """Log one contact; with ``promise_amount`` and ``promise_due_date`` also a promise to pay."""
+    begin_case_write(session, actor, case)
+    now = now or utcnow()
+    data = dict(data)
+    promise_amount = data.pop("promise_amount", None)
+    promise_due = data.pop("promise_due_date", None)
+    errors = {}
+    if (promise_amount is None) != (promise_due is None):
+        missing = "promise_due_date" if promise_due is None else "promise_amount"
+        errors[missing] = "承诺还款须同时填写金额和日期"
+    if data["contacted_at"] > now:
+        errors["contacted_at"] = "联系时间不能晚于现在"
+    contact_id = data.get("contact_id")
+    if contact_id:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.party_id != case.debtor_id:
+            errors["contact_id"] = "联系人不属于本案债务人"
+    made = data["contacted_at"].astimezone(SHANGHAI).date()
+    if promise_amount is not None and promise_due is not None:
+        if promise_due < made:
+            errors["promise_due_date"] = "承诺还款日不能早于联系日期"
+        if promise_amount > case.outstanding_amount:
+            errors["promise_amount"] = "承诺金额超过尚欠金额"
+    if errors:
+        raise ValidationFailed(errors)
+    entry = LedgerEntry(case_id=case.id, user_id=actor.id, **data)
+    session.add(entry)
+    if promise_amount is not None:
+        entry.promises.append(
+            Promise(case_id=case.id, amount=promise_amount, due_date=promise_due, made_date=made)
+        )
+    session.commit()
+    return entry

@@ -1,0 +1,213 @@
+"""Read models for the screens and the API: each loads what a page needs in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from legalcase.domain.aging import days_overdue, tier_for
+from legalcase.domain.promises import PromiseStatus
+from legalcase.models import (
+    AuditEntry,
+    Case,
+    Contact,
+    Contract,
+    Creditor,
+    LedgerEntry,
+    Party,
+    Payment,
+    PaymentAllocation,
+    Promise,
+    Receivable,
+    StageChange,
+    User,
+)
+
+from .common import get_or_404
+
+
+@dataclass
+class CasePage:
+    case: Case
+    contacts: list[Contact]
+    contracts: list[Contract]
+    receivables: list[Receivable]
+    payments: list[Payment]
+    ledger: list[LedgerEntry]
+    promises: list[Promise]
+    stage_changes: list[StageChange]
+    audit: list[AuditEntry]
+    today: date
+    days_overdue: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.days_overdue = days_overdue(self.case.oldest_unpaid_due_date, self.today)
+
+    @property
+    def tier(self):
+        return tier_for(self.days_overdue)
+
+
+def case_page(session: Session, case_id: int, today: date, audit_limit: int = 200) -> CasePage:
+    case = session.scalar(
+        select(Case)
+        .where(Case.id == case_id)
+        .options(joinedload(Case.debtor), joinedload(Case.owner), joinedload(Case.creditor))
+    )
+    if case is None:
+        get_or_404(session, Case, case_id, "案件")
+    contacts = list(
+        session.scalars(
+            select(Contact).where(Contact.party_id == case.debtor_id).order_by(Contact.id)
+        )
+    )
+    contracts = list(
+        session.scalars(
+            select(Contract)
+            .where(Contract.case_id == case_id)
+            .options(joinedload(Contract.guarantor))
+            .order_by(Contract.id)
+        )
+    )
+    receivables = list(
+        session.scalars(
+            select(Receivable)
+            .where(Receivable.case_id == case_id)
+            .options(selectinload(Receivable.instalments), joinedload(Receivable.contract))
+            .order_by(Receivable.due_date, Receivable.id)
+        ).unique()
+    )
+    payments = list(
+        session.scalars(
+            select(Payment)
+            .where(Payment.case_id == case_id)
+            .options(
+                selectinload(Payment.allocations).joinedload(PaymentAllocation.receivable),
+                joinedload(Payment.recorded_by),
+            )
+            .order_by(Payment.paid_date.desc(), Payment.id.desc())
+        ).unique()
+    )
+    ledger = list(
+        session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.case_id == case_id)
+            .options(
+                joinedload(LedgerEntry.user),
+                joinedload(LedgerEntry.contact),
+                selectinload(LedgerEntry.promises),
+            )
+            .order_by(LedgerEntry.contacted_at.desc(), LedgerEntry.id.desc())
+        ).unique()
+    )
+    promises = list(
+        session.scalars(
+            select(Promise).where(Promise.case_id == case_id).order_by(Promise.due_date.desc())
+        )
+    )
+    changes = list(
+        session.scalars(
+            select(StageChange)
+            .where(StageChange.case_id == case_id)
+            .options(joinedload(StageChange.user))
+            .order_by(StageChange.changed_at, StageChange.id)
+        )
+    )
+    audit = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.case_id == case_id)
+            .options(joinedload(AuditEntry.user))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(audit_limit)
+        )
+    )
+    return CasePage(
+        case, contacts, contracts, receivables, payments, ledger, promises, changes, audit, today
+    )
+
+
+@dataclass
+class Dashboard:
+    my_cases: list[Case]
+    promises_due: list[Promise]
+    broken_promises: list[Promise]
+
+
+def dashboard(session: Session, user: User, today: date) -> Dashboard:
+    mine = list(
+        session.scalars(
+            select(Case)
+            .where(Case.owner_id == user.id, Case.outstanding_amount > 0)
+            .options(joinedload(Case.debtor))
+            .order_by(Case.oldest_unpaid_due_date.asc().nulls_last(), Case.id)
+            .limit(20)
+        )
+    )
+    base = (
+        select(Promise)
+        .join(Case, Case.id == Promise.case_id)
+        .where(Case.owner_id == user.id)
+        .options(joinedload(Promise.ledger_entry))
+    )
+    due = list(
+        session.scalars(
+            base.where(
+                Promise.status == PromiseStatus.OPEN.value,
+                Promise.due_date >= today,
+                Promise.due_date <= today + timedelta(days=7),
+            ).order_by(Promise.due_date)
+        )
+    )
+    broken = list(
+        session.scalars(
+            base.where(
+                or_(
+                    Promise.status == PromiseStatus.BROKEN.value,
+                    (Promise.status == PromiseStatus.OPEN.value) & (Promise.due_date < today),
+                ),
+                Promise.due_date >= today - timedelta(days=30),
+            ).order_by(Promise.due_date.desc())
+        )
+    )
+    return Dashboard(mine, due, broken)
+
+
+def case_titles(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Case.id, Case.title).where(Case.id.in_(ids)))
+    return dict(rows.all())
+
+
+def choices_creditors(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Creditor.id, Creditor.name).order_by(Creditor.name)).all())
+
+
+def choices_users(session: Session, writers_only: bool = True) -> dict[int, str]:
+    stmt = (
+        select(User.id, User.display_name)
+        .where(User.is_active.is_(True))
+        .order_by(User.display_name)
+    )
+    if writers_only:
+        stmt = stmt.where(User.role != "viewer")
+    return dict(session.execute(stmt).all())
+
+
+def choices_parties(
+    session: Session, include: list[int | None] = (), limit: int = 500
+) -> dict[int, str]:
+    """The most recent parties, plus any named in ``include`` (e.g. the current choice)."""
+    rows = dict(
+        session.execute(select(Party.id, Party.name).order_by(Party.id.desc()).limit(limit)).all()
+    )
+    extra = [i for i in include if i and i not in rows]
+    if extra:
+        rows.update(
+            dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(extra))).all())
+        )
+    return rows

@@ -1,0 +1,268 @@
+"""Contracts, receivables, payments and the balances they add up to."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from legalcase.domain.aging import Slice, oldest_unpaid_due
+from legalcase.domain.errors import ValidationFailed
+from legalcase.domain.money import ZERO, format_money
+from legalcase.models import (
+    Case,
+    Contract,
+    Instalment,
+    Party,
+    Payment,
+    PaymentAllocation,
+    Receivable,
+    User,
+)
+from legalcase.models.base import utcnow
+
+from .clock import today as clock_today
+from .common import apply, begin_case_write
+from .promises import refresh_promises
+
+# ---- contracts ---------------------------------------------------------------------
+
+
+def _check_contract(session: Session, case: Case, data: dict, contract_id: int | None) -> None:
+    errors = {}
+    start, end = data.get("start_date"), data.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = "到期日不能早于开始日"
+    if data.get("guarantee_type", "none") != "none":
+        guarantor_id = data.get("guarantor_id")
+        if not guarantor_id:
+            errors["guarantor_id"] = "有保证时须选择保证人"
+        elif guarantor_id == case.debtor_id:
+            errors["guarantor_id"] = "保证人不能是债务人本人"
+        elif session.get(Party, guarantor_id) is None:
+            errors["guarantor_id"] = "保证人不存在"
+    fee = data.get("late_fee_type", "none")
+    if fee in ("daily_rate", "annual_rate") and not data.get("late_fee_rate"):
+        errors["late_fee_rate"] = "请填写约定的逾期利率（%）"
+    if fee == "fixed_penalty" and not data.get("late_fee_amount"):
+        errors["late_fee_amount"] = "请填写约定的违约金金额"
+    number = data.get("number")
+    if number:
+        clash = session.scalar(
+            select(Contract.id).where(Contract.case_id == case.id, Contract.number == number)
+        )
+        if clash and clash != contract_id:
+            errors["number"] = f"本案已有合同编号 {number}"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def add_contract(session: Session, actor: User, case: Case, data: dict) -> Contract:
+    begin_case_write(session, actor, case)
+    _check_contract(session, case, data, None)
+    contract = Contract(case_id=case.id, **data)
+    session.add(contract)
+    session.commit()
+    return contract
+
+
+def update_contract(session: Session, actor: User, contract: Contract, data: dict) -> Contract:
+    case = contract.case
+    begin_case_write(session, actor, case)
+    fields = {c: getattr(contract, c) for c in _CONTRACT_FIELDS}
+    fields.update(data)
+    _check_contract(session, case, fields, contract.id)
+    apply(contract, data)
+    session.commit()
+    return contract
+
+
+_CONTRACT_FIELDS = (
+    "number start_date end_date guarantee_type guarantor_id late_fee_type late_fee_rate "
+    "late_fee_amount".split()
+)
+
+# ---- receivables -------------------------------------------------------------------
+
+
+def _slices(r: Receivable) -> list[Slice]:
+    if r.instalments:
+        return [Slice(i.seq, i.due_date, i.amount) for i in r.instalments]
+    return [Slice(0, r.due_date, r.amount)]
+
+
+def refresh_balances(case: Case) -> None:
+    """Recompute the case's principal, paid, outstanding and oldest unpaid due date."""
+    principal = sum((r.amount for r in case.receivables), ZERO)
+    paid = sum((r.paid_amount for r in case.receivables), ZERO)
+    dues = [d for r in case.receivables if (d := oldest_unpaid_due(_slices(r), r.paid_amount))]
+    case.principal_amount = principal
+    case.paid_amount = paid
+    case.outstanding_amount = principal - paid
+    case.oldest_unpaid_due_date = min(dues) if dues else None
+
+
+def receivable_oldest_due(r: Receivable) -> date | None:
+    return oldest_unpaid_due(_slices(r), r.paid_amount)
+
+
+def _check_receivable(
+    session: Session, case: Case, data: dict, instalments: list[dict] | None, rid: int | None
+) -> list[dict] | None:
+    errors = {}
+    issue, due = data["issue_date"], data["due_date"]
+    if data.get("currency", case.currency) != case.currency:
+        errors["currency"] = f"币种须与案件一致（{case.currency}）"
+    if instalments:
+        total = sum((i["amount"] for i in instalments), ZERO)
+        if total != data["amount"]:
+            errors["instalments"] = (
+                f"分期金额合计 {format_money(total)} 与应收金额 {format_money(data['amount'])} 不符"
+            )
+        dates = [i["due_date"] for i in instalments]
+        if any(d < issue for d in dates):
+            errors["instalments"] = "分期到期日不能早于开票日"
+        if len(set(dates)) != len(dates):
+            errors["instalments"] = "分期到期日不能重复"
+        instalments = sorted(instalments, key=lambda i: i["due_date"])
+        due = data["due_date"] = instalments[-1]["due_date"]
+    if due < issue:
+        errors["due_date"] = "到期日不能早于开票日"
+    contract_id = data.get("contract_id")
+    if contract_id:
+        contract = session.get(Contract, contract_id)
+        if contract is None or contract.case_id != case.id:
+            errors["contract_id"] = "合同不属于本案"
+    clash = session.scalar(
+        select(Receivable.id).where(
+            Receivable.creditor_id == case.creditor_id, Receivable.invoice_no == data["invoice_no"]
+        )
+    )
+    if clash and clash != rid:
+        errors["invoice_no"] = f"发票号 {data['invoice_no']} 已登记在本债权主体的其他应收款中"
+    if errors:
+        raise ValidationFailed(errors)
+    return instalments
+
+
+def _commit_unique(session: Session) -> None:
+    """Commit; a race on the unique invoice number becomes the same clear message."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ValidationFailed({"invoice_no": "发票号已登记在本债权主体的其他应收款中"}) from None
+
+
+def add_receivable(session: Session, actor: User, case: Case, data: dict) -> Receivable:
+    """Add an invoice to the case; ``data["instalments"]`` optionally splits it."""
+    begin_case_write(session, actor, case)
+    data = {"currency": case.currency, **data}
+    instalments = data.pop("instalments", None)
+    instalments = _check_receivable(session, case, data, instalments, None)
+    r = Receivable(case_id=case.id, creditor_id=case.creditor_id, paid_amount=ZERO, **data)
+    for seq, i in enumerate(instalments or [], start=1):
+        r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
+    session.add(r)
+    case.receivables.append(r)
+    refresh_balances(case)
+    _commit_unique(session)
+    return r
+
+
+def update_receivable(session: Session, actor: User, r: Receivable, data: dict) -> Receivable:
+    case = r.case
+    begin_case_write(session, actor, case)
+    data = dict(data)
+    instalments = data.pop("instalments", None)
+    merged = {
+        "invoice_no": r.invoice_no,
+        "amount": r.amount,
+        "issue_date": r.issue_date,
+        "due_date": r.due_date,
+        "currency": r.currency,
+        **data,
+    }
+    instalments = _check_receivable(session, case, merged, instalments, r.id)
+    if merged["amount"] < r.paid_amount:
+        raise ValidationFailed(
+            {"amount": f"金额不能低于已收回的 {format_money(r.paid_amount, r.currency)}"}
+        )
+    data["due_date"] = merged["due_date"]
+    apply(r, data)
+    if instalments is not None:
+        r.instalments.clear()
+        session.flush()
+        for seq, i in enumerate(instalments, start=1):
+            r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
+    refresh_balances(case)
+    _commit_unique(session)
+    return r
+
+
+# ---- payments ----------------------------------------------------------------------
+
+
+def record_payment(
+    session: Session,
+    actor: User,
+    case: Case,
+    data: dict,
+    today: date | None = None,
+) -> Payment:
+    """Record a payment and allocate it: to ``data["receivable_id"]``, or earliest due first."""
+    begin_case_write(session, actor, case)
+    data = dict(data)
+    receivable_id = data.pop("receivable_id", None)
+    today = today or clock_today()
+    amount: Decimal = data["amount"]
+    currency = data.get("currency") or case.currency
+    errors = {}
+    if currency != case.currency:
+        errors["currency"] = f"币种须与案件一致（{case.currency}）"
+    if data["paid_date"] > today:
+        errors["paid_date"] = "回款日期不能晚于今天"
+    if receivable_id:
+        target = next((r for r in case.receivables if r.id == receivable_id), None)
+        if target is None:
+            errors["receivable_id"] = "应收款不属于本案"
+            owed = ZERO
+        else:
+            owed = target.outstanding
+        pool = [target] if target else []
+    else:
+        pool = [r for r in case.receivables if r.outstanding > ZERO]
+        owed = case.outstanding_amount
+    if not errors and amount > owed:
+        errors["amount"] = (
+            f"回款 {format_money(amount, currency)} 超过尚欠金额 {format_money(owed, currency)}"
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+    payment = Payment(
+        case_id=case.id,
+        recorded_by_id=actor.id,
+        created_at=utcnow(),
+        currency=currency,
+        **{k: v for k, v in data.items() if k != "currency"},
+    )
+    remaining = amount
+    for r in sorted(pool, key=lambda r: (receivable_oldest_due(r) or date.max, r.id)):
+        if remaining <= ZERO:
+            break
+        part = min(r.outstanding, remaining)
+        if part <= ZERO:
+            continue
+        payment.allocations.append(PaymentAllocation(receivable=r, amount=part))
+        r.paid_amount = r.paid_amount + part
+        remaining -= part
+    session.add(payment)
+    refresh_balances(case)
+    session.flush()
+    refresh_promises(session, case, today)
+    session.commit()
+    return payment

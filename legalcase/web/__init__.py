@@ -1,0 +1,88 @@
+"""Server-rendered screens: thin views that parse, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, render_template
+from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from legalcase.db import db
+from legalcase.domain.aging import TIER_LABELS, Tier, tier_for
+from legalcase.domain.errors import DomainError
+from legalcase.domain.money import format_money
+from legalcase.domain.promises import PROMISE_LABELS
+from legalcase.domain.roles import ROLE_LABELS, Role
+from legalcase.domain.stages import STAGE_LABELS, Stage
+from legalcase.models import User
+from legalcase.services.clock import SHANGHAI
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录"
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def _local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(SHANGHAI).strftime(fmt)
+
+
+def _label(table: dict, value) -> str:
+    if value is None:
+        return ""
+    for key, text in table.items():
+        if key == value or getattr(key, "value", None) == value:
+            return text
+    return str(value)
+
+
+def init_web(app: Flask) -> None:
+    from legalcase import schemas
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+    app.jinja_env.filters["money"] = lambda v, cur="CNY": format_money(v, cur)
+    app.jinja_env.filters["local"] = _local_time
+    app.jinja_env.globals.update(
+        label=_label,
+        STAGE_LABELS=STAGE_LABELS,
+        TIER_LABELS=TIER_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        PROMISE_LABELS=PROMISE_LABELS,
+        Stage=Stage,
+        Tier=Tier,
+        Role=Role,
+        S=schemas,
+        tier_of=tier_for,
+    )
+
+    from .auth import bp as auth_bp
+    from .cases import bp as cases_bp
+    from .parties import bp as parties_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(parties_bp)
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        return render_template("error.html", error=exc), exc.status
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return render_template("error.html", error=DomainError("not_found", "页面不存在")), 404

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from legalcase import schemas as S
+from legalcase.db import db
+from legalcase.domain.roles import Role, can_change_case, require_case_change, require_writer
+from legalcase.domain.stages import STAGE_LABELS, Stage, allowed_moves
+from legalcase.models import Case, Contract, Receivable
+from legalcase.services import cases as case_svc
+from legalcase.services import ledger as ledger_svc
+from legalcase.services import queries
+from legalcase.services import receivables as recv_svc
+from legalcase.services.clock import SHANGHAI, today
+from legalcase.services.common import get_or_404
+from legalcase.services.promises import effective_status
+
+from .forms import form_page, instalment_lines
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+def _case(case_id: int) -> Case:
+    return get_or_404(db.session, Case, case_id, "案件")
+
+
+def _guard(case: Case) -> None:
+    require_case_change(Role(current_user.role), current_user.id, case.owner_id)
+
+
+def _to_case(case_id: int, tab: str) -> str:
+    return url_for("cases.show", case_id=case_id, tab=tab)
+
+
+@bp.get("/")
+def dashboard():
+    board = queries.dashboard(db.session, current_user, today())
+    titles = queries.case_titles(
+        db.session, {p.case_id for p in board.promises_due + board.broken_promises}
+    )
+    return render_template("dashboard.html", board=board, titles=titles, today=today())
+
+
+@bp.get("/cases")
+def portfolio():
+    f, errors = S.portfolio_filter(request.args)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    per_page = current_app.config["PAGE_SIZE"]
+    rows, total = case_svc.list_cases(db.session, f, today(), page, per_page)
+    return render_template(
+        "portfolio.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        f=f,
+        errors=errors,
+        owners=queries.choices_users(db.session),
+        creditors=queries.choices_creditors(db.session),
+        today=today(),
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new_case():
+    require_writer(Role(current_user.role))
+    debtor_id = request.args.get("debtor_id", type=int)
+
+    def save(data):
+        case = case_svc.open_case(db.session, current_user, data)
+        return url_for("cases.show", case_id=case.id)
+
+    initial = {"risk_level": "medium", "currency": "CNY", "owner_id": str(current_user.id)}
+    if debtor_id:
+        initial["debtor_id"] = str(debtor_id)
+    return form_page(
+        S.CaseSchema(),
+        "新建案件",
+        save,
+        initial=initial,
+        choices=_case_choices(debtor_id),
+        success="案件已创建",
+    )
+
+
+def _case_choices(debtor_id: int | None) -> dict:
+    return {
+        "creditor_id": queries.choices_creditors(db.session),
+        "debtor_id": queries.choices_parties(db.session, include=[debtor_id]),
+        "owner_id": queries.choices_users(db.session),
+    }
+
+
+@bp.get("/cases/<int:case_id>")
+def show(case_id: int):
+    page = queries.case_page(db.session, case_id, today())
+    case = page.case
+    return render_template(
+        "case.html",
+        p=page,
+        case=case,
+        tab=request.args.get("tab", "overview"),
+        can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
+        moves=sorted(allowed_moves(Stage(case.stage))),
+        promise_status=lambda pr: effective_status(pr, page.today),
+        oldest_due=recv_svc.receivable_oldest_due,
+        timedelta=timedelta,
+    )
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def edit_case(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        case_svc.update_case(db.session, current_user, case, data)
+        return url_for("cases.show", case_id=case.id)
+
+    return form_page(
+        S.CaseSchema(),
+        f"编辑案件：{case.title}",
+        save,
+        initial=S.dump_fields(S.CaseSchema(), case),
+        choices=_case_choices(case.debtor_id),
+    )
+
+
+@bp.route("/cases/<int:case_id>/stage", methods=["GET", "POST"])
+def move_stage(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        case_svc.move_stage(db.session, current_user, case, data["stage"], data["reason"])
+        return _to_case(case.id, "stage")
+
+    moves = allowed_moves(Stage(case.stage))
+    return form_page(
+        S.StageMoveSchema(),
+        f"变更阶段（当前：{STAGE_LABELS[Stage(case.stage)]}）",
+        save,
+        choices={"stage": {s.value: STAGE_LABELS[s] for s in sorted(moves)}},
+        success="阶段已变更",
+    )
+
+
+def _contract_choices(case: Case, current: int | None = None) -> dict:
+    return {"guarantor_id": queries.choices_parties(db.session, include=[current])}
+
+
+@bp.route("/cases/<int:case_id>/contracts/new", methods=["GET", "POST"])
+def new_contract(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        recv_svc.add_contract(db.session, current_user, case, data)
+        return _to_case(case.id, "overview")
+
+    initial = {
+        "currency": case.currency,
+        "governing_law": "CN",
+        "dispute_resolution": "court",
+        "guarantee_type": "none",
+        "late_fee_type": "none",
+        "kind": "sale",
+    }
+    return form_page(
+        S.ContractSchema(), "新增合同", save, initial=initial, choices=_contract_choices(case)
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+def edit_contract(contract_id: int):
+    contract = get_or_404(db.session, Contract, contract_id, "合同")
+    _guard(contract.case)
+
+    def save(data):
+        recv_svc.update_contract(db.session, current_user, contract, data)
+        return _to_case(contract.case_id, "overview")
+
+    return form_page(
+        S.ContractSchema(),
+        f"编辑合同 {contract.number}",
+        save,
+        initial=S.dump_fields(S.ContractSchema(), contract),
+        choices=_contract_choices(contract.case, contract.guarantor_id),
+    )
+
+
+def _receivable_raw(raw: dict) -> dict:
+    raw["instalments"] = instalment_lines(raw.get("instalments"))
+    return raw
+
+
+def _contracts_of(case: Case) -> dict:
+    return {"contract_id": {c.id: c.number for c in case.contracts}}
+
+
+@bp.route("/cases/<int:case_id>/receivables/new", methods=["GET", "POST"])
+def new_receivable(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        recv_svc.add_receivable(db.session, current_user, case, data)
+        return _to_case(case.id, "money")
+
+    return form_page(
+        S.ReceivableSchema(),
+        "新增应收款",
+        save,
+        initial={"currency": case.currency},
+        choices=_contracts_of(case),
+        raw_hook=_receivable_raw,
+    )
+
+
+@bp.route("/receivables/<int:receivable_id>/edit", methods=["GET", "POST"])
+def edit_receivable(receivable_id: int):
+    r = get_or_404(db.session, Receivable, receivable_id, "应收款")
+    _guard(r.case)
+
+    def save(data):
+        recv_svc.update_receivable(db.session, current_user, r, data)
+        return _to_case(r.case_id, "money")
+
+    initial = S.dump_fields(S.ReceivableSchema(), r)
+    initial["instalments"] = "\n".join(f"{i.due_date} {i.amount:.2f}" for i in r.instalments)
+    return form_page(
+        S.ReceivableSchema(),
+        f"编辑应收款 {r.invoice_no}",
+        save,
+        initial=initial,
+        choices=_contracts_of(r.case),
+        raw_hook=_receivable_raw,
+    )
+
+
+@bp.route("/cases/<int:case_id>/payments/new", methods=["GET", "POST"])
+def new_payment(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        recv_svc.record_payment(db.session, current_user, case, data, today=today())
+        return _to_case(case.id, "money")
+
+    open_items = {
+        r.id: f"{r.invoice_no}（尚欠 {r.outstanding:,.2f}）"
+        for r in case.receivables
+        if r.outstanding > 0
+    }
+    return form_page(
+        S.PaymentSchema(),
+        "登记回款",
+        save,
+        initial={"currency": case.currency, "paid_date": str(today()), "method": "bank"},
+        choices={"receivable_id": open_items},
+    )
+
+
+@bp.route("/cases/<int:case_id>/ledger/new", methods=["GET", "POST"])
+def new_ledger_entry(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        ledger_svc.record_contact(db.session, current_user, case, data)
+        return _to_case(case.id, "ledger")
+
+    contacts = {
+        c.id: f"{c.name}（{S.RELATIONS.get(c.relation, c.relation)}）" for c in case.debtor.contacts
+    }
+    return form_page(
+        S.LedgerSchema(),
+        "记录催收",
+        save,
+        initial={
+            "contacted_at": datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            "channel": "call",
+            "outcome": "reached",
+        },
+        choices={"contact_id": contacts},
+        success="催收记录已保存",
+    )

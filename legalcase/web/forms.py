@@ -1,0 +1,84 @@
+"""One way to show a form, parse it, call a service and show its errors by the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request
+from marshmallow import Schema
+
+from legalcase.domain.errors import DomainError
+from legalcase.schemas import parse
+
+
+def instalment_lines(text: str | None) -> list[dict] | None:
+    """'2024-01-31 5000' per line -> [{'due_date': '2024-01-31', 'amount': '5000'}]."""
+    if not text or not text.strip():
+        return None
+    rows = []
+    for line in text.strip().splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        rows.append({"due_date": parts[0], "amount": parts[1] if len(parts) > 1 else ""})
+    return rows
+
+
+def form_page(
+    schema: Schema,
+    title: str,
+    on_valid: Callable[[dict], str],
+    *,
+    initial: dict | None = None,
+    choices: dict[str, dict] | None = None,
+    fields: list[str] | None = None,
+    cancel_url: str | None = None,
+    success: str = "已保存",
+    partial: bool = False,
+    raw_hook: Callable[[dict], dict] | None = None,
+):
+    """GET shows the form; POST parses it and calls ``on_valid(data)`` -> redirect URL.
+
+    A DomainError from parsing or from the service re-shows the form with each message
+    beside its field and nothing saved.
+    """
+    values = dict(initial or {})
+    errors: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        values = request.form.to_dict()
+        raw = raw_hook(dict(values)) if raw_hook else dict(values)
+        raw.pop("csrf_token", None)
+        try:
+            url = on_valid(parse(schema, raw, partial=partial))
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            errors, message = _by_top_field(exc.fields), exc.message
+        else:
+            flash(success, "success")
+            return redirect(url)
+    return (
+        render_template(
+            "form.html",
+            schema=schema,
+            title=title,
+            values=values,
+            errors=errors,
+            message=message,
+            choices=choices or {},
+            fields=fields or list(schema.fields),
+            cancel_url=cancel_url or request.referrer,
+        ),
+        422 if errors else 200,
+    )
+
+
+def _by_top_field(fields: dict[str, str]) -> dict[str, str]:
+    """'instalments.1.amount' errors are shown beside the 'instalments' input."""
+    out: dict[str, str] = {}
+    for key, msg in fields.items():
+        top, _, rest = key.partition(".")
+        text = f"第{int(rest.split('.')[0]) + 1}行：{msg}" if rest[:1].isdigit() else msg
+        out[top] = f"{out[top]}；{text}" if top in out else text
+    return out
