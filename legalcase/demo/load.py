@@ -304,7 +304,7 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
                 today=today,
             )
         contact = debtor.contacts[0]
-        for k in range(rng.randint(1, 6)):
+        for _ in range(rng.randint(1, 6)):
             when = datetime.now(UTC) - timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 8))
             data = {
                 "contacted_at": when,

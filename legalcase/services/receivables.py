@@ -163,11 +163,10 @@ def add_receivable(session: Session, actor: User, case: Case, data: dict) -> Rec
     data = {"currency": case.currency, **data}
     instalments = data.pop("instalments", None)
     instalments = _check_receivable(session, case, data, instalments, None)
-    r = Receivable(case_id=case.id, creditor_id=case.creditor_id, paid_amount=ZERO, **data)
+    r = Receivable(case=case, creditor_id=case.creditor_id, paid_amount=ZERO, **data)
     for seq, i in enumerate(instalments or [], start=1):
         r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     session.add(r)
-    case.receivables.append(r)
     refresh_balances(case)
     _commit_unique(session)
     return r
