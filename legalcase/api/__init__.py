@@ -32,8 +32,18 @@ def _http_error(exc: HTTPException):
     )
 
 
+@bp.get("/openapi.yaml")
+def openapi():
+    from importlib.resources import files
+
+    spec = files("legalcase.api").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return spec, 200, {"Content-Type": "application/yaml; charset=utf-8"}
+
+
 @bp.before_request
 def _authenticate():
+    if request.endpoint == "api.openapi":
+        return None
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return error(401, "unauthorized", "缺少访问令牌（Authorization: Bearer <token>）")

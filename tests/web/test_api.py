@@ -1,0 +1,182 @@
+import re
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from legalcase.services.auth import issue_token
+from tests import factories as F
+
+
+@pytest.fixture
+def api(app, session):
+    admin = F.user(session, "admin")
+    token = issue_token(session, admin)
+    client = app.test_client()
+
+    def call(method, url, json=None, token=token):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.open(f"/api/v1{url}", method=method, json=json, headers=headers)
+
+    call.session = session
+    call.admin = admin
+    return call
+
+
+def _flask_to_openapi(rule: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.removeprefix("/api/v1"))
+
+
+def test_openapi_document_is_valid_and_matches_the_routes(app, client):
+    spec = yaml.safe_load(client.get("/api/v1/openapi.yaml").data)
+    validate(spec)
+    documented = {
+        (path, m.upper()) for path, ops in spec["paths"].items() for m in ops if m != "parameters"
+    }
+    routed = {
+        (_flask_to_openapi(r.rule), m)
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("api.")
+        for m in r.methods - {"HEAD", "OPTIONS"}
+    }
+    assert documented == routed
+
+
+def test_token_required(api):
+    r = api("GET", "/cases", token=None)
+    assert r.status_code == 401
+    assert r.json["error"]["code"] == "unauthorized"
+    assert api("GET", "/cases", token="lc_wrong").status_code == 401
+
+
+def _setup_case(api):
+    cred = F.creditor(api.session)
+    r = api(
+        "POST",
+        "/parties",
+        {"kind": "company", "name": "杭州宏运物流有限公司", "id_code": F.uscc(777)},
+    )
+    assert r.status_code == 201, r.json
+    debtor_id = r.json["id"]
+    r = api(
+        "POST",
+        "/cases",
+        {
+            "title": "宏运物流运费纠纷",
+            "creditor_id": cred.id,
+            "debtor_id": debtor_id,
+            "risk_level": "high",
+        },
+    )
+    assert r.status_code == 201, r.json
+    return r.json["id"]
+
+
+def test_a_case_through_the_api(api):
+    case_id = _setup_case(api)
+    r = api(
+        "POST",
+        f"/cases/{case_id}/contracts",
+        {
+            "number": "HT-2025-001",
+            "kind": "sale",
+            "signed_date": "2025-01-10",
+            "amount": "300000.00",
+            "late_fee_type": "daily_rate",
+            "late_fee_rate": "0.05",
+            "governing_law": "CN",
+            "dispute_resolution": "court",
+            "guarantee_type": "none",
+        },
+    )
+    assert r.status_code == 201, r.json
+    r = api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {
+            "invoice_no": "FP001",
+            "amount": "120000.00",
+            "issue_date": "2025-02-01",
+            "due_date": "2025-04-01",
+            "contract_id": r.json["id"],
+        },
+    )
+    assert r.status_code == 201, r.json
+    r = api("POST", f"/cases/{case_id}/payments", {"paid_date": "2025-05-01", "amount": "20000"})
+    assert r.status_code == 201, r.json
+    assert r.json["allocations"][0]["amount"] == "20000.00"
+    r = api(
+        "POST",
+        f"/cases/{case_id}/ledger",
+        {
+            "contacted_at": "2025-05-02 10:30",
+            "channel": "call",
+            "summary": "承诺月底前付款",
+            "outcome": "promised",
+            "promise_amount": "50000",
+            "promise_due_date": "2025-05-31",
+        },
+    )
+    assert r.status_code == 201, r.json
+    assert r.json["promises"][0]["status"] == "broken"  # 2025-05-31 has long passed
+    r = api("POST", f"/cases/{case_id}/stage", {"stage": "demand", "reason": "发送律师函"})
+    assert r.status_code == 201
+    case = api("GET", f"/cases/{case_id}").json
+    assert case["outstanding_amount"] == "100000.00"
+    assert case["stage"] == "demand"
+    listed = api("GET", "/cases?stage=demand&tier=90%2B").json
+    assert [c["id"] for c in listed["items"]] == [case_id]
+    audit = api("GET", f"/cases/{case_id}/audit").json["items"]
+    assert {"cases", "receivables", "payments", "ledger_entries", "stage_changes"} <= {
+        a["entity"] for a in audit
+    }
+
+
+def test_errors_name_the_fields_and_write_nothing(api):
+    case_id = _setup_case(api)
+    r = api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {
+            "invoice_no": "FP9",
+            "amount": "-1",
+            "issue_date": "2025-02-30",
+            "due_date": "2025-01-01",
+            "currency": "XXX1",
+        },
+    )
+    assert r.status_code == 400
+    err = r.json["error"]
+    assert err["code"] == "invalid_input"
+    assert set(err["fields"]) == {"amount", "issue_date", "currency"}
+    r = api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {
+            "invoice_no": "FP9",
+            "amount": "100",
+            "issue_date": "2025-02-01",
+            "due_date": "2025-01-01",
+        },
+    )
+    assert r.json["error"]["fields"] == {"due_date": "到期日不能早于开票日"}
+    r = api("POST", f"/cases/{case_id}/payments", {"paid_date": "2025-05-01", "amount": "1"})
+    assert r.status_code == 400 and "超过尚欠金额" in r.json["error"]["fields"]["amount"]
+    r = api("POST", f"/cases/{case_id}/stage", {"stage": "judgment", "reason": "x"})
+    assert r.status_code == 400 and r.json["error"]["code"] == "illegal_stage_move"
+    assert api("GET", f"/cases/{case_id}/receivables").json["items"] == []
+    assert api("GET", f"/cases/{case_id}/payments").json["items"] == []
+    r = api("POST", "/cases", "not an object")
+    assert r.status_code == 400 and r.json["error"]["code"] == "bad_json"
+    assert api("GET", "/cases/99999").status_code == 404
+
+
+def test_viewer_token_is_refused_changes(api):
+    case_id = _setup_case(api)
+    viewer = F.user(api.session, "viewer")
+    token = issue_token(api.session, viewer)
+    assert api("GET", f"/cases/{case_id}", token=token).status_code == 200
+    r = api("PATCH", f"/cases/{case_id}", {"risk_level": "low"}, token=token)
+    assert r.status_code == 403
+    assert "只读" in r.json["error"]["message"]
+    assert api("GET", f"/cases/{case_id}").json["risk_level"] == "high"

@@ -1,0 +1,212 @@
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import event, func, select
+
+from legalcase.models import Case, LedgerEntry, Receivable
+from legalcase.services import ledger
+from legalcase.services.clock import today as clock_today
+from tests import factories as F
+
+
+def login(client, user):
+    r = client.post("/login", data={"username": user.username, "password": F.PASSWORD})
+    assert r.status_code == 302, r.data.decode()
+
+
+def test_pages_need_login_and_bad_password_is_said(client, session):
+    r = client.get("/cases")
+    assert r.status_code == 302 and "/login" in r.location
+    admin = F.user(session)
+    r = client.post("/login", data={"username": admin.username, "password": "wrong"})
+    assert r.status_code == 401
+    assert "用户名或密码错误" in r.data.decode()
+
+
+def test_case_page_shows_money_and_aging(client, session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    F.receivable(session, admin, c, "FP-1", "1234.56", date(2024, 1, 1), date(2024, 2, 1))
+    login(client, admin)
+    html = client.get(f"/cases/{c.id}").data.decode()
+    assert "¥1,234.56" in html
+    assert "逾期90天以上" in html
+    assert "苏州恒达机电设备有限公司" in html
+
+
+def test_form_errors_are_shown_beside_the_fields_and_nothing_saved(client, session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    login(client, admin)
+    r = client.post(
+        f"/cases/{c.id}/receivables/new",
+        data={
+            "invoice_no": "FP-1",
+            "amount": "-3",
+            "issue_date": "2026-02-30",
+            "due_date": "2026-01-01",
+            "currency": "CNY",
+        },
+    )
+    html = r.data.decode()
+    assert r.status_code == 422
+    assert 'data-field="amount">金额须大于 0' in html
+    assert 'data-field="issue_date">日期无效' in html
+    assert 'value="-3"' in html  # what the user typed is kept
+    assert session.scalar(select(func.count()).select_from(Receivable)) == 0
+
+
+def test_instalments_typed_as_lines(client, session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    login(client, admin)
+    r = client.post(
+        f"/cases/{c.id}/receivables/new",
+        data={
+            "invoice_no": "FP-2",
+            "amount": "1000",
+            "issue_date": "2026-01-01",
+            "due_date": "2026-01-01",
+            "currency": "CNY",
+            "instalments": "2026-02-01 400\n2026-03-01 500",
+        },
+    )
+    assert r.status_code == 422
+    assert "分期金额合计 ¥900.00" in r.data.decode()
+    r = client.post(
+        f"/cases/{c.id}/receivables/new",
+        data={
+            "invoice_no": "FP-2",
+            "amount": "1000",
+            "issue_date": "2026-01-01",
+            "due_date": "2026-01-01",
+            "currency": "CNY",
+            "instalments": "2026-02-01 400\n2026-03-01 600",
+        },
+    )
+    assert r.status_code == 302
+    r = session.scalar(select(Receivable))
+    assert r.due_date == date(2026, 3, 1) and len(r.instalments) == 2
+
+
+def test_viewer_is_refused_an_edit(client, session):
+    admin = F.user(session)
+    viewer = F.user(session, "viewer")
+    c = F.case(session, admin)
+    login(client, viewer)
+    page = client.get(f"/cases/{c.id}").data.decode()
+    assert "编辑案件" not in page
+    r = client.get(f"/cases/{c.id}/edit")
+    assert r.status_code == 403 and "只读用户不能修改任何内容" in r.data.decode()
+    r = client.post(f"/cases/{c.id}/stage", data={"stage": "demand", "reason": "x"})
+    assert r.status_code == 403
+    session.expire_all()
+    assert session.get(Case, c.id).stage == "pre_legal"
+
+
+def test_illegal_stage_move_in_the_form(client, session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    login(client, admin)
+    r = client.post(f"/cases/{c.id}/stage", data={"stage": "enforcement", "reason": "跳过"})
+    assert r.status_code == 422
+    assert "请选择列表中的一项" in r.data.decode() or "不能从" in r.data.decode()
+    r = client.post(
+        f"/cases/{c.id}/stage", data={"stage": "demand", "reason": "发函"}, follow_redirects=True
+    )
+    assert "函件催告" in r.data.decode()
+
+
+def test_portfolio_filters_and_paging(app, client, session):
+    app.config["PAGE_SIZE"] = 2
+    admin = F.user(session)
+    other = F.user(session, "collector", name="李娜")
+    today = clock_today()
+    for n, days in enumerate([5, 45, 75, 200, 300]):
+        c = F.case(session, admin, owner=other if n % 2 else admin, title=f"案件{n}")
+        due = today - timedelta(days=days)
+        F.receivable(session, admin, c, f"FP-{n}", "1000", due - timedelta(days=30), due)
+    login(client, admin)
+    html = client.get("/cases?tier=90%2B").data.decode()
+    assert "共 2 件" in html and "案件3" in html and "案件4" in html and "案件0" not in html
+    html = client.get("/cases?tier=31-60").data.decode()
+    assert "共 1 件" in html and "案件1" in html
+    html = client.get(f"/cases?owner_id={other.id}").data.decode()
+    assert "共 2 件" in html
+    html = client.get("/cases?page=2").data.decode()
+    assert "第 2 / 3 页" in html and "案件2" in html and "案件1" in html  # oldest overdue first
+    html = client.get("/cases?min_outstanding=abc").data.decode()
+    assert "应为金额数字" in html
+
+
+@contextmanager
+def count_queries(app):
+    engine = app.extensions["legalcase_db"]["engine"]
+    seen = []
+
+    def _count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def _fill(session, admin, n_cases, n_entries):
+    for i in range(n_cases):
+        c = F.case(session, admin, title=f"批量{i}")
+        F.receivable(session, admin, c, f"Q{i}-1", "500", date(2026, 1, 1), date(2026, 2, 1))
+        F.receivable(
+            session,
+            admin,
+            c,
+            f"Q{i}-2",
+            "500",
+            date(2026, 1, 1),
+            date(2026, 3, 1),
+            instalments=[
+                {"due_date": date(2026, 2, 15), "amount": Decimal("200")},
+                {"due_date": date(2026, 3, 1), "amount": Decimal("300")},
+            ],
+        )
+        F.parties.add_contact(
+            session, admin, c.debtor, {"name": "王强", "relation": "legal_rep", "phone": "138"}
+        )
+        for k in range(n_entries):
+            ledger.record_contact(
+                session,
+                admin,
+                c,
+                {
+                    "contacted_at": datetime(2026, 5, 1, tzinfo=UTC) + timedelta(hours=k),
+                    "channel": "call",
+                    "contact_id": c.debtor.contacts[0].id,
+                    "summary": "催款",
+                    "outcome": "promised",
+                    "promise_amount": Decimal("10"),
+                    "promise_due_date": date(2026, 6, 1),
+                },
+            )
+    return c
+
+
+def test_no_n_plus_one_on_portfolio_and_case_pages(app, client, session):
+    admin = F.user(session)
+    small_case = _fill(session, admin, 2, 2)
+    login(client, admin)
+    with count_queries(app) as few:
+        assert client.get("/cases").status_code == 200
+    with count_queries(app) as few_case:
+        assert client.get(f"/cases/{small_case.id}").status_code == 200
+    big_case = _fill(session, admin, 20, 25)
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2 * 2 + 20 * 25
+    with count_queries(app) as many:
+        assert client.get("/cases").status_code == 200
+    with count_queries(app) as many_case:
+        assert client.get(f"/cases/{big_case.id}").status_code == 200
+    assert len(many) == len(few), many
+    assert len(many_case) == len(few_case), many_case
+    assert len(many_case) <= 15
