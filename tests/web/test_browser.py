@@ -1,0 +1,153 @@
+"""The main screens in headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from legalcase import create_app
+from tests import factories as F
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("LEGALCASE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_url(app, database_url, tmp_path):
+    # the `app` fixture emptied the tables; this app has CSRF on, as in production
+    live = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "live"),
+                       "SECRET_KEY": "browser-test"})
+    server = make_server("127.0.0.1", 0, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    live.extensions["legalcase_db"]["engine"].dispose()
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", F.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("工作台")
+
+
+def test_collector_day_and_viewer_refused(live_url, page, session, tmp_path):
+    F.creditor(session, "华东精密机械制造有限公司")
+    F.user(session, "legal", username="chen", name="陈律师")
+    F.user(session, "viewer", username="wang", name="王经理")
+    base = live_url
+
+    _login(page, base, "chen")
+    # a debtor
+    page.click("text=当事人")
+    page.click("text=新增当事人")
+    page.select_option("#f-kind", "company")
+    page.fill("#f-name", "无锡鑫源五金制品有限公司")
+    page.fill("#f-id_code", "913202001234567890")  # wrong check digit first
+    page.click("button:has-text('保存')")
+    expect(page.locator("[data-field=id_code]")).to_contain_text("校验位")
+    page.fill("#f-id_code", F.uscc(4242))
+    page.fill("#f-legal_rep", "赵敏")
+    page.click("button:has-text('保存')")
+    expect(page.locator("h1")).to_contain_text("无锡鑫源五金制品有限公司")
+    # a case for it
+    page.click("text=以此为债务人立案")
+    page.fill("#f-title", "鑫源五金货款纠纷")
+    page.click("button:has-text('保存')")
+    expect(page.locator("h1")).to_contain_text("鑫源五金货款纠纷")
+    # a contract
+    page.click("text=新增合同")
+    page.fill("#f-number", "HD-2025-0042")
+    page.fill("#f-signed_date", "2025-03-01")
+    page.fill("#f-amount", "250000")
+    page.click("button:has-text('保存')")
+    expect(page.locator("#contracts")).to_contain_text("HD-2025-0042")
+    # a receivable, first with a mistake
+    page.click("text=应收与回款")
+    page.click("text=新增应收款")
+    page.fill("#f-invoice_no", "FP-2025-0042")
+    page.fill("#f-amount", "123456.78")
+    page.fill("#f-issue_date", "2025-04-01")
+    page.fill("#f-due_date", "2025-03-01")
+    page.click("button:has-text('保存')")
+    expect(page.locator("[data-field=due_date]")).to_contain_text("到期日不能早于开票日")
+    page.fill("#f-due_date", "2025-05-31")
+    page.click("button:has-text('保存')")
+    expect(page.locator("#receivables")).to_contain_text("¥123,456.78")
+    expect(page.locator("#outstanding")).to_have_text("¥123,456.78")
+    # log a call with a promise to pay
+    page.click("text=催收台账")
+    page.click("text=记录催收")
+    page.fill("#f-summary", "财务赵敏承诺月底前先付五万元")
+    page.select_option("#f-outcome", "promised")
+    page.select_option("#f-non_payment_reason", "cash_flow")
+    page.fill("#f-promise_amount", "50000")
+    from legalcase.services.clock import today
+
+    due = today().replace(day=28) if today().day < 28 else today()
+    page.fill("#f-promise_due_date", due.isoformat())
+    page.click("button:has-text('保存')")
+    expect(page.locator("#ledger")).to_contain_text("财务赵敏承诺月底前先付五万元")
+    expect(page.locator("#promises")).to_contain_text("¥50,000.00")
+    expect(page.locator("#promises")).to_contain_text("待履行")
+    # move to the demand stage
+    page.click("text=变更阶段")
+    page.select_option("#f-stage", "demand")
+    page.fill("#f-reason", "逾期超过 90 天，发送律师函")
+    page.click("button:has-text('保存')")
+    expect(page.locator("#stage")).to_have_text("函件催告")
+    case_url = page.url.split("?")[0]
+    page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    page.click("text=退出")
+
+    # a viewer sees the case but cannot edit it
+    _login(page, base, "wang")
+    page.goto(case_url)
+    expect(page.locator("h1")).to_contain_text("鑫源五金货款纠纷")
+    expect(page.locator("text=编辑案件")).to_have_count(0)
+    page.goto(case_url + "/edit")
+    expect(page.locator(".alert-danger")).to_contain_text("只读用户不能修改任何内容")
+
+
+def test_portfolio_filter_in_the_browser(live_url, page, session):
+    admin = F.user(session, "admin", username="boss", name="管理员")
+    from datetime import timedelta
+
+    from legalcase.services.clock import today
+
+    for n, days in enumerate([10, 120]):
+        c = F.case(session, admin, title=f"筛选案件{n}")
+        due = today() - timedelta(days=days)
+        F.receivable(session, admin, c, f"PF-{n}", "1000", due - timedelta(days=10), due)
+    _login(page, live_url, "boss")
+    page.click("nav >> text=案件")
+    expect(page.locator("#portfolio tbody tr")).to_have_count(2)
+    page.select_option("select[name=tier]", "90+")
+    page.click("button:has-text('筛选')")
+    expect(page.locator("#portfolio tbody tr")).to_have_count(1)
+    expect(page.locator("#portfolio")).to_contain_text("筛选案件1")
