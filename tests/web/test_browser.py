@@ -29,8 +29,13 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def live_url(app, database_url, tmp_path):
     # the `app` fixture emptied the tables; this app has CSRF on, as in production
-    live = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "live"),
-                       "SECRET_KEY": "browser-test"})
+    live = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "live"),
+            "SECRET_KEY": "browser-test",
+        }
+    )
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
