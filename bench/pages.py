@@ -48,7 +48,9 @@ def _login(base: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     from bench.seed import PASSWORD
 
-    data = urllib.parse.urlencode({"csrf_token": token, "username": "admin", "password": PASSWORD}).encode()
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "username": "admin", "password": PASSWORD}
+    ).encode()
     opener.open(f"{base}/login", data=data).read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
@@ -67,11 +69,26 @@ def main() -> None:
 
     port = _free_port()
     instance = tempfile.mkdtemp(prefix="lc-bench-")
-    env = {**os.environ, "LEGALCASE_DATABASE_URL": args.url, "LEGALCASE_INSTANCE_PATH": instance,
-           "LEGALCASE_SECRET_KEY": "bench"}
+    env = {
+        **os.environ,
+        "LEGALCASE_DATABASE_URL": args.url,
+        "LEGALCASE_INSTANCE_PATH": instance,
+        "LEGALCASE_SECRET_KEY": "bench",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "legalcase:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "legalcase:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -86,12 +103,26 @@ def main() -> None:
             lua.write(LUA)
         for name, path in PAGES.items():
             # warm-up, then measure
-            subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-H", f"Cookie: {cookie}", base + path],
-                           capture_output=True, check=True)
+            subprocess.run(
+                ["wrk", "-t1", "-c1", "-d2s", "-H", f"Cookie: {cookie}", base + path],
+                capture_output=True,
+                check=True,
+            )
             out = subprocess.run(
-                ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "-s", lua.name,
-                 "-H", f"Cookie: {cookie}", base + path],
-                capture_output=True, text=True, check=True,
+                [
+                    "wrk",
+                    "-t1",
+                    f"-c{args.connections}",
+                    f"-d{args.duration}s",
+                    "-s",
+                    lua.name,
+                    "-H",
+                    f"Cookie: {cookie}",
+                    base + path,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             result = next(line for line in out.splitlines() if line.startswith("RESULT"))
             print(f"{name}: {result.removeprefix('RESULT ')} (ms)", flush=True)

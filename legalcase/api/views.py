@@ -5,7 +5,7 @@ from flask import g, request
 from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.errors import ValidationFailed
-from legalcase.models import Case, Contact, Contract, Party, Receivable
+from legalcase.models import Case, Contact, Contract, LedgerEntry, Party, Payment, Receivable
 from legalcase.services import cases as case_svc
 from legalcase.services import ledger as ledger_svc
 from legalcase.services import parties as party_svc
@@ -283,11 +283,30 @@ def create_payment(case_id: int):
     )
 
 
-def _ledger_json(e) -> dict:
+@bp.patch("/payments/<int:payment_id>")
+@json_view
+def patch_payment(payment_id: int):
+    payment = get_or_404(db.session, Payment, payment_id, "回款")
+    data = S.parse(S.PaymentSchema(), body(), partial=True)
+    return _payment_json(
+        recv_svc.update_payment(db.session, g.api_user, payment, data, today=today())
+    )
+
+
+@bp.patch("/ledger/<int:entry_id>")
+@json_view
+def patch_ledger(entry_id: int):
+    entry = get_or_404(db.session, LedgerEntry, entry_id, "催收记录")
+    data = S.parse(S.LedgerSchema(), body(), partial=True)
+    entry = ledger_svc.update_contact_record(db.session, g.api_user, entry, data)
+    return _ledger_json(entry, entry.promises)
+
+
+def _ledger_json(e, promises) -> dict:
     out = _dump(S.LedgerSchema(), e, user=e.user.username)
     out.pop("promise_amount", None)
     out.pop("promise_due_date", None)
-    out["promises"] = [_promise_json(p) for p in e.promises]
+    out["promises"] = [_promise_json(p) for p in promises]
     return out
 
 
@@ -305,7 +324,7 @@ def _promise_json(p) -> dict:
 @json_view
 def list_ledger(case_id: int):
     page = queries.case_page(db.session, case_id, today(), audit_limit=0)
-    return {"items": [_ledger_json(e) for e in page.ledger]}
+    return {"items": [_ledger_json(e, page.promises_by_entry.get(e.id, [])) for e in page.ledger]}
 
 
 @bp.post("/cases/<int:case_id>/ledger")
@@ -315,7 +334,7 @@ def create_ledger(case_id: int):
     entry = ledger_svc.record_contact(
         db.session, g.api_user, case, S.parse(S.LedgerSchema(), body())
     )
-    return created(_ledger_json(entry))
+    return created(_ledger_json(entry, entry.promises))
 
 
 @bp.get("/cases/<int:case_id>/promises")

@@ -14,6 +14,18 @@ from .clock import SHANGHAI
 from .common import begin_case_write
 
 
+def _contact_problems(session: Session, case: Case, data: dict, now: datetime) -> dict[str, str]:
+    errors = {}
+    if "contacted_at" in data and data["contacted_at"] > now:
+        errors["contacted_at"] = "联系时间不能晚于现在"
+    contact_id = data.get("contact_id")
+    if contact_id:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.party_id != case.debtor_id:
+            errors["contact_id"] = "联系人不属于本案债务人"
+    return errors
+
+
 def record_contact(
     session: Session,
     actor: User,
@@ -31,13 +43,7 @@ def record_contact(
     if (promise_amount is None) != (promise_due is None):
         missing = "promise_due_date" if promise_due is None else "promise_amount"
         errors[missing] = "承诺还款须同时填写金额和日期"
-    if data["contacted_at"] > now:
-        errors["contacted_at"] = "联系时间不能晚于现在"
-    contact_id = data.get("contact_id")
-    if contact_id:
-        contact = session.get(Contact, contact_id)
-        if contact is None or contact.party_id != case.debtor_id:
-            errors["contact_id"] = "联系人不属于本案债务人"
+    errors.update(_contact_problems(session, case, data, now))
     made = data["contacted_at"].astimezone(SHANGHAI).date()
     if promise_amount is not None and promise_due is not None:
         if promise_due < made:
@@ -52,5 +58,21 @@ def record_contact(
         entry.promises.append(
             Promise(case_id=case.id, amount=promise_amount, due_date=promise_due, made_date=made)
         )
+    session.commit()
+    return entry
+
+
+def update_contact_record(
+    session: Session, actor: User, entry: LedgerEntry, data: dict
+) -> LedgerEntry:
+    """Correct a ledger entry (what was said, the outcome); its promises stay as made."""
+    case = session.get(Case, entry.case_id)
+    begin_case_write(session, actor, case)
+    data = {k: v for k, v in data.items() if k not in ("promise_amount", "promise_due_date")}
+    errors = _contact_problems(session, case, data, utcnow())
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in data.items():
+        setattr(entry, key, value)
     session.commit()
     return entry

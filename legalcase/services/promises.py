@@ -33,20 +33,25 @@ def _paid_between(session: Session, case_id: int, start: date, end: date) -> Dec
     return total or ZERO
 
 
-def refresh_promises(session: Session, case: Case | None = None, today: date | None = None) -> int:
+def refresh_promises(
+    session: Session, case: Case | None = None, today: date | None = None, recheck: bool = False
+) -> int:
     """Settle open promises (of one case, or all): kept by payments, broken once overdue.
 
-    The caller owns the commit. Returns how many promises changed.
+    With ``recheck`` (after a payment was corrected) every promise of the case is judged
+    again. The caller owns the commit. Returns how many promises changed.
     """
     today = today or clock_today()
-    stmt = select(Promise).where(Promise.status == PromiseStatus.OPEN.value)
+    stmt = select(Promise)
+    if not recheck:
+        stmt = stmt.where(Promise.status == PromiseStatus.OPEN.value)
     if case is not None:
         stmt = stmt.where(Promise.case_id == case.id)
     changed = 0
     for p in session.scalars(stmt):
         paid = _paid_between(session, p.case_id, p.made_date, p.due_date)
         status = promise_status(p.amount, p.due_date, paid, today)
-        if status != PromiseStatus.OPEN:
+        if status.value != p.status:
             p.status = status.value
             p.status_changed_at = utcnow()
             changed += 1

@@ -42,9 +42,14 @@ class CasePage:
     audit: list[AuditEntry]
     today: date
     days_overdue: int = field(init=False)
+    promises_by_entry: dict[int, list[Promise]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.days_overdue = days_overdue(self.case.oldest_unpaid_due_date, self.today)
+        self.promises_by_entry = {}
+        for p in self.promises:
+            if p.ledger_entry_id is not None:
+                self.promises_by_entry.setdefault(p.ledger_entry_id, []).append(p)
 
     @property
     def tier(self):
@@ -95,11 +100,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
         session.scalars(
             select(LedgerEntry)
             .where(LedgerEntry.case_id == case_id)
-            .options(
-                joinedload(LedgerEntry.user),
-                joinedload(LedgerEntry.contact),
-                selectinload(LedgerEntry.promises),
-            )
+            .options(joinedload(LedgerEntry.user), joinedload(LedgerEntry.contact))
             .order_by(LedgerEntry.contacted_at.desc(), LedgerEntry.id.desc())
         ).unique()
     )
@@ -147,12 +148,7 @@ def dashboard(session: Session, user: User, today: date) -> Dashboard:
             .limit(20)
         )
     )
-    base = (
-        select(Promise)
-        .join(Case, Case.id == Promise.case_id)
-        .where(Case.owner_id == user.id)
-        .options(joinedload(Promise.ledger_entry))
-    )
+    base = select(Promise).join(Case, Case.id == Promise.case_id).where(Case.owner_id == user.id)
     due = list(
         session.scalars(
             base.where(

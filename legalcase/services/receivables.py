@@ -205,6 +205,43 @@ def update_receivable(session: Session, actor: User, r: Receivable, data: dict) 
 # ---- payments ----------------------------------------------------------------------
 
 
+def _allocate(payment: Payment, pool: list[Receivable], amount: Decimal) -> None:
+    """Spread ``amount`` over ``pool``, earliest unpaid due date first (CC 560)."""
+    remaining = amount
+    for r in sorted(pool, key=lambda r: (receivable_oldest_due(r) or date.max, r.id)):
+        part = min(r.outstanding, remaining)
+        if part <= ZERO:
+            continue
+        payment.allocations.append(PaymentAllocation(receivable=r, amount=part))
+        r.paid_amount = r.paid_amount + part
+        remaining -= part
+
+
+def _check_payment(case: Case, data: dict, receivable_id: int | None, today: date) -> list:
+    """Validate a payment against what is owed; return the receivables it may settle."""
+    errors = {}
+    currency = data.get("currency") or case.currency
+    if currency != case.currency:
+        errors["currency"] = f"币种须与案件一致（{case.currency}）"
+    if data["paid_date"] > today:
+        errors["paid_date"] = "回款日期不能晚于今天"
+    if receivable_id:
+        target = next((r for r in case.receivables if r.id == receivable_id), None)
+        if target is None:
+            errors["receivable_id"] = "应收款不属于本案"
+        pool = [target] if target else []
+    else:
+        pool = list(case.receivables)
+    owed = sum((r.outstanding for r in pool), ZERO)
+    if not errors and data["amount"] > owed:
+        errors["amount"] = (
+            f"回款 {format_money(data['amount'], currency)} 超过尚欠金额 {format_money(owed, currency)}"
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return pool
+
+
 def record_payment(
     session: Session,
     actor: User,
@@ -217,51 +254,46 @@ def record_payment(
     data = dict(data)
     receivable_id = data.pop("receivable_id", None)
     today = today or clock_today()
-    amount: Decimal = data["amount"]
-    currency = data.get("currency") or case.currency
-    errors = {}
-    if currency != case.currency:
-        errors["currency"] = f"币种须与案件一致（{case.currency}）"
-    if data["paid_date"] > today:
-        errors["paid_date"] = "回款日期不能晚于今天"
-    if receivable_id:
-        target = next((r for r in case.receivables if r.id == receivable_id), None)
-        if target is None:
-            errors["receivable_id"] = "应收款不属于本案"
-            owed = ZERO
-        else:
-            owed = target.outstanding
-        pool = [target] if target else []
-    else:
-        pool = [r for r in case.receivables if r.outstanding > ZERO]
-        owed = case.outstanding_amount
-    if not errors and amount > owed:
-        errors["amount"] = (
-            f"回款 {format_money(amount, currency)} 超过尚欠金额 {format_money(owed, currency)}"
-        )
-    if errors:
-        raise ValidationFailed(errors)
-
-    payment = Payment(
-        case_id=case.id,
-        recorded_by_id=actor.id,
-        created_at=utcnow(),
-        currency=currency,
-        **{k: v for k, v in data.items() if k != "currency"},
-    )
-    remaining = amount
-    for r in sorted(pool, key=lambda r: (receivable_oldest_due(r) or date.max, r.id)):
-        if remaining <= ZERO:
-            break
-        part = min(r.outstanding, remaining)
-        if part <= ZERO:
-            continue
-        payment.allocations.append(PaymentAllocation(receivable=r, amount=part))
-        r.paid_amount = r.paid_amount + part
-        remaining -= part
+    pool = _check_payment(case, data, receivable_id, today)
+    data["currency"] = data.get("currency") or case.currency
+    payment = Payment(case_id=case.id, recorded_by_id=actor.id, created_at=utcnow(), **data)
+    _allocate(payment, pool, data["amount"])
     session.add(payment)
     refresh_balances(case)
     session.flush()
     refresh_promises(session, case, today)
+    session.commit()
+    return payment
+
+
+def update_payment(
+    session: Session, actor: User, payment: Payment, data: dict, today: date | None = None
+) -> Payment:
+    """Correct a payment: its allocations are undone and made again from the new figures."""
+    case = session.get(Case, payment.case_id)
+    begin_case_write(session, actor, case)
+    data = dict(data)
+    receivable_id = data.pop("receivable_id", None)
+    today = today or clock_today()
+    merged = {
+        "paid_date": payment.paid_date,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        **data,
+    }
+    with session.no_autoflush:
+        for a in payment.allocations:
+            a.receivable.paid_amount = a.receivable.paid_amount - a.amount
+        try:
+            pool = _check_payment(case, merged, receivable_id, today)
+        except ValidationFailed:
+            session.rollback()
+            raise
+        payment.allocations.clear()
+        apply(payment, data)
+        _allocate(payment, pool, merged["amount"])
+    refresh_balances(case)
+    session.flush()
+    refresh_promises(session, case, today, recheck=True)
     session.commit()
     return payment

@@ -9,7 +9,7 @@ from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.roles import Role, can_change_case, require_case_change, require_writer
 from legalcase.domain.stages import STAGE_LABELS, Stage, allowed_moves
-from legalcase.models import Case, Contract, Receivable
+from legalcase.models import Case, Contract, LedgerEntry, Payment, Receivable
 from legalcase.services import cases as case_svc
 from legalcase.services import ledger as ledger_svc
 from legalcase.services import queries
@@ -271,6 +271,58 @@ def new_payment(case_id: int):
     )
 
 
+@bp.route("/payments/<int:payment_id>/edit", methods=["GET", "POST"])
+def edit_payment(payment_id: int):
+    payment = get_or_404(db.session, Payment, payment_id, "回款")
+    case = _case(payment.case_id)
+    _guard(case)
+
+    def save(data):
+        recv_svc.update_payment(db.session, current_user, payment, data, today=today())
+        return _to_case(case.id, "money")
+
+    initial = S.dump_fields(S.PaymentSchema(), payment)
+    if len(payment.allocations) == 1:
+        initial["receivable_id"] = str(payment.allocations[0].receivable_id)
+    return form_page(
+        S.PaymentSchema(),
+        f"更正回款（{payment.paid_date}）",
+        save,
+        initial=initial,
+        choices={"receivable_id": {r.id: r.invoice_no for r in case.receivables}},
+        success="回款已更正，冲抵已重新计算",
+    )
+
+
+@bp.route("/ledger/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit_ledger_entry(entry_id: int):
+    entry = get_or_404(db.session, LedgerEntry, entry_id, "催收记录")
+    case = _case(entry.case_id)
+    _guard(case)
+
+    def save(data):
+        ledger_svc.update_contact_record(db.session, current_user, entry, data)
+        return _to_case(case.id, "ledger")
+
+    initial = S.dump_fields(S.LedgerSchema(), entry)
+    initial["contacted_at"] = entry.contacted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    fields = [f for f in S.LedgerSchema().fields if not f.startswith("promise_")]
+    return form_page(
+        S.LedgerSchema(),
+        "更正催收记录",
+        save,
+        initial=initial,
+        fields=fields,
+        choices={"contact_id": _contact_choices(case)},
+    )
+
+
+def _contact_choices(case: Case) -> dict:
+    return {
+        c.id: f"{c.name}（{S.RELATIONS.get(c.relation, c.relation)}）" for c in case.debtor.contacts
+    }
+
+
 @bp.route("/cases/<int:case_id>/ledger/new", methods=["GET", "POST"])
 def new_ledger_entry(case_id: int):
     case = _case(case_id)
@@ -280,9 +332,6 @@ def new_ledger_entry(case_id: int):
         ledger_svc.record_contact(db.session, current_user, case, data)
         return _to_case(case.id, "ledger")
 
-    contacts = {
-        c.id: f"{c.name}（{S.RELATIONS.get(c.relation, c.relation)}）" for c in case.debtor.contacts
-    }
     return form_page(
         S.LedgerSchema(),
         "记录催收",
@@ -292,6 +341,6 @@ def new_ledger_entry(case_id: int):
             "channel": "call",
             "outcome": "reached",
         },
-        choices={"contact_id": contacts},
+        choices={"contact_id": _contact_choices(case)},
         success="催收记录已保存",
     )

@@ -273,3 +273,48 @@ def test_audit_keeps_before_and_after(session):
     assert entry.before == {"risk_level": "medium", "case_number": None}
     assert entry.after == {"risk_level": "high", "case_number": "（2026）沪0112民初123号"}
     assert entry.user_id == admin.id
+
+
+def test_correcting_a_payment_reallocates_and_rechecks_promises(session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    F.receivable(session, admin, c, "INV-1", "1000.00", date(2026, 1, 1), date(2026, 2, 1))
+    F.receivable(session, admin, c, "INV-2", "1000.00", date(2026, 1, 1), date(2026, 3, 1))
+    entry = _promise(
+        session, admin, c, "1500", date(2026, 6, 10), datetime(2026, 6, 1, 2, tzinfo=UTC)
+    )
+    p = receivables.record_payment(
+        session, admin, c, {"paid_date": date(2026, 6, 5), "amount": Decimal("1500")}, today=TODAY
+    )
+    assert entry.promises[0].status == "kept"
+    receivables.update_payment(session, admin, p, {"amount": Decimal("150.00")}, today=TODAY)
+    assert [(a.receivable.invoice_no, a.amount) for a in p.allocations] == [
+        ("INV-1", Decimal("150.00"))
+    ]
+    assert c.outstanding_amount == Decimal("1850.00")
+    assert entry.promises[0].status == "broken"
+    with pytest.raises(ValidationFailed, match="超过尚欠金额"):
+        receivables.update_payment(session, admin, p, {"amount": Decimal("2000.01")}, today=TODAY)
+    session.expire_all()
+    assert session.get(Payment, p.id).amount == Decimal("150.00")
+    assert c.outstanding_amount == Decimal("1850.00")
+
+
+def test_correcting_a_ledger_entry_is_audited(session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    F.receivable(session, admin, c)
+    entry = _promise(
+        session, admin, c, "10", date(2026, 6, 10), datetime(2026, 6, 1, 2, tzinfo=UTC)
+    )
+    ledger.update_contact_record(
+        session, admin, entry, {"summary": "对方承诺六月十日前付款", "outcome": "promised"}
+    )
+    audit = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "ledger_entries", AuditEntry.action == "update"
+        )
+    ).one()
+    assert audit.before == {"summary": "承诺付款"} and audit.after == {
+        "summary": "对方承诺六月十日前付款"
+    }
