@@ -299,11 +299,11 @@ def patch_ledger(entry_id: int):
     entry = get_or_404(db.session, LedgerEntry, entry_id, "催收记录")
     data = S.parse(S.LedgerSchema(), body(), partial=True)
     entry = ledger_svc.update_contact_record(db.session, g.api_user, entry, data)
-    return _ledger_json(entry, entry.promises)
+    return _ledger_json(entry, entry.user.username, entry.promises)
 
 
-def _ledger_json(e, promises) -> dict:
-    out = _dump(S.LedgerSchema(), e, user=e.user.username)
+def _ledger_json(e, username: str, promises) -> dict:
+    out = _dump(S.LedgerSchema(), e, user=username)
     out.pop("promise_amount", None)
     out.pop("promise_due_date", None)
     out["promises"] = [_promise_json(p) for p in promises]
@@ -324,7 +324,11 @@ def _promise_json(p) -> dict:
 @json_view
 def list_ledger(case_id: int):
     page = queries.case_page(db.session, case_id, today(), audit_limit=0)
-    return {"items": [_ledger_json(e, page.promises_by_entry.get(e.id, [])) for e in page.ledger]}
+    return {
+        "items": [
+            _ledger_json(e, e.username, page.promises_by_entry.get(e.id, [])) for e in page.ledger
+        ]
+    }
 
 
 @bp.post("/cases/<int:case_id>/ledger")
@@ -334,7 +338,7 @@ def create_ledger(case_id: int):
     entry = ledger_svc.record_contact(
         db.session, g.api_user, case, S.parse(S.LedgerSchema(), body())
     )
-    return created(_ledger_json(entry, entry.promises))
+    return created(_ledger_json(entry, entry.user.username, entry.promises))
 
 
 @bp.get("/cases/<int:case_id>/promises")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from legalcase.domain.aging import days_overdue, tier_for
@@ -36,7 +36,7 @@ class CasePage:
     contracts: list[Contract]
     receivables: list[Receivable]
     payments: list[Payment]
-    ledger: list[LedgerEntry]
+    ledger: list[Row]
     promises: list[Promise]
     stage_changes: list[StageChange]
     audit: list[AuditEntry]
@@ -96,13 +96,27 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
             .order_by(Payment.paid_date.desc(), Payment.id.desc())
         ).unique()
     )
+    # Plain rows, not ORM objects: a case may have hundreds of entries.
     ledger = list(
-        session.scalars(
-            select(LedgerEntry)
+        session.execute(
+            select(
+                LedgerEntry.id,
+                LedgerEntry.contacted_at,
+                LedgerEntry.channel,
+                LedgerEntry.contact_id,
+                LedgerEntry.person_reached,
+                LedgerEntry.summary,
+                LedgerEntry.outcome,
+                LedgerEntry.non_payment_reason,
+                User.username,
+                User.display_name.label("user_name"),
+                Contact.name.label("contact_name"),
+            )
+            .join(User, User.id == LedgerEntry.user_id)
+            .outerjoin(Contact, Contact.id == LedgerEntry.contact_id)
             .where(LedgerEntry.case_id == case_id)
-            .options(joinedload(LedgerEntry.user), joinedload(LedgerEntry.contact))
             .order_by(LedgerEntry.contacted_at.desc(), LedgerEntry.id.desc())
-        ).unique()
+        )
     )
     promises = list(
         session.scalars(
