@@ -164,9 +164,10 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
         city = rng.choice(CITIES)
         if is_company:
             name = f"{city}{rng.choice(WORDS)}{rng.choice(TRADES)}有限公司"
-            name = (
-                name if n < 16 else name.replace("有限公司", f"{'一二三四五六七八九'[n % 9]}分公司")
-            )
+            if n >= 16:  # keep names distinct without odd suffixes
+                name = name.replace(
+                    "有限公司", rng.choice(["股份有限公司", "实业有限公司", "贸易有限公司"])
+                )
             debtor = parties.create_party(
                 session,
                 admin,
@@ -272,7 +273,8 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
             if due > today + timedelta(days=30):
                 due = today - timedelta(days=rng.randint(-20, 150))
                 issue = min(issue, due)
-            amount = (total / n_inv).quantize(Decimal("0.01"))
+            share = (total / n_inv).quantize(Decimal("0.01"))
+            amount = share if k < n_inv - 1 else total - share * (n_inv - 1)
             data = {
                 "invoice_no": f"{creditor.id}{n + 1:04d}{k + 1:02d}{rng.randint(1000, 9999)}",
                 "contract_id": contract.id,
