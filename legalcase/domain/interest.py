@@ -1,0 +1,248 @@
+"""Claim amounts as of a date (RULES.md sections 6 and 8): interest, allocation, judgment interest.
+
+Pure: the LPR table is passed in.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .errors import ValidationFailed
+from .money import ZERO, to_fen
+
+LPR_START = date(2019, 8, 20)
+DELAYED_DAILY = Decimal("0.000175")  # 0.0175% per day, CPL 264
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    ref: str
+    amount: Decimal
+    due_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    type: str  # lpr_markup | annual | daily
+    value: Decimal  # the markup (0.5 = +50%) or the percent
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    amount: Decimal
+    performance_due: date
+
+
+@dataclass(frozen=True, slots=True)
+class InterestInput:
+    as_of: date
+    rate: Rate
+    principal: tuple[Principal, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    costs: Decimal = ZERO
+    day_count: int = 365
+    judgment: Judgment | None = None
+
+
+class LprTable:
+    """One-year LPR in percent per year, each value in force from its date until the next."""
+
+    def __init__(self, rows: list[tuple[date, Decimal]]) -> None:
+        rows = sorted(rows)
+        self.dates = [d for d, _ in rows]
+        self.rates = [r for _, r in rows]
+
+    def on(self, day: date) -> Decimal | None:
+        i = bisect_right(self.dates, day)
+        return self.rates[i - 1] if i else None
+
+
+@dataclass
+class Line:
+    what: str
+    start: date
+    end: date
+    days: int
+    base: Decimal
+    rate: str | None
+    amount: Decimal
+
+    def to_json(self) -> dict:
+        return {
+            "what": self.what,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "days": self.days,
+            "base": f"{self.base:.2f}",
+            "rate": self.rate,
+            "amount": f"{self.amount:.2f}",
+        }
+
+
+@dataclass
+class InterestResult:
+    principal_outstanding: Decimal
+    interest_outstanding: Decimal
+    costs_outstanding: Decimal
+    judgment_outstanding: Decimal
+    delayed_performance_interest: Decimal
+    lines: list[Line]
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            self.principal_outstanding
+            + self.interest_outstanding
+            + self.costs_outstanding
+            + self.judgment_outstanding
+            + self.delayed_performance_interest
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "principal_outstanding": f"{self.principal_outstanding:.2f}",
+            "interest_outstanding": f"{self.interest_outstanding:.2f}",
+            "costs_outstanding": f"{self.costs_outstanding:.2f}",
+            "judgment_outstanding": f"{self.judgment_outstanding:.2f}",
+            "delayed_performance_interest": f"{self.delayed_performance_interest:.2f}",
+            "total": f"{self.total:.2f}",
+            "lines": [line.to_json() for line in self.lines],
+        }
+
+
+def _pct(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _item_rate(item: Principal, i: int, rate: Rate, lpr: LprTable) -> tuple[Decimal, bool, str]:
+    """(rate as a fraction, per_day?, how it was fixed) for one principal item."""
+    if rate.type == "daily":
+        return rate.value / HUNDRED, True, f"约定日利率 {_pct(rate.value)}%"
+    if rate.type == "annual":
+        return rate.value / HUNDRED, False, f"约定年利率 {_pct(rate.value)}%"
+    first_default = item.due_date + timedelta(days=1)
+    base = lpr.on(first_default) if first_default >= LPR_START else None
+    if base is None:
+        raise ValidationFailed(
+            {
+                f"principal[{i}].due_date": f"违约始于{first_default}，早于2019-08-20，没有LPR可用，请改用约定利率"
+            }
+        )
+    annual = base * (1 + rate.value)
+    return (
+        annual / HUNDRED,
+        False,
+        f"违约之日（{first_default}）一年期LPR {_pct(base)}% ×（1+{_pct(rate.value)}）= {_pct(annual)}%/年",
+    )
+
+
+def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
+    items = sorted(enumerate(inp.principal), key=lambda p: (p[1].due_date, p[0]))
+    rates = {i: _item_rate(item, i, inp.rate, lpr) for i, item in items}
+    outstanding = {i: item.amount for i, item in items}
+    counted_to = {i: item.due_date for i, item in items}  # interest counted up to this day
+    interest = ZERO
+    costs = inp.costs
+    lines: list[Line] = []
+
+    def accrue(until: date) -> None:
+        nonlocal interest
+        new = ZERO
+        for i, item in items:
+            start = counted_to[i]
+            if until <= start:
+                continue
+            days = (until - start).days
+            base = outstanding[i]
+            counted_to[i] = until
+            if base <= ZERO:
+                continue
+            fraction, per_day, how = rates[i]
+            amount = base * fraction * days if per_day else base * fraction * days / inp.day_count
+            new += amount
+            per = "" if per_day else f"，按{inp.day_count}天/年"
+            lines.append(
+                Line(f"逾期利息 {item.ref}", start, until, days, base, how + per, to_fen(amount))
+            )
+        interest += to_fen(new)
+
+    for pay in sorted(inp.payments, key=lambda p: p.date):
+        accrue(pay.date)
+        left = pay.amount
+        for what, owed in (("费用", costs), ("利息", interest)):
+            part = min(left, owed)
+            if part > ZERO:
+                lines.append(
+                    Line(f"{pay.date}回款冲抵{what}", pay.date, pay.date, 0, pay.amount, None, part)
+                )
+                left -= part
+                if what == "费用":
+                    costs -= part
+                else:
+                    interest -= part
+        for i, item in items:
+            part = min(left, outstanding[i])
+            if part > ZERO:
+                lines.append(
+                    Line(
+                        f"{pay.date}回款冲抵本金 {item.ref}",
+                        pay.date,
+                        pay.date,
+                        0,
+                        pay.amount,
+                        None,
+                        part,
+                    )
+                )
+                outstanding[i] -= part
+                left -= part
+        if left > ZERO:
+            lines.append(
+                Line(
+                    f"{pay.date}回款超出欠款（未冲抵）",
+                    pay.date,
+                    pay.date,
+                    0,
+                    pay.amount,
+                    None,
+                    left,
+                )
+            )
+    accrue(inp.as_of)
+
+    judgment_left = ZERO
+    delayed = ZERO
+    if inp.judgment is not None:
+        judgment_left = inp.judgment.amount
+        days = max(0, (inp.as_of - inp.judgment.performance_due).days)
+        delayed = to_fen(judgment_left * DELAYED_DAILY * days)
+        lines.append(
+            Line(
+                "迟延履行期间的加倍部分债务利息（民事诉讼法第264条）",
+                inp.judgment.performance_due,
+                inp.as_of,
+                days,
+                judgment_left,
+                "日万分之一点七五",
+                delayed,
+            )
+        )
+    return InterestResult(
+        principal_outstanding=sum(outstanding.values(), ZERO),
+        interest_outstanding=interest,
+        costs_outstanding=costs,
+        judgment_outstanding=judgment_left,
+        delayed_performance_interest=delayed,
+        lines=lines,
+    )
