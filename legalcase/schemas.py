@@ -211,12 +211,32 @@ NON_PAYMENT_REASONS = {
     "business_trouble": "经营困难",
     "bad_faith": "恶意逃债",
 }
+LEGAL_EFFECTS = {
+    "none": "无",
+    "demand": "催告（主张权利，自送达之日起中断时效）",
+    "acknowledgment": "债务人同意履行（对账确认、还款计划、请求延期等）",
+}
+ADDRESSEES = {"debtor": "债务人", "guarantor": "保证人"}
 PAYMENT_METHODS = {
     "bank": "银行转账",
     "cash": "现金",
     "bill": "票据",
     "offset": "抵销",
     "other": "其他",
+}
+COURT_EVENT_KINDS = {
+    "filing": "起诉/申请仲裁",
+    "proceedings_ended": "撤诉/驳回等程序终结",
+    "judgment": "判决书（含仲裁裁决）",
+    "ruling": "裁定书",
+    "preservation": "财产保全措施",
+    "settlement": "执行和解",
+}
+ASSET_KINDS = {
+    "bank_deposit": "银行存款（1年）",
+    "movable": "动产（2年）",
+    "real_estate": "不动产（3年）",
+    "other_right": "其他财产权（3年）",
 }
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
 ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
@@ -329,8 +349,35 @@ class LedgerSchema(Base):
     summary = text("沟通摘要", required=True, max_len=5000, widget="textarea")
     outcome = choice("结果", OUTCOMES)
     non_payment_reason = choice("未付款原因", NON_PAYMENT_REASONS, required=False)
+    legal_effect = choice("法律效果（时效）", LEGAL_EFFECTS, required=False, load_default=None)
+    addressee = choice("催告对象", ADDRESSEES, required=False)
+    arrival_date = day("送达日期（书面催告）", required=False)
     promise_amount = money("承诺还款金额", required=False)
     promise_due_date = day("承诺还款日期", required=False)
+
+
+class CourtEventSchema(Base):
+    kind = choice("事件", COURT_EVENT_KINDS)
+    event_date = day("日期（起诉/终结/保全/和解）", required=False)
+    served_date = day("送达日（判决/裁定）", required=False)
+    performance_due = day("履行期限最后一日", required=False)
+    effective_date = day("生效日", required=False)
+    is_foreign_party = fields.Boolean(
+        load_default=False,
+        metadata={"label": "我方为在中国境内无住所的当事人", "widget": "checkbox"},
+    )
+    is_pre_suit = fields.Boolean(
+        load_default=False, metadata={"label": "诉前保全", "widget": "checkbox"}
+    )
+    asset_kind = choice("被保全财产", ASSET_KINDS, required=False)
+    expires_date = day("裁定载明的保全届满日", required=False)
+    court_name = text("法院/仲裁机构")
+    document_number = text("文书编号", max_len=100)
+    note = text("备注", max_len=2000, widget="textarea")
+
+
+class HandledSchema(Base):
+    note = text("处理说明", required=True, max_len=2000, widget="textarea")
 
 
 class StageMoveSchema(Base):
@@ -414,7 +461,7 @@ def portfolio_filter(args) -> tuple[PortfolioFilter, dict[str, str]]:
         f.stage = args["stage"]
     if args.get("tier") in {t.value for t in Tier}:
         f.tier = args["tier"]
-    for key in ("owner_id", "creditor_id"):
+    for key in ("owner_id", "creditor_id", "deadline_within"):
         if args.get(key, "").isdigit():
             setattr(f, key, int(args[key]))
     for key in ("min_outstanding", "max_outstanding"):

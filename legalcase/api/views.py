@@ -33,6 +33,7 @@ def case_json(c: Case) -> dict:
         principal_amount=f"{c.principal_amount:.2f}",
         paid_amount=f"{c.paid_amount:.2f}",
         outstanding_amount=f"{c.outstanding_amount:.2f}",
+        next_deadline_date=c.next_deadline_date.isoformat() if c.next_deadline_date else None,
         oldest_unpaid_due_date=c.oldest_unpaid_due_date.isoformat()
         if c.oldest_unpaid_due_date
         else None,

@@ -385,16 +385,25 @@ def _preservation(idx: int, e: Event, ordered, as_of: date, cal: WorkCalendar) -
     return out
 
 
-def compute(claim: Claim, as_of: date, cal: WorkCalendar) -> list[Deadline]:
-    """Every deadline the facts give rise to, limitation first, then per-event ones in event order."""
+def compute(
+    claim: Claim, as_of: date, cal: WorkCalendar, *, limitation: bool = True, per_event: bool = True
+) -> list[Deadline]:
+    """Every deadline the facts give rise to, limitation first, then per-event ones in event order.
+
+    ``limitation`` and ``per_event`` leave out parts a caller computes elsewhere.
+    """
     ordered = _ordered(claim.events)
     domestic = claim.jurisdiction in CN_JURISDICTIONS
-    if domestic:
-        out = [_limitation_cn(claim, ordered, as_of, cal)]
-        if claim.guarantee_type in ("joint", "general"):
-            out.extend(_guarantee(claim, ordered, as_of, cal))
-    else:
-        out = [_limitation_foreign(claim, ordered, as_of)]
+    out = []
+    if limitation:
+        if domestic:
+            out.append(_limitation_cn(claim, ordered, as_of, cal))
+        else:
+            out.append(_limitation_foreign(claim, ordered, as_of))
+    if domestic and claim.guarantee_type in ("joint", "general"):
+        out.extend(_guarantee(claim, ordered, as_of, cal))
+    if not per_event:
+        return out
     for idx, e in enumerate(claim.events):
         if e.type == "judgment":
             out.extend(_judgment(idx, e, ordered, as_of, cal if domestic else _NO_ROLL))

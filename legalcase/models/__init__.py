@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
+from .deadlines import CaseDeadline, CourtEvent, LprRate
 from .ledger import LedgerEntry, Promise
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
@@ -13,11 +14,14 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CaseDeadline",
     "Contact",
     "Contract",
+    "CourtEvent",
     "Creditor",
     "Instalment",
     "LedgerEntry",
+    "LprRate",
     "Party",
     "Payment",
     "PaymentAllocation",

@@ -39,6 +39,7 @@ class Case(TimestampMixin, Base):
     paid_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"))
     outstanding_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"), index=True)
     oldest_unpaid_due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    next_deadline_date: Mapped[date | None] = mapped_column(Date, index=True)
 
     creditor: Mapped[Creditor] = relationship()
     debtor: Mapped[Party] = relationship()

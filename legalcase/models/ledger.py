@@ -29,6 +29,11 @@ class LedgerEntry(TimestampMixin, Base):
     summary: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(16))
     non_payment_reason: Mapped[str | None] = mapped_column(String(16))
+    # What the contact means for limitation: a demand (from the day it arrived, to the
+    # debtor or the guarantor) or the debtor's acknowledgment (signed statement, plan...).
+    legal_effect: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    addressee: Mapped[str] = mapped_column(String(16), default="debtor", server_default="debtor")
+    arrival_date: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship()
     contact: Mapped[Contact | None] = relationship()

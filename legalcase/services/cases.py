@@ -102,6 +102,7 @@ class PortfolioFilter:
     min_outstanding: Decimal | None = None
     max_outstanding: Decimal | None = None
     q: str | None = None
+    deadline_within: int | None = None  # days from today
     sort: str = "overdue"
 
 
@@ -109,6 +110,7 @@ SORTS = {
     "overdue": (Case.oldest_unpaid_due_date.asc().nulls_last(), Case.id),
     "outstanding": (Case.outstanding_amount.desc(), Case.id),
     "updated": (Case.updated_at.desc(), Case.id.desc()),
+    "deadline": (Case.next_deadline_date.asc().nulls_last(), Case.id),
 }
 
 
@@ -124,6 +126,8 @@ def _filtered(f: PortfolioFilter, today: date) -> Select:
         stmt = stmt.where(Case.outstanding_amount >= f.min_outstanding)
     if f.max_outstanding is not None:
         stmt = stmt.where(Case.outstanding_amount <= f.max_outstanding)
+    if f.deadline_within is not None:
+        stmt = stmt.where(Case.next_deadline_date <= today + timedelta(days=f.deadline_within))
     if f.tier:
         low, high = TIER_BOUNDS[Tier(f.tier)]
         due = Case.oldest_unpaid_due_date

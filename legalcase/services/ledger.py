@@ -12,12 +12,25 @@ from legalcase.models.base import utcnow
 
 from .clock import SHANGHAI
 from .common import begin_case_write
+from .deadlines import refresh_case
+
+WRITTEN = {"letter", "email", "sms"}
 
 
 def _contact_problems(session: Session, case: Case, data: dict, now: datetime) -> dict[str, str]:
     errors = {}
     if "contacted_at" in data and data["contacted_at"] > now:
         errors["contacted_at"] = "联系时间不能晚于现在"
+    arrival = data.get("arrival_date")
+    if arrival is not None:
+        if data.get("legal_effect", "demand") != "demand":
+            errors["arrival_date"] = "只有催告才需要填写送达日期"
+        elif arrival > now.astimezone(SHANGHAI).date():
+            errors["arrival_date"] = "送达日期不能晚于今天"
+        elif "contacted_at" in data and arrival < data["contacted_at"].astimezone(SHANGHAI).date():
+            errors["arrival_date"] = "送达日期不能早于发出日期"
+    if data.get("addressee") == "guarantor" and data.get("legal_effect") != "demand":
+        errors["addressee"] = "向保证人主张权利时，法律效果应选“催告”"
     contact_id = data.get("contact_id")
     if contact_id:
         contact = session.get(Contact, contact_id)
@@ -58,6 +71,7 @@ def record_contact(
         entry.promises.append(
             Promise(case_id=case.id, amount=promise_amount, due_date=promise_due, made_date=made)
         )
+    refresh_case(session, case)
     session.commit()
     return entry
 
@@ -69,10 +83,14 @@ def update_contact_record(
     case = session.get(Case, entry.case_id)
     begin_case_write(session, actor, case)
     data = {k: v for k, v in data.items() if k not in ("promise_amount", "promise_due_date")}
-    errors = _contact_problems(session, case, data, utcnow())
+    current = {
+        k: getattr(entry, k) for k in ("legal_effect", "addressee", "contacted_at", "arrival_date")
+    }
+    errors = _contact_problems(session, case, {**current, **data}, utcnow())
     if errors:
         raise ValidationFailed(errors)
     for key, value in data.items():
         setattr(entry, key, value)
+    refresh_case(session, case)
     session.commit()
     return entry

@@ -13,8 +13,10 @@ from legalcase.domain.promises import PromiseStatus
 from legalcase.models import (
     AuditEntry,
     Case,
+    CaseDeadline,
     Contact,
     Contract,
+    CourtEvent,
     Creditor,
     LedgerEntry,
     Party,
@@ -41,6 +43,8 @@ class CasePage:
     stage_changes: list[StageChange]
     audit: list[AuditEntry]
     today: date
+    deadlines: list[CaseDeadline] = field(default_factory=list)
+    court_events: list[CourtEvent] = field(default_factory=list)
     days_overdue: int = field(init=False)
     promises_by_entry: dict[int, list[Promise]] = field(init=False)
 
@@ -54,6 +58,25 @@ class CasePage:
     @property
     def tier(self):
         return tier_for(self.days_overdue)
+
+    @property
+    def next_deadline(self) -> CaseDeadline | None:
+        """The nearest open deadline still ahead (or due today)."""
+        ahead = [
+            d
+            for d in self.deadlines
+            if d.is_active
+            and not d.is_handled
+            and d.due_date
+            and d.due_date >= self.today
+            and d.status == "running"
+        ]
+        return min(ahead, key=lambda d: d.due_date) if ahead else None
+
+    def status_of(self, d: CaseDeadline) -> str:
+        if d.status == "running" and d.due_date and d.due_date < self.today:
+            return "expired"
+        return d.status
 
 
 def case_page(session: Session, case_id: int, today: date, audit_limit: int = 200) -> CasePage:
@@ -140,8 +163,36 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
             .limit(audit_limit)
         )
     )
+    deadlines = list(
+        session.scalars(
+            select(CaseDeadline)
+            .where(CaseDeadline.case_id == case_id)
+            .options(joinedload(CaseDeadline.handled_by))
+            .order_by(
+                CaseDeadline.is_active.desc(),
+                CaseDeadline.due_date.asc().nulls_first(),
+                CaseDeadline.id,
+            )
+        )
+    )
+    court_events = list(
+        session.scalars(
+            select(CourtEvent).where(CourtEvent.case_id == case_id).order_by(CourtEvent.id)
+        )
+    )
     return CasePage(
-        case, contacts, contracts, receivables, payments, ledger, promises, changes, audit, today
+        case,
+        contacts,
+        contracts,
+        receivables,
+        payments,
+        ledger,
+        promises,
+        changes,
+        audit,
+        today,
+        deadlines,
+        court_events,
     )
 
 

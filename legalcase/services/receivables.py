@@ -26,6 +26,7 @@ from legalcase.models.base import utcnow
 
 from .clock import today as clock_today
 from .common import apply, begin_case_write
+from .deadlines import refresh_case
 from .promises import refresh_promises
 
 # ---- contracts ---------------------------------------------------------------------
@@ -65,6 +66,7 @@ def add_contract(session: Session, actor: User, case: Case, data: dict) -> Contr
     _check_contract(session, case, data, None)
     contract = Contract(case_id=case.id, **data)
     session.add(contract)
+    refresh_case(session, case)
     session.commit()
     return contract
 
@@ -76,6 +78,7 @@ def update_contract(session: Session, actor: User, contract: Contract, data: dic
     fields.update(data)
     _check_contract(session, case, fields, contract.id)
     apply(contract, data)
+    refresh_case(session, case)
     session.commit()
     return contract
 
@@ -148,9 +151,10 @@ def _check_receivable(
     return instalments
 
 
-def _commit_unique(session: Session) -> None:
-    """Commit; a race on the unique invoice number becomes the same clear message."""
+def _commit_unique(session: Session, case: Case) -> None:
+    """Refresh deadlines and commit; a race on the invoice number becomes the same clear message."""
     try:
+        refresh_case(session, case)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -168,7 +172,7 @@ def add_receivable(session: Session, actor: User, case: Case, data: dict) -> Rec
         r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     session.add(r)
     refresh_balances(case)
-    _commit_unique(session)
+    _commit_unique(session, case)
     return r
 
 
@@ -198,7 +202,7 @@ def update_receivable(session: Session, actor: User, r: Receivable, data: dict) 
         for seq, i in enumerate(instalments, start=1):
             r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     refresh_balances(case)
-    _commit_unique(session)
+    _commit_unique(session, case)
     return r
 
 
@@ -262,6 +266,7 @@ def record_payment(
     refresh_balances(case)
     session.flush()
     refresh_promises(session, case, today)
+    refresh_case(session, case, today)
     session.commit()
     return payment
 
@@ -295,5 +300,6 @@ def update_payment(
     refresh_balances(case)
     session.flush()
     refresh_promises(session, case, today, recheck=True)
+    refresh_case(session, case, today)
     session.commit()
     return payment

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from legalcase.db import db
 from legalcase.domain.aging import TIER_LABELS, Tier, tier_for
+from legalcase.domain.case_deadlines import KIND_LABELS, STATUS_LABELS
 from legalcase.domain.errors import DomainError
 from legalcase.domain.money import format_money
 from legalcase.domain.promises import PROMISE_LABELS
@@ -69,6 +70,8 @@ def init_web(app: Flask) -> None:
         Role=Role,
         S=schemas,
         tier_of=tier_for,
+        KIND_LABELS=KIND_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
     )
 
     from .auth import bp as auth_bp

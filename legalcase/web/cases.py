@@ -7,10 +7,21 @@ from flask_login import current_user, login_required
 
 from legalcase import schemas as S
 from legalcase.db import db
+from legalcase.domain.case_deadlines import KIND_LABELS
 from legalcase.domain.roles import Role, can_change_case, require_case_change, require_writer
 from legalcase.domain.stages import STAGE_LABELS, Stage, allowed_moves
-from legalcase.models import Case, Contract, LedgerEntry, Payment, Receivable
+from legalcase.models import (
+    Case,
+    CaseDeadline,
+    Contract,
+    CourtEvent,
+    LedgerEntry,
+    Payment,
+    Receivable,
+)
 from legalcase.services import cases as case_svc
+from legalcase.services import court as court_svc
+from legalcase.services import deadlines as deadline_svc
 from legalcase.services import ledger as ledger_svc
 from legalcase.services import queries
 from legalcase.services import receivables as recv_svc
@@ -321,6 +332,62 @@ def _contact_choices(case: Case) -> dict:
     return {
         c.id: f"{c.name}（{S.RELATIONS.get(c.relation, c.relation)}）" for c in case.debtor.contacts
     }
+
+
+@bp.route("/cases/<int:case_id>/court-events/new", methods=["GET", "POST"])
+def new_court_event(case_id: int):
+    case = _case(case_id)
+    _guard(case)
+
+    def save(data):
+        court_svc.add_court_event(db.session, current_user, case, data)
+        return _to_case(case.id, "deadlines")
+
+    return form_page(
+        S.CourtEventSchema(),
+        "登记诉讼/执行事件",
+        save,
+        initial={"kind": request.args.get("kind", "filing"), "court_name": case.forum_name or ""},
+        success="已登记，期限已重新计算",
+    )
+
+
+@bp.route("/court-events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_court_event(event_id: int):
+    event = get_or_404(db.session, CourtEvent, event_id, "诉讼事件")
+    case = _case(event.case_id)
+    _guard(case)
+
+    def save(data):
+        court_svc.update_court_event(db.session, current_user, event, data)
+        return _to_case(case.id, "deadlines")
+
+    return form_page(
+        S.CourtEventSchema(),
+        "更正诉讼/执行事件",
+        save,
+        initial=S.dump_fields(S.CourtEventSchema(), event),
+        success="已更正，期限已重新计算",
+    )
+
+
+@bp.route("/deadlines/<int:deadline_id>/handled", methods=["GET", "POST"])
+def mark_deadline_handled(deadline_id: int):
+    row = get_or_404(db.session, CaseDeadline, deadline_id, "期限")
+    case = _case(row.case_id)
+    _guard(case)
+
+    def save(data):
+        deadline_svc.mark_handled(db.session, current_user, row.id, data["note"])
+        return _to_case(case.id, "deadlines")
+
+    label = KIND_LABELS.get(row.kind, row.kind)
+    return form_page(
+        S.HandledSchema(),
+        f"标记已处理：{label} {row.due_date or ''}",
+        save,
+        success="已标记为已处理",
+    )
 
 
 @bp.route("/cases/<int:case_id>/ledger/new", methods=["GET", "POST"])
