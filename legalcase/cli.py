@@ -153,6 +153,120 @@ def promises_refresh() -> None:
         click.echo(f"已更新 {n} 条还款承诺的状态")
 
 
+def _read_json(path: str) -> object:
+    import json
+
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as exc:
+        _fail(DomainError("bad_file", f"无法读取 {path}：{exc.strerror}"))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(
+            DomainError(
+                "bad_json", f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}"
+            )
+        )
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command("deadlines")
+@click.argument("path", metavar="FILE")
+def deadlines_cmd(path: str) -> None:
+    """Compute deadlines for one claim (RULES.md section 7 format); FILE or - for stdin."""
+    from legalcase.domain.calendar import china_calendar
+    from legalcase.domain.deadline_io import output_json, parse_deadline_input
+    from legalcase.domain.deadlines import compute
+
+    try:
+        claim, as_of = parse_deadline_input(_read_json(path))
+    except DomainError as exc:
+        _fail(exc)
+    _print_json(output_json(compute(claim, as_of, china_calendar())))
+
+
+@main.command("interest")
+@click.argument("path", metavar="FILE")
+def interest_cmd(path: str) -> None:
+    """Compute a claim amount as of a date (RULES.md section 8 format); FILE or - for stdin."""
+    from legalcase.db import db as database
+    from legalcase.domain.interest import compute_interest
+    from legalcase.domain.interest_io import parse_interest_input
+    from legalcase.services.lpr import lpr_table
+
+    data = _read_json(path)
+    app = _app()
+    with app.app_context():
+        try:
+            result = compute_interest(parse_interest_input(data), lpr_table(database.session))
+        except DomainError as exc:
+            _fail(exc)
+    _print_json(result.to_json())
+
+
+@main.command("deadlines-refresh")
+def deadlines_refresh() -> None:
+    """Recompute and store every case's deadlines (nightly, and after a calendar update)."""
+    import time
+
+    from legalcase.db import db as database
+    from legalcase.services.deadlines import refresh_all
+
+    app = _app()
+    with app.app_context():
+        started = time.perf_counter()
+        cases, changed = refresh_all(database.session)
+        click.echo(
+            f"已重新计算 {cases} 个案件的期限，{changed} 条有变化，用时 {time.perf_counter() - started:.1f} 秒"
+        )
+
+
+@main.group()
+def lpr() -> None:
+    """The one-year LPR table."""
+
+
+@lpr.command("import")
+@click.argument("path", metavar="FILE")
+def lpr_import(path: str) -> None:
+    """Add or correct LPR values from a CSV with effective_date,one_year_percent."""
+    from legalcase.db import db as database
+    from legalcase.migrate import upgrade
+    from legalcase.services.lpr import import_lpr
+
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError as exc:
+        _fail(DomainError("bad_file", f"无法读取 {path}：{exc.strerror}"))
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        try:
+            added, changed = import_lpr(database.session, text)
+        except DomainError as exc:
+            _fail(exc)
+    click.echo(f"LPR：新增 {added} 条，更正 {changed} 条")
+
+
+@lpr.command("list")
+def lpr_list() -> None:
+    """Show the LPR table in force."""
+    from legalcase.db import db as database
+    from legalcase.services.lpr import lpr_table
+
+    app = _app()
+    with app.app_context():
+        table = lpr_table(database.session)
+    for day, rate in zip(table.dates, table.rates, strict=True):
+        click.echo(f"{day}  {rate}%")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

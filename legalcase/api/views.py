@@ -1,18 +1,38 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import g, request
 
 from legalcase import schemas as S
 from legalcase.db import db
+from legalcase.domain.calendar import china_calendar
+from legalcase.domain.deadline_io import output_json, parse_deadline_input
+from legalcase.domain.deadlines import compute
 from legalcase.domain.errors import ValidationFailed
-from legalcase.models import Case, Contact, Contract, LedgerEntry, Party, Payment, Receivable
+from legalcase.domain.interest import compute_interest
+from legalcase.domain.interest_io import parse_interest_input
+from legalcase.models import (
+    Case,
+    Contact,
+    Contract,
+    CourtEvent,
+    LedgerEntry,
+    Party,
+    Payment,
+    Receivable,
+)
 from legalcase.services import cases as case_svc
+from legalcase.services import claims as claim_svc
+from legalcase.services import court as court_svc
+from legalcase.services import deadlines as deadline_svc
 from legalcase.services import ledger as ledger_svc
 from legalcase.services import parties as party_svc
 from legalcase.services import queries
 from legalcase.services import receivables as recv_svc
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
+from legalcase.services.lpr import lpr_table
 from legalcase.services.promises import effective_status
 
 from . import body, bp, created, json_view
@@ -367,3 +387,93 @@ def list_audit(case_id: int):
             for a in page.audit
         ]
     }
+
+
+# ---- deadlines, court events, calculators ----------------------------------------
+
+
+def _deadline_json(d) -> dict:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "source": d.source_key,
+        "date": d.due_date.isoformat() if d.due_date else None,
+        "unadjusted_date": d.unadjusted_date.isoformat() if d.unadjusted_date else None,
+        "provisional": d.is_provisional,
+        "status": d.status,
+        "basis": d.basis,
+        "defence_waived": d.is_defence_waived,
+        "is_active": d.is_active,
+        "is_handled": d.is_handled,
+        "handled_note": d.handled_note,
+    }
+
+
+@bp.get("/cases/<int:case_id>/deadlines")
+@json_view
+def list_deadlines(case_id: int):
+    _case(case_id)
+    return {
+        "items": [_deadline_json(d) for d in deadline_svc.upcoming_for_case(db.session, case_id)]
+    }
+
+
+@bp.post("/deadlines/<int:deadline_id>/handled")
+@json_view
+def post_handled(deadline_id: int):
+    data = S.parse(S.HandledSchema(), body())
+    return _deadline_json(
+        deadline_svc.mark_handled(db.session, g.api_user, deadline_id, data["note"])
+    )
+
+
+@bp.get("/cases/<int:case_id>/court-events")
+@json_view
+def list_court_events(case_id: int):
+    page = queries.case_page(db.session, case_id, today(), audit_limit=0)
+    return {"items": [_dump(S.CourtEventSchema(), e) for e in page.court_events]}
+
+
+@bp.post("/cases/<int:case_id>/court-events")
+@json_view
+def create_court_event(case_id: int):
+    case = _case(case_id)
+    event = court_svc.add_court_event(
+        db.session, g.api_user, case, S.parse(S.CourtEventSchema(), body())
+    )
+    return created(_dump(S.CourtEventSchema(), event))
+
+
+@bp.patch("/court-events/<int:event_id>")
+@json_view
+def patch_court_event(event_id: int):
+    event = get_or_404(db.session, CourtEvent, event_id, "诉讼事件")
+    data = S.parse(S.CourtEventSchema(), body(), partial=True)
+    return _dump(
+        S.CourtEventSchema(), court_svc.update_court_event(db.session, g.api_user, event, data)
+    )
+
+
+@bp.post("/deadlines/calculate")
+@json_view
+def calculate_deadlines():
+    claim, as_of = parse_deadline_input(request.get_json(silent=True))
+    return output_json(compute(claim, as_of, china_calendar()))
+
+
+@bp.post("/interest/calculate")
+@json_view
+def calculate_interest():
+    inp = parse_interest_input(request.get_json(silent=True))
+    return compute_interest(inp, lpr_table(db.session)).to_json()
+
+
+@bp.get("/cases/<int:case_id>/claim")
+@json_view
+def get_claim(case_id: int):
+    as_of = request.args.get("as_of")
+    try:
+        day = date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise ValidationFailed({"as_of": f"日期无效：{as_of}"}) from None
+    return claim_svc.claim_for_case(db.session, _case(case_id), day).to_json()
