@@ -32,7 +32,7 @@ class _Reader:
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self.errors[f"{path}{key}"] = f'应为金额字符串，如 "1234.56"，收到 {value!r}'
+            self.errors[f"{path}{key}"] = f'应为数字（字符串），如 "1234.56"，收到 {value!r}'
             return None
         if amount < 0 and not negative_ok:
             self.errors[f"{path}{key}"] = "不能为负数"

@@ -75,10 +75,12 @@ def init_web(app: Flask) -> None:
     )
 
     from .auth import bp as auth_bp
+    from .calculators import bp as calc_bp
     from .cases import bp as cases_bp
     from .parties import bp as parties_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(calc_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 
