@@ -91,16 +91,17 @@ def parse_deadline_input(data: object) -> tuple[Claim, date]:
         kind = r.choice(raw, "type", p, EVENT_TYPES)
         if kind is None:
             continue
-        events.append(_event(r, raw, kind, p))
+        events.append((i, _event(r, raw, kind, p)))
     _check_events(r, events)
     if r.errors:
         raise ValidationFailed(r.errors)
-    claim = Claim(jurisdiction, due, tuple(events), g_type, g_end)
+    claim = Claim(jurisdiction, due, tuple(e for _, e in events), g_type, g_end)
     return claim, as_of
 
 
-def _check_events(r: _Reader, events: list[Event]) -> None:
-    for i, e in enumerate(events):
+def _check_events(r: _Reader, events: list[tuple[int, Event]]) -> None:
+    """Checks across fields; ``i`` is the event's index in the input."""
+    for i, e in events:
         if e.type == "obstacle" and e.start and e.end and e.end < e.start:
             r.errors[f"events[{i}].end"] = "障碍结束日不能早于开始日"
         if (
