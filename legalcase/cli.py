@@ -305,5 +305,5 @@ def serve(host: str, port: int, workers: int) -> None:
     _Server().run()
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":
     main()

@@ -117,7 +117,7 @@ def _facts(session: Session, case_ids: list[int]):
     promises = _rows_by_case(
         session, select(Promise.id, Promise.case_id, Promise.made_date), case_ids
     )
-    court = _rows_by_case(session, select(CourtEvent), case_ids)
+    court = _rows_by_case(session, select(CourtEvent.__table__), case_ids)
     return receivables, contracts, payments, ledger, promises, court
 
 
