@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.case_deadlines import KIND_LABELS
+from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case, require_case_change, require_writer
 from legalcase.domain.stages import STAGE_LABELS, Stage, allowed_moves
 from legalcase.models import (
@@ -20,10 +21,10 @@ from legalcase.models import (
     Receivable,
 )
 from legalcase.services import cases as case_svc
+from legalcase.services import claims, queries
 from legalcase.services import court as court_svc
 from legalcase.services import deadlines as deadline_svc
 from legalcase.services import ledger as ledger_svc
-from legalcase.services import queries
 from legalcase.services import receivables as recv_svc
 from legalcase.services.clock import SHANGHAI, today
 from legalcase.services.common import get_or_404
@@ -116,9 +117,15 @@ def _case_choices(debtor_id: int | None) -> dict:
 def show(case_id: int):
     page = queries.case_page(db.session, case_id, today())
     case = page.case
+    try:
+        claim, claim_error = claims.claim_for_case(db.session, case, page.today), None
+    except DomainError as exc:  # e.g. a default before the LPR existed and no agreed rate
+        claim, claim_error = None, exc.message
     return render_template(
         "case.html",
         p=page,
+        claim=claim,
+        claim_error=claim_error,
         case=case,
         tab=request.args.get("tab", "overview"),
         can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),

@@ -180,3 +180,72 @@ def test_viewer_token_is_refused_changes(api):
     assert r.status_code == 403
     assert "只读" in r.json["error"]["message"]
     assert api("GET", f"/cases/{case_id}").json["risk_level"] == "high"
+
+
+def test_calculators_over_http(api):
+    from tests.unit.test_deadlines import VECTORS, assert_matches
+    from tests.unit.test_interest import VECTORS as INTEREST
+
+    for v in VECTORS:
+        r = api("POST", "/deadlines/calculate", v["input"])
+        assert r.status_code == 200, r.json
+        assert_matches(v["expect"], r.json["deadlines"])
+    for v in INTEREST:
+        r = api("POST", "/interest/calculate", v["input"])
+        assert {k: r.json[k] for k in v["expect"]} == v["expect"]
+    r = api("POST", "/deadlines/calculate", {"as_of": "2026-01-01", "due_date": "2023-13-01"})
+    assert r.status_code == 400
+    assert list(r.json["error"]["fields"]) == ["due_date"]
+    r = api(
+        "POST",
+        "/interest/calculate",
+        {"as_of": "2026-01-01", "rate": {"type": "annual", "percent": "-1"}},
+    )
+    assert r.status_code == 400 and "rate.percent" in r.json["error"]["fields"]
+
+
+def test_court_events_deadlines_and_claim_through_the_api(api):
+    case_id = _setup_case(api)
+    api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {
+            "invoice_no": "FP100",
+            "amount": "36500.00",
+            "issue_date": "2025-01-01",
+            "due_date": "2025-03-31",
+        },
+    )
+    r = api(
+        "POST",
+        f"/cases/{case_id}/court-events",
+        {
+            "kind": "preservation",
+            "event_date": "2026-04-05",
+            "is_pre_suit": True,
+            "asset_kind": "bank_deposit",
+        },
+    )
+    assert r.status_code == 201, r.json
+    items = api("GET", f"/cases/{case_id}/deadlines").json["items"]
+    kinds = {d["kind"]: d for d in items}
+    assert kinds["freeze_expiry"]["date"] == "2027-04-04"
+    assert kinds["sue_after_preservation"]["date"] == "2026-05-06"
+    assert kinds["limitation"]["date"] == "2028-03-31"
+    r = api(
+        "POST",
+        f"/deadlines/{kinds['sue_after_preservation']['id']}/handled",
+        {"note": "已于 5 月 6 日起诉"},
+    )
+    assert r.status_code == 200 and r.json["is_handled"]
+    assert api("GET", f"/cases/{case_id}").json["next_deadline_date"] == "2027-03-26"
+    r = api(
+        "PATCH",
+        f"/court-events/{api('GET', f'/cases/{case_id}/court-events').json['items'][0]['id']}",
+        {"expires_date": "2026-01-01"},
+    )
+    assert r.status_code == 400 and "expires_date" in r.json["error"]["fields"]
+    claim = api("GET", f"/cases/{case_id}/claim?as_of=2025-12-31").json
+    # no agreed rate: LPR 3.10 (2024-10-21) x 1.5 = 4.65%; 36500 x 4.65% x 275/365 = 1278.75
+    assert claim["interest_outstanding"] == "1278.75"
+    assert claim["total"] == "37778.75"

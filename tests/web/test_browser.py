@@ -156,3 +156,22 @@ def test_portfolio_filter_in_the_browser(live_url, page, session):
     page.click("button:has-text('筛选')")
     expect(page.locator("#portfolio tbody tr")).to_have_count(1)
     expect(page.locator("#portfolio")).to_contain_text("筛选案件1")
+
+
+def test_deadline_calculator_in_the_browser(live_url, page, session):
+    F.user(session, "legal", username="lawyer", name="律师")
+    _login(page, live_url, "lawyer")
+    page.click("text=计算器")
+    page.click("text=时效计算器")
+    page.fill("#as_of", "2026-11-23")
+    page.fill("#due_date", "2025-08-31")
+    page.select_option("[id='guarantee.type']", "joint")
+    page.select_option("[id='events[0].type']", "demand")
+    page.fill("[id='events[0].date']", "2025-12-15")
+    page.select_option("[id='events[0].party']", "guarantor")
+    page.click("button:has-text('计算')")
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("保证期间：2026-02-28")
+    expect(timeline).to_contain_text("已满足")
+    expect(timeline).to_contain_text("保证人诉讼时效：2028-12-15")
+    expect(timeline).to_contain_text("民法典第694条")

@@ -210,3 +210,70 @@ def test_no_n_plus_one_on_portfolio_and_case_pages(app, client, session):
     assert len(many) == len(few), many
     assert len(many_case) == len(few_case), many_case
     assert len(many_case) <= 15
+
+
+def test_deadline_calculator_page(client, session):
+    login(client, F.user(session))
+    r = client.post(
+        "/calculators/deadlines",
+        data={
+            "jurisdiction": "CN",
+            "as_of": "2026-04-06",
+            "due_date": "2025-10-31",
+            "events[0].type": "preservation",
+            "events[0].date": "2026-04-05",
+            "events[0].pre_suit": "1",
+            "events[0].asset": "bank_deposit",
+            "events[3].type": "demand",
+            "events[3].date": "2026-02-30",
+        },
+    )
+    assert r.status_code == 422
+    assert 'data-field="events[3].date">日期无效' in r.data.decode()
+    r = client.post(
+        "/calculators/deadlines",
+        data={
+            "jurisdiction": "CN",
+            "as_of": "2026-04-06",
+            "due_date": "2025-10-31",
+            "events[0].type": "preservation",
+            "events[0].date": "2026-04-05",
+            "events[0].pre_suit": "1",
+            "events[0].asset": "bank_deposit",
+        },
+    )
+    html = r.data.decode()
+    assert "诉前保全后起诉期限（事件 1）：2026-05-06" in html
+    assert "申请续行保全截止（事件 1）：2027-03-26" in html and "暂定" in html
+
+
+def test_interest_calculator_page(client, session):
+    login(client, F.user(session))
+    r = client.post(
+        "/calculators/interest",
+        data={
+            "as_of": "2023-12-31",
+            "rate.type": "lpr_markup",
+            "rate.value": "0.5",
+            "day_count": "365",
+            "principal[0].ref": "INV-1",
+            "principal[0].amount": "100000",
+            "principal[0].due_date": "2023-01-31",
+            "payments[0].date": "2023-06-30",
+            "payments[0].amount": "20000",
+        },
+    )
+    html = r.data.decode()
+    assert "¥84,520.10" in html and "5.475%/年" in html
+    r = client.post(
+        "/calculators/interest",
+        data={
+            "as_of": "2023-12-31",
+            "rate.type": "annual",
+            "rate.value": "6",
+            "principal[2].amount": "-5",
+            "principal[2].due_date": "2023-01-31",
+        },
+    )
+    assert r.status_code == 422
+    assert 'data-field="principal[2].amount">不能为负数' in r.data.decode()
