@@ -23,6 +23,7 @@ from legalcase.models import (
     Case,
     Contact,
     Contract,
+    CourtEvent,
     Creditor,
     LedgerEntry,
     Party,
@@ -82,8 +83,8 @@ def seed(
         ],
     )
 
-    parties, contacts, cases, contracts, receivables, ledger, promises, changes = (
-        [] for _ in range(8)
+    parties, contacts, cases, contracts, receivables, ledger, promises, changes, court = (
+        [] for _ in range(9)
     )
     rid = 0
     lid = 0
@@ -171,6 +172,12 @@ def seed(
                     "summary": "电话催收，对方称资金紧张，承诺尽快付款。",
                     "outcome": "promised" if k % 10 == 0 else "reached",
                     "non_payment_reason": "cash_flow",
+                    # every tenth entry is a letter that arrived (a demand), every 15th an acknowledgment
+                    "legal_effect": "demand"
+                    if k % 10 == 5
+                    else ("acknowledgment" if k % 15 == 7 else "none"),
+                    "addressee": "debtor",
+                    "arrival_date": (at + timedelta(days=3)).date() if k % 10 == 5 else None,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -189,6 +196,37 @@ def seed(
                     }
                 )
         stage = STAGES[c % len(STAGES)]
+        filed = today - timedelta(days=rng.randint(100, 600))
+        base_event = {
+            "case_id": c,
+            "user_id": 2,
+            "created_at": now,
+            "updated_at": now,
+            "is_foreign_party": False,
+            "is_pre_suit": False,
+        }
+        if stage in ("litigation", "judgment", "enforcement"):
+            court.append({**base_event, "kind": "filing", "event_date": filed})
+        if stage in ("judgment", "enforcement"):
+            served = filed + timedelta(days=90)
+            court.append(
+                {
+                    **base_event,
+                    "kind": "judgment",
+                    "served_date": served,
+                    "performance_due": served + timedelta(days=30),
+                }
+            )
+        if stage == "preservation":
+            court.append(
+                {
+                    **base_event,
+                    "kind": "preservation",
+                    "event_date": filed,
+                    "is_pre_suit": True,
+                    "asset_kind": "bank_deposit",
+                }
+            )
         cases.append(
             {
                 "id": c,
