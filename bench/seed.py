@@ -23,7 +23,6 @@ from legalcase.models import (
     Case,
     Contact,
     Contract,
-    CourtEvent,
     Creditor,
     LedgerEntry,
     Party,

@@ -216,6 +216,7 @@ LEGAL_EFFECTS = {
     "demand": "催告（主张权利，自送达之日起中断时效）",
     "acknowledgment": "债务人同意履行（对账确认、还款计划、请求延期等）",
 }
+LEGAL_EFFECT_SHORT = {"none": "", "demand": "催告", "acknowledgment": "债务人同意履行（中断时效）"}
 ADDRESSEES = {"debtor": "债务人", "guarantor": "保证人"}
 PAYMENT_METHODS = {
     "bank": "银行转账",

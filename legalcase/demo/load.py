@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from legalcase.domain.identity import USCC_CHARS, id_check_char, uscc_check_char
 from legalcase.models import Creditor
-from legalcase.services import cases, ledger, parties, receivables
+from legalcase.services import cases, court, ledger, parties, receivables
 from legalcase.services.auth import create_user
+from legalcase.services.clock import SHANGHAI
 from legalcase.services.clock import today as clock_today
 
 CITIES = [
@@ -318,6 +319,14 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
                     ["cash_flow", "habit", "dispute", "business_trouble", None]
                 ),
             }
+            if data["channel"] in ("email", "sms") and rng.random() < 0.7:
+                # a written demand; its arrival (read receipt, courier proof) restarts limitation
+                data["legal_effect"] = "demand"
+                arrived = when.astimezone(SHANGHAI).date() + timedelta(days=rng.choice([0, 1, 2]))
+                data["arrival_date"] = min(arrived, today)
+            elif data["channel"] == "visit" and rng.random() < 0.5:
+                data["legal_effect"] = "acknowledgment"
+                data["summary"] = "上门对账，债务人在对账单上盖章确认欠款。"
             if data["outcome"] == "promised" and case.outstanding_amount > 0:
                 data["promise_amount"] = min(
                     case.outstanding_amount, Decimal(rng.randint(5, 50) * 1000)
@@ -354,4 +363,57 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
                     "claim_amount": case.outstanding_amount or None,
                 },
             )
+        _court_events(session, legal, case, target, today, rng)
     return n_cases
+
+
+def _court_events(
+    session: Session, actor, case, target: str, today: date, rng: random.Random
+) -> None:
+    """The procedural facts a case at ``target`` would have, so that its deadlines are real."""
+    filed = today - timedelta(days=rng.randint(120, 400))
+    if target == "preservation":
+        court.add_court_event(
+            session,
+            actor,
+            case,
+            {
+                "kind": "preservation",
+                "event_date": today - timedelta(days=rng.randint(3, 25)),
+                "is_pre_suit": True,
+                "asset_kind": "bank_deposit",
+                "court_name": "上海市闵行区人民法院",
+            },
+        )
+    if target in ("litigation", "judgment", "enforcement"):
+        court.add_court_event(
+            session,
+            actor,
+            case,
+            {"kind": "filing", "event_date": filed, "court_name": "上海市闵行区人民法院"},
+        )
+        court.add_court_event(
+            session,
+            actor,
+            case,
+            {
+                "kind": "preservation",
+                "event_date": filed + timedelta(days=10),
+                "is_pre_suit": False,
+                "asset_kind": rng.choice(["bank_deposit", "real_estate"]),
+            },
+        )
+    if target in ("judgment", "enforcement"):
+        served = filed + timedelta(days=rng.randint(60, 100))
+        court.add_court_event(
+            session,
+            actor,
+            case,
+            {
+                "kind": "judgment",
+                "served_date": served,
+                "performance_due": served + timedelta(days=25),
+                "court_name": "上海市闵行区人民法院",
+                "document_number": case.case_number,
+            },
+        )

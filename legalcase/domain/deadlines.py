@@ -127,6 +127,31 @@ def _rolled(cal: WorkCalendar, unadjusted: date) -> tuple[date, bool, str]:
     return day, provisional, note
 
 
+class _Restarts:
+    """Interruptions in a row are summed up: how many, and the last one (which sets the date)."""
+
+    __slots__ = ("count", "last")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = ""
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        self.last = text
+
+    def flush(self) -> str:
+        if not self.count:
+            return ""
+        out = (
+            f"；{self.last}"
+            if self.count == 1
+            else f"；经{self.count}次中断，最近一次：{self.last}"
+        )
+        self.count, self.last = 0, ""
+        return out
+
+
 def _ordered(events: tuple[Event, ...]) -> list[tuple[int, Event]]:
     return sorted(enumerate(events), key=lambda pair: pair[1].when)
 
@@ -136,7 +161,14 @@ def _limitation_cn(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> Dea
     due = claim.due_date
     stop = add_years(due, 20)
     source = "民法典第594条（国际货物买卖四年）" if years == 4 else "民法典第188条"
-    basis = f"{source}：自{due}起算{years}年"
+    parts = [f"{source}：自{due}起算{years}年"]
+    restarts = _Restarts()
+
+    def say(text: str) -> None:
+        """A note in date order, after the interruptions summed up so far."""
+        parts.append(restarts.flush())
+        parts.append(f"；{text}")
+
     unadj = add_years(due, years)
     end, provisional, note = _rolled(cal, unadj)
     in_proceedings = False
@@ -152,19 +184,21 @@ def _limitation_cn(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> Dea
             if new > unadj:
                 unadj = new
                 end, provisional, note = _rolled(cal, unadj)
-                basis += f"；{e.start}至{e.end}的障碍发生在最后六个月内，时效中止，障碍消除后六个月届满（民法典第194条）"
+                say(
+                    f"{e.start}至{e.end}的障碍发生在最后六个月内，时效中止，障碍消除后六个月届满（民法典第194条）"
+                )
             continue
         if e.type == "proceedings_started":
             if not in_proceedings and t <= end:
                 in_proceedings = True
-                basis += f"；{t}起诉/申请仲裁，时效中断，程序终结后重新计算（民法典第195条）"
+                say(f"{t}起诉/申请仲裁，时效中断，程序终结后重新计算（民法典第195条）")
             continue
         if e.type == "proceedings_ended":
             if in_proceedings:
                 in_proceedings = False
                 unadj = add_years(t, years)
                 end, provisional, note = _rolled(cal, unadj)
-                basis += f"；{t}程序终结，重新计算{years}年"
+                say(f"{t}程序终结，重新计算{years}年")
             continue
         if in_proceedings:
             continue
@@ -176,19 +210,25 @@ def _limitation_cn(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> Dea
                 if new > unadj:
                     unadj = new
                     end, provisional, note = _rolled(cal, unadj)
-                    basis += (
-                        f"；{t}{EVENT_LABELS[e.type]}，时效中断，重新计算{years}年（民法典第195条）"
+                    restarts.add(
+                        f"{t}{EVENT_LABELS[e.type]}，时效中断，重新计算{years}年（民法典第195条）"
                     )
             elif e.type != "demand":
                 waived = True
-                basis += f"；时效届满后{t}{EVENT_LABELS[e.type]}，债务人不得再以时效抗辩（诉讼时效规定第19条）"
+                say(
+                    f"时效届满后{t}{EVENT_LABELS[e.type]}，债务人不得再以时效抗辩（诉讼时效规定第19条）"
+                )
+    parts.append(restarts.flush())
     if in_proceedings:
-        return Deadline("limitation", None, None, False, IN_PROCEEDINGS, basis, None, waived)
+        return Deadline(
+            "limitation", None, None, False, IN_PROCEEDINGS, "".join(parts), None, waived
+        )
     if end > stop:
         end, unadj, provisional, note = stop, min(unadj, stop), False, ""
-        basis += f"；不超过自{due}起二十年（民法典第188条）"
+        parts.append(f"；不超过自{due}起二十年（民法典第188条）")
+    parts.append(note)
     return Deadline(
-        "limitation", end, unadj, provisional, _status(end, as_of), basis + note, None, waived
+        "limitation", end, unadj, provisional, _status(end, as_of), "".join(parts), None, waived
     )
 
 

@@ -37,26 +37,34 @@ def contract_rate(contract: Contract | None) -> Rate:
     return DEFAULT_RATE
 
 
-def claim_for_case(session: Session, case: Case, as_of: date) -> InterestResult:
+def claim_for_case(
+    session: Session,
+    case: Case,
+    as_of: date,
+    receivables: list[Receivable] | None = None,
+    payments: list[PaymentRow] | None = None,
+) -> InterestResult:
     """Principal, interest and how each figure was reached, per RULES.md sections 6 and 8.
 
     Receivables are grouped by the rate their contract sets; each payment goes to the group
     of the receivables it was allocated to, and within a group costs -> interest -> principal.
     """
-    receivables = list(
-        session.scalars(
-            select(Receivable)
-            .where(Receivable.case_id == case.id)
-            .options(selectinload(Receivable.contract))
+    if receivables is None:  # the case page passes what it has already loaded
+        receivables = list(
+            session.scalars(
+                select(Receivable)
+                .where(Receivable.case_id == case.id)
+                .options(selectinload(Receivable.contract))
+            )
         )
-    )
-    payments = list(
-        session.scalars(
-            select(PaymentRow)
-            .where(PaymentRow.case_id == case.id)
-            .options(selectinload(PaymentRow.allocations))
+    if payments is None:
+        payments = list(
+            session.scalars(
+                select(PaymentRow)
+                .where(PaymentRow.case_id == case.id)
+                .options(selectinload(PaymentRow.allocations))
+            )
         )
-    )
     group_of: dict[int, Rate] = {}
     principal: dict[Rate, list[Principal]] = defaultdict(list)
     for r in receivables:

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib.resources import files
 
 from sqlalchemy import select
@@ -49,8 +50,16 @@ def parse_lpr_csv(text: str) -> list[tuple[date, Decimal]]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[date, Decimal], ...]:
+    return tuple(
+        parse_lpr_csv(files("legalcase.data").joinpath("lpr.csv").read_text(encoding="utf-8"))
+    )
+
+
 def shipped_rows() -> list[tuple[date, Decimal]]:
-    return parse_lpr_csv(files("legalcase.data").joinpath("lpr.csv").read_text(encoding="utf-8"))
+    """The values that ship with the package (read once)."""
+    return list(_shipped())
 
 
 def lpr_table(session: Session | None = None) -> LprTable:

@@ -9,6 +9,7 @@ from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.case_deadlines import KIND_LABELS
 from legalcase.domain.errors import DomainError
+from legalcase.domain.money import format_money
 from legalcase.domain.roles import Role, can_change_case, require_case_change, require_writer
 from legalcase.domain.stages import STAGE_LABELS, Stage, allowed_moves
 from legalcase.models import (
@@ -118,12 +119,16 @@ def show(case_id: int):
     page = queries.case_page(db.session, case_id, today())
     case = page.case
     try:
-        claim, claim_error = claims.claim_for_case(db.session, case, page.today), None
+        claim, claim_error = (
+            claims.claim_for_case(db.session, case, page.today, page.receivables, page.payments),
+            None,
+        )
     except DomainError as exc:  # e.g. a default before the LPR existed and no agreed rate
         claim, claim_error = None, exc.message
     return render_template(
         "case.html",
         p=page,
+        ledger_rows=_ledger_rows(page),
         claim=claim,
         claim_error=claim_error,
         case=case,
@@ -134,6 +139,39 @@ def show(case_id: int):
         oldest_due=recv_svc.receivable_oldest_due,
         timedelta=timedelta,
     )
+
+
+def _ledger_rows(page: queries.CasePage) -> list[dict]:
+    """Display values for the ledger, prepared here: a case may have hundreds of entries."""
+    cur = page.case.currency
+    edit = url_for("cases.edit_ledger_entry", entry_id=0).replace("/0/", "/{}/")
+    rows = []
+    for e in page.ledger:
+        effect = S.LEGAL_EFFECT_SHORT.get(e.legal_effect, "")
+        if e.legal_effect == "demand":
+            who = "保证人" if e.addressee == "guarantor" else "债务人"
+            effect = f"向{who}催告，" + (
+                f"{e.arrival_date}送达" if e.arrival_date else "送达日未知"
+            )
+        promises = "".join(
+            f"（承诺 {pr.due_date} 前付 {format_money(pr.amount, cur)}）"
+            for pr in page.promises_by_entry.get(e.id, ())
+        )
+        rows.append(
+            {
+                "at": e.contacted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                "channel": S.CHANNELS.get(e.channel, ""),
+                "who": e.contact_name or e.person_reached or "",
+                "summary": e.summary,
+                "outcome": S.OUTCOMES.get(e.outcome, ""),
+                "promises": promises,
+                "effect": effect,
+                "reason": S.NON_PAYMENT_REASONS.get(e.non_payment_reason, ""),
+                "user": e.user_name,
+                "edit_url": edit.format(e.id),
+            }
+        )
+    return rows
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
