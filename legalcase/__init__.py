@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from storage import make_storage
+
 from .config import load_config
 
 
@@ -17,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import init_web
 
     db.init_app(app)
+    app.extensions["legalcase_storage"] = make_storage(app.config)
     init_web(app)
 
     from .api import bp as api_bp

@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
 from .deadlines import CaseDeadline, CourtEvent, LprRate
+from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, Promise
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
@@ -18,6 +19,9 @@ __all__ = [
     "Contact",
     "Contract",
     "CourtEvent",
+    "CustodyEvent",
+    "EvidenceBundle",
+    "EvidenceItem",
     "Creditor",
     "Instalment",
     "LedgerEntry",

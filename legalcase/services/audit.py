@@ -13,7 +13,8 @@ from legalcase.models.base import utcnow
 
 # Columns never copied into the log.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
-NOT_AUDITED = {"audit_entries"}
+# custody_events is its own append-only log
+NOT_AUDITED = {"audit_entries", "custody_events"}
 
 
 def _plain(value):

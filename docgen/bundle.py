@@ -1,0 +1,173 @@
+"""The evidence bundle: the evidence list (证据目录), then every item, each page stamped with its
+running page number and evidence number, and a bookmark per item. Pure: paths in, a PDF out."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+CJK = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file needed
+pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+
+
+@dataclass
+class Entry:
+    number: str  # 1-1, 1-2, 2-1 ...
+    title: str
+    source: str
+    purpose: str
+    is_original: bool
+    sha256: str
+    pdf: Path | None  # a PDF of the item, or None when it cannot go into a PDF (audio, sheets)
+    note: str = ""
+
+
+@dataclass
+class Result:
+    page_count: int
+    list_pages: int
+    ranges: dict[str, tuple[int, int] | None]  # evidence number -> first and last page
+
+
+def as_pdf(path: Path, content_type: str, workdir: Path) -> Path | None:
+    """A PDF of the item: PDFs as they are, images as one page each; None for the rest."""
+    if content_type == "application/pdf":
+        return path
+    if content_type in ("image/jpeg", "image/png"):
+        from PIL import Image
+
+        out = workdir / f"{path.name}.page.pdf"
+        with Image.open(path) as img:
+            img.convert("RGB").save(out, "PDF", resolution=150)
+        return out
+    return None
+
+
+def _page_label(span: tuple[int, int] | None) -> str:
+    if span is None:
+        return "—"
+    return str(span[0]) if span[0] == span[1] else f"{span[0]}-{span[1]}"
+
+
+def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=36,
+        rightMargin=36,
+        topMargin=48,
+        bottomMargin=48,
+        title="证据目录",
+    )
+    title = ParagraphStyle("t", fontName=CJK, fontSize=16, leading=22, alignment=1)
+    body = ParagraphStyle("b", fontName=CJK, fontSize=9, leading=12)
+    small = ParagraphStyle("s", fontName=CJK, fontSize=7, leading=9)
+    story = [Paragraph("证 据 目 录", title), Spacer(1, 6)]
+    for key in ("case", "case_number", "party"):
+        if header.get(key):
+            story.append(Paragraph(header[key], body))
+    story.append(Spacer(1, 8))
+    heads = ("序号", "证据名称", "证据来源", "证明目的", "页码", "原件/复印件", "备注")
+    rows = [[Paragraph(h, body) for h in heads]]
+    for e in entries:
+        span = ranges.get(e.number)
+        remark = e.note
+        if span is None:
+            remark = f"{remark}（未编入本册）SHA-256：{e.sha256}"
+        rows.append(
+            [
+                Paragraph(e.number, body),
+                Paragraph(e.title, body),
+                Paragraph(e.source or "", body),
+                Paragraph(e.purpose or "", body),
+                Paragraph(_page_label(span), body),
+                Paragraph("原件" if e.is_original else "复印件", body),
+                Paragraph(remark, small),
+            ]
+        )
+    table = Table(rows, colWidths=[34, 120, 70, 140, 40, 44, 75], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 18)]
+    if header.get("submitter"):
+        story.append(Paragraph(f"提交人：{header['submitter']}（签章）", body))
+    if header.get("date"):
+        story.append(Paragraph(f"日期：{header['date']}", body))
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _stamps(sizes: list[tuple[float, float]], labels: list[str | None]) -> PdfReader:
+    """One overlay page per bundle page: the running page number, and the evidence number."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for i, ((w, h), label) in enumerate(zip(sizes, labels, strict=True), start=1):
+        c.setPageSize((w, h))
+        c.setFont("Helvetica", 9)
+        c.drawCentredString(w / 2, 14, f"- {i} -")
+        if label:
+            c.setFont(CJK, 9)
+            c.drawRightString(w - 62, h - 20, "证据")
+            c.setFont("Helvetica-Bold", 10)
+            c.drawRightString(w - 24, h - 20, label)
+        c.showPage()
+    c.save()
+    buf.seek(0)
+    return PdfReader(buf)
+
+
+def build_bundle(entries: list[Entry], header: dict, out: Path) -> Result:
+    """Write the bundle to ``out``; the list's page ranges match the stamped page numbers."""
+    readers = {e.number: PdfReader(e.pdf) for e in entries if e.pdf is not None}
+    counts = {n: len(r.pages) for n, r in readers.items()}
+    list_pages = 1
+    while True:  # the list's own length shifts every page number after it
+        ranges: dict[str, tuple[int, int] | None] = {}
+        page = list_pages + 1
+        for e in entries:
+            if e.number in counts:
+                ranges[e.number] = (page, page + counts[e.number] - 1)
+                page += counts[e.number]
+            else:
+                ranges[e.number] = None
+        listing = _list_pdf(entries, ranges, header)
+        actual = len(PdfReader(io.BytesIO(listing)).pages)
+        if actual == list_pages:
+            break
+        list_pages = actual
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(listing)), import_outline=False)
+    writer.add_outline_item("证据目录", 0)
+    labels: list[str | None] = [None] * list_pages
+    for e in entries:
+        if e.number not in readers:
+            continue
+        start = len(writer.pages)
+        writer.append(readers[e.number], import_outline=False)
+        labels += [e.number] * counts[e.number]
+        writer.add_outline_item(f"{e.number} {e.title}", start)
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+    for page, stamp in zip(writer.pages, _stamps(sizes, labels).pages, strict=True):
+        page.merge_page(stamp)
+    writer.add_metadata({"/Title": header.get("case") or "证据材料"})
+    with open(out, "wb") as fh:
+        writer.write(fh)
+    return Result(len(writer.pages), list_pages, ranges)

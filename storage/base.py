@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK = 1024 * 1024
+
+
+class StorageError(Exception):
+    """The storage refused or failed; the message says what happened."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    version_id: str | None = None
+
+
+class Storage(Protocol):
+    name: str
+
+    def put_file(self, key: str, path: Path) -> ObjectInfo:
+        """Store the file at ``path`` under ``key`` (streamed, never read whole into memory)."""
+
+    def open(self, key: str) -> BinaryIO:
+        """A readable stream of the object's bytes; the caller closes it."""
+
+    def stat(self, key: str) -> ObjectInfo | None:
+        """The object's size, or None when it is missing."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def discard(self, key: str) -> None:
+        """Remove an object stored for a write that then failed (never for kept evidence)."""
+
+    def download_url(self, key: str, filename: str, expires_seconds: int = 600) -> str | None:
+        """A time-limited URL for the object, or None when the backend serves through the app."""
+
+    def set_legal_hold(self, key: str, on: bool = True) -> bool:
+        """Place a legal hold where the backend supports it; returns whether it did."""
+
+
+def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+    while chunk := stream.read(size):
+        yield chunk
+
+
+def hash_file(stream: BinaryIO) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a stream, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter_chunks(stream):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
