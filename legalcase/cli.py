@@ -228,6 +228,28 @@ def deadlines_refresh() -> None:
 
 
 @main.group()
+def evidence() -> None:
+    """Evidence."""
+
+
+@evidence.command("verify")
+@click.option("--case", "case_id", type=int, default=None, help="Only this case.")
+def evidence_verify(case_id: int | None) -> None:
+    """Re-read every stored object, re-hash it, report mismatches and missing objects (exit 1)."""
+    from legalcase.db import db as database
+    from legalcase.services.evidence import verify
+
+    app = _app()
+    with app.app_context():
+        result = verify(database.session, app.extensions["legalcase_storage"], case_id)
+        for item, problem in result.problems:
+            click.echo(f"案件 {item.case_id} 证据 {item.id}「{item.title}」：{problem}")
+        click.echo(f"已校验 {result.checked} 项，问题 {len(result.problems)} 项")
+    if result.problems:
+        sys.exit(1)
+
+
+@main.group()
 def lpr() -> None:
     """The one-year LPR table."""
 

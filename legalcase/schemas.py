@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from legalcase.domain.aging import Tier
 from legalcase.domain.errors import ValidationFailed
+from legalcase.domain.evidence import KINDS
 from legalcase.domain.roles import ROLE_LABELS
 from legalcase.domain.stages import STAGE_LABELS
 from legalcase.services.cases import PortfolioFilter
@@ -239,6 +240,7 @@ ASSET_KINDS = {
     "real_estate": "不动产（3年）",
     "other_right": "其他财产权（3年）",
 }
+EVIDENCE_KINDS = KINDS
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
 ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
 
@@ -375,6 +377,17 @@ class CourtEventSchema(Base):
     court_name = text("法院/仲裁机构")
     document_number = text("文书编号", max_len=100)
     note = text("备注", max_len=2000, widget="textarea")
+
+
+class EvidenceSchema(Base):
+    kind = choice("证据类型", EVIDENCE_KINDS)
+    title = text("证据名称", max_len=200)
+    source = text("证据来源", max_len=200)
+    purpose = text("证明目的", max_len=2000, widget="textarea")
+    document_date = day("文件日期", required=False)
+    is_original = fields.Boolean(
+        load_default=False, metadata={"label": "原件", "widget": "checkbox"}
+    )
 
 
 class HandledSchema(Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, request
+from flask import current_app, g, request
 
 from legalcase import schemas as S
 from legalcase.db import db
@@ -198,7 +198,14 @@ def patch_case(case_id: int):
 def post_stage(case_id: int):
     case = _case(case_id)
     data = S.parse(S.StageMoveSchema(), body())
-    change = case_svc.move_stage(db.session, g.api_user, case, data["stage"], data["reason"])
+    change = case_svc.move_stage(
+        db.session,
+        g.api_user,
+        case,
+        data["stage"],
+        data["reason"],
+        current_app.extensions["legalcase_storage"],
+    )
     return created(
         {
             "id": change.id,

@@ -15,8 +15,10 @@ from legalcase.domain.roles import Role
 from legalcase.domain.stages import Stage, check_move
 from legalcase.models import Case, Creditor, Party, StageChange, User
 from legalcase.models.base import utcnow
+from storage import Storage
 
 from .common import apply, begin_case_write, begin_write
+from .evidence import HELD_STAGES, hold_case_evidence
 
 
 def _check_refs(session: Session, actor: User, data: dict) -> None:
@@ -72,7 +74,15 @@ def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
     return case
 
 
-def move_stage(session: Session, actor: User, case: Case, target: str, reason: str) -> StageChange:
+def move_stage(
+    session: Session,
+    actor: User,
+    case: Case,
+    target: str,
+    reason: str,
+    storage: Storage | None = None,
+) -> StageChange:
+    """Move along the ladder; entering litigation places a legal hold on the case's evidence."""
     begin_case_write(session, actor, case)
     try:
         target_stage = Stage(target)
@@ -89,6 +99,8 @@ def move_stage(session: Session, actor: User, case: Case, target: str, reason: s
     )
     case.stage = target_stage.value
     session.add(change)
+    if storage is not None and target_stage in HELD_STAGES:
+        hold_case_evidence(session, storage, case)
     session.commit()
     return change
 

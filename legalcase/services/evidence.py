@@ -24,13 +24,14 @@ from legalcase.domain.stages import Stage
 from legalcase.models import (
     Case,
     CustodyEvent,
+    EvidenceBundle,
     EvidenceItem,
     LedgerEntry,
     Receivable,
     User,
 )
 from legalcase.models.base import utcnow
-from storage import Storage, StorageError
+from storage import Storage, StorageError, hash_file
 
 from .common import begin_case_write
 
@@ -425,13 +426,9 @@ def verify(
     for item in items:
         try:
             with storage.open(item.storage_key) as fh:
-                digest = hashlib.sha256()
-                size = 0
-                while chunk := fh.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-            if digest.hexdigest() != item.sha256:
-                problem = f"内容已被改动：SHA-256 应为 {item.sha256}，实为 {digest.hexdigest()}"
+                sha, size = hash_file(fh)
+            if sha != item.sha256:
+                problem = f"内容已被改动：SHA-256 应为 {item.sha256}，实为 {sha}"
             elif size != item.size:
                 problem = f"大小不符：应为 {item.size} 字节，实为 {size}"
             else:
@@ -456,3 +453,154 @@ def hold_case_evidence(session: Session, storage: Storage, case: Case) -> int:
     )
     held = sum(1 for key in sorted(keys) if storage.set_legal_hold(key, True))
     return held
+
+
+def build_case_bundle(
+    session: Session,
+    storage: Storage,
+    actor: User,
+    case: Case,
+    item_ids: list[int],
+    *,
+    tmp_dir: str | Path,
+    title: str | None = None,
+) -> EvidenceBundle:
+    """Bundle the chosen items, in the order given, grouped by kind into 1-1, 1-2, 2-1 ..."""
+    import shutil
+
+    from docgen.bundle import Entry, as_pdf, build_bundle
+
+    begin_case_write(session, actor, case)
+    if not item_ids:
+        raise ValidationFailed({"items": "请至少选择一项证据"})
+    items = {
+        i.id: i for i in session.scalars(select(EvidenceItem).where(EvidenceItem.id.in_(item_ids)))
+    }
+    if len(items) != len(set(item_ids)) or any(i.case_id != case.id for i in items.values()):
+        raise ValidationFailed({"items": "所选证据不属于本案"})
+    if any(items[i].status != "active" for i in item_ids):
+        raise ValidationFailed({"items": "已替换或撤回的证据不能编入证据册"})
+    workdir = Path(tempfile.mkdtemp(dir=tmp_dir, prefix="bundle-"))
+    try:
+        groups: dict[str, int] = {}
+        entries = []
+        for ident in item_ids:
+            item = items[ident]
+            group = groups.setdefault(item.kind, len(groups) + 1)
+            number = f"{group}-{sum(1 for e in entries if e.number.startswith(f'{group}-')) + 1}"
+            pdf = None
+            if item.content_type in ("application/pdf", "image/jpeg", "image/png"):
+                local = workdir / f"{item.id}.bin"
+                with storage.open(item.storage_key) as src, open(local, "wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+                if hashlib.sha256(local.read_bytes()).hexdigest() != item.sha256:
+                    raise DomainError(
+                        "tampered", f"证据“{item.title}”的内容与登记的 SHA-256 不符，不能编入证据册"
+                    )
+                pdf = as_pdf(local, item.content_type, workdir)
+            note = "" if pdf else f"{ALLOWED_TYPES[item.content_type][0]}，不能编入 PDF，另行提交"
+            entries.append(
+                Entry(
+                    number,
+                    item.title,
+                    item.source or "",
+                    item.purpose or "",
+                    item.is_original,
+                    item.sha256,
+                    pdf,
+                    note,
+                )
+            )
+        out = workdir / "bundle.pdf"
+        header = {
+            "case": f"{case.creditor.name}与{case.debtor.name}{case.title and '：' + case.title}",
+            "case_number": f"案号：{case.case_number}" if case.case_number else "",
+            "party": f"提交人：{case.creditor.name}",
+            "submitter": case.creditor.name,
+            "date": utcnow().date().isoformat(),
+        }
+        result = build_bundle(entries, header, out)
+        with open(out, "rb") as fh:
+            sha, size = hash_file(fh)
+        key = f"cases/{case.id}/bundles/{sha}"
+        storage.put_file(key, out)
+        contents = [
+            {
+                "number": e.number,
+                "evidence_id": ident,
+                "sha256": e.sha256,
+                "title": e.title,
+                "pages": list(result.ranges[e.number]) if result.ranges[e.number] else None,
+            }
+            for e, ident in zip(entries, item_ids, strict=True)
+        ]
+        bundle = EvidenceBundle(
+            case_id=case.id,
+            title=title or f"证据材料（{len(entries)} 项）",
+            storage_key=key,
+            sha256=sha,
+            size=size,
+            page_count=result.page_count,
+            contents=contents,
+            created_by_id=actor.id,
+            created_at=utcnow(),
+        )
+        session.add(bundle)
+        session.flush()
+        for ident in item_ids:
+            custody(session, case.id, "export", actor.id, ident, bundle_id=bundle.id)
+        session.commit()
+        return bundle
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@dataclass
+class EvidencePage:
+    items: list[EvidenceItem]
+    checklist: list
+    interruptions: list[dict]
+    bundles: list[EvidenceBundle]
+
+
+def evidence_page(session: Session, case: Case) -> EvidencePage:
+    """Items (newest first), the checklist per step, and which interruptions evidence proves."""
+    from sqlalchemy.orm import selectinload
+
+    from legalcase.domain.evidence import checklist, interruption_proven
+
+    items = list(
+        session.scalars(
+            select(EvidenceItem)
+            .where(EvidenceItem.case_id == case.id)
+            .options(
+                selectinload(EvidenceItem.ledger_entries), selectinload(EvidenceItem.uploaded_by)
+            )
+            .order_by(EvidenceItem.id.desc())
+        )
+    )
+    active = [i for i in items if i.status == "active"]
+    linked: dict[int, set[str]] = {}
+    for item in active:
+        for entry in item.ledger_entries:
+            linked.setdefault(entry.id, set()).add(item.kind)
+    entries = session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.case_id == case.id, LedgerEntry.legal_effect != "none")
+        .order_by(LedgerEntry.contacted_at)
+    )
+    interruptions = [
+        {"entry": e, "proven": interruption_proven(e.legal_effect, linked.get(e.id, ()))}
+        for e in entries
+    ]
+    bundles = list(
+        session.scalars(
+            select(EvidenceBundle)
+            .where(EvidenceBundle.case_id == case.id)
+            .order_by(EvidenceBundle.id.desc())
+        )
+    )
+    return EvidencePage(items, checklist((i.id, i.kind) for i in active), interruptions, bundles)

@@ -53,6 +53,7 @@ def _label(table: dict, value) -> str:
 def init_web(app: Flask) -> None:
     from legalcase import schemas
 
+    app.config.setdefault("MAX_CONTENT_LENGTH", (app.config["EVIDENCE_MAX_MB"] + 1) * 2**20)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -77,16 +78,25 @@ def init_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .calculators import bp as calc_bp
     from .cases import bp as cases_bp
+    from .evidence import bp as evidence_bp
     from .parties import bp as parties_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calc_bp)
+    app.register_blueprint(evidence_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         return render_template("error.html", error=exc), exc.status
+
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        limit = app.config["EVIDENCE_MAX_MB"]
+        return render_template(
+            "error.html", error=DomainError("too_large", f"文件超过上限 {limit} MB，未保存")
+        ), 413
 
     @app.errorhandler(404)
     def _not_found(_exc):

@@ -198,7 +198,14 @@ def move_stage(case_id: int):
     _guard(case)
 
     def save(data):
-        case_svc.move_stage(db.session, current_user, case, data["stage"], data["reason"])
+        case_svc.move_stage(
+            db.session,
+            current_user,
+            case,
+            data["stage"],
+            data["reason"],
+            current_app.extensions["legalcase_storage"],
+        )
         return _to_case(case.id, "stage")
 
     moves = allowed_moves(Stage(case.stage))

@@ -1,0 +1,217 @@
+"""证据链: upload, list, checklist, bundles, downloads (every access in the custody log)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from legalcase import schemas as S
+from legalcase.db import db
+from legalcase.domain.errors import DomainError
+from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
+from legalcase.domain.roles import Role, can_change_case
+from legalcase.models import Case, EvidenceBundle, EvidenceItem
+from legalcase.services import evidence as ev
+from legalcase.services.common import get_or_404
+
+bp = Blueprint("evidence", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+def _storage():
+    return current_app.extensions["legalcase_storage"]
+
+
+def _upload_args() -> dict:
+    return {
+        "tmp_dir": current_app.config["UPLOAD_TMP"],
+        "max_bytes": current_app.config["EVIDENCE_MAX_MB"] * 2**20,
+    }
+
+
+def _page(
+    case: Case, errors: dict | None = None, message: str | None = None, values: dict | None = None
+):
+    data = ev.evidence_page(db.session, case)
+    return render_template(
+        "evidence.html",
+        case=case,
+        page=data,
+        errors=errors or {},
+        message=message,
+        values=values or {},
+        kinds=KINDS,
+        types=ALLOWED_TYPES,
+        can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
+        receivables={r.id: r.invoice_no for r in case.receivables},
+    ), (422 if errors or message else 200)
+
+
+@bp.get("/cases/<int:case_id>/evidence")
+def index(case_id: int):
+    return _page(get_or_404(db.session, Case, case_id, "案件"))
+
+
+@bp.post("/cases/<int:case_id>/evidence")
+def upload(case_id: int):
+    case = get_or_404(db.session, Case, case_id, "案件")
+    values = request.form.to_dict()
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise DomainError("no_file", "请选择要上传的文件", {"file": "请选择文件"})
+        meta = S.parse(S.EvidenceSchema(), {k: v for k, v in values.items() if k != "csrf_token"})
+        meta["receivable_ids"] = [
+            int(v) for v in request.form.getlist("receivable_ids") if v.isdigit()
+        ]
+        item = ev.add_evidence(
+            db.session,
+            _storage(),
+            current_user,
+            case,
+            upload.stream,
+            upload.filename,
+            meta,
+            **_upload_args(),
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(case, exc.fields, exc.message, values)
+    flash(f"已上传：{item.title}（SHA-256 {item.sha256[:16]}…）", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+def _item(item_id: int) -> EvidenceItem:
+    return get_or_404(db.session, EvidenceItem, item_id, "证据")
+
+
+@bp.get("/evidence/<int:item_id>/download")
+def download(item_id: int):
+    item = _item(item_id)
+    inline = request.args.get("inline") == "1"
+    ev.record_access(db.session, current_user, item, "view" if inline else "download")
+    name = item.original_filename or f"evidence-{item.id}"
+    url = _storage().download_url(item.storage_key, name)
+    if url and not inline:
+        return redirect(url)
+    stream = _storage().open(item.storage_key)
+    response = send_file(
+        stream,
+        mimetype=item.content_type,
+        as_attachment=not inline,
+        download_name=name,
+        conditional=False,
+        etag=item.sha256,
+    )
+    response.headers["X-Content-SHA256"] = item.sha256
+    return response
+
+
+@bp.post("/evidence/<int:item_id>/withdraw")
+def withdraw(item_id: int):
+    item = _item(item_id)
+    case = db.session.get(Case, item.case_id)
+    try:
+        ev.withdraw(db.session, current_user, item, request.form.get("reason", ""))
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(case, {f"withdraw-{item.id}": exc.message}, exc.message)
+    flash("已撤回（文件与哈希仍保留）", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+@bp.post("/evidence/<int:item_id>/supersede")
+def supersede(item_id: int):
+    old = _item(item_id)
+    case = db.session.get(Case, old.case_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise DomainError("no_file", "请选择新版本文件", {f"supersede-{old.id}": "请选择文件"})
+        meta = {
+            "kind": old.kind,
+            "title": old.title,
+            "source": old.source,
+            "purpose": old.purpose,
+            "document_date": old.document_date,
+            "is_original": old.is_original,
+            "reason": request.form.get("reason") or "上传了新版本",
+        }
+        ev.add_evidence(
+            db.session,
+            _storage(),
+            current_user,
+            case,
+            upload.stream,
+            upload.filename,
+            meta,
+            supersedes=old,
+            **_upload_args(),
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(case, exc.fields, exc.message)
+    flash("已上传新版本，旧版本保留为“已替换”", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/bundles")
+def make_bundle(case_id: int):
+    case = get_or_404(db.session, Case, case_id, "案件")
+    chosen = []
+    for key, value in request.form.items():
+        if key.startswith("order-") and value.strip():
+            try:
+                chosen.append((float(value), int(key.removeprefix("order-"))))
+            except ValueError:
+                return _page(case, {"items": f"顺序应为数字：{value}"}, f"顺序应为数字：{value}")
+    try:
+        bundle = ev.build_case_bundle(
+            db.session,
+            _storage(),
+            current_user,
+            case,
+            [i for _, i in sorted(chosen)],
+            tmp_dir=current_app.config["UPLOAD_TMP"],
+            title=request.form.get("title"),
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(case, exc.fields, exc.message)
+    flash(f"证据册已生成：{bundle.page_count} 页", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+@bp.get("/bundles/<int:bundle_id>/download")
+def bundle_download(bundle_id: int):
+    bundle = get_or_404(db.session, EvidenceBundle, bundle_id, "证据册")
+    ev.custody(db.session, bundle.case_id, "download", current_user.id, bundle_id=bundle.id)
+    db.session.commit()
+    name = f"证据册-{bundle.id}.pdf"
+    response = send_file(
+        _storage().open(bundle.storage_key),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+    )
+    response.headers["X-Content-SHA256"] = bundle.sha256
+    return response
