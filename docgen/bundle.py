@@ -155,7 +155,7 @@ def build_bundle(entries: list[Entry], header: dict, out: Path) -> Result:
         list_pages = actual
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(listing)), import_outline=False)
-    writer.add_outline_item("证据目录", 0)
+    writer.add_outline_item(title="证据目录", page_number=0)
     labels: list[str | None] = [None] * list_pages
     for e in entries:
         if e.number not in readers:
@@ -163,7 +163,7 @@ def build_bundle(entries: list[Entry], header: dict, out: Path) -> Result:
         start = len(writer.pages)
         writer.append(readers[e.number], import_outline=False)
         labels += [e.number] * counts[e.number]
-        writer.add_outline_item(f"{e.number} {e.title}", start)
+        writer.add_outline_item(title=f"{e.number} {e.title}", page_number=start)
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
     for page, stamp in zip(writer.pages, _stamps(sizes, labels).pages, strict=True):
         page.merge_page(stamp)

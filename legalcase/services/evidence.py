@@ -255,6 +255,7 @@ def add_evidence(
     receivables, entries = _links(
         session, case, meta.pop("receivable_ids", ()) or (), meta.pop("ledger_entry_ids", ()) or ()
     )
+    reason = meta.pop("reason", None) or "上传了新版本"
     spooled = spool(stream, tmp_dir, max_bytes)
     stored: list[str] = []
     try:
@@ -265,7 +266,7 @@ def add_evidence(
         if supersedes is not None:
             item.supersedes_id = supersedes.id
             supersedes.status = "superseded"
-            supersedes.status_reason = meta.get("reason") or "上传了新版本"
+            supersedes.status_reason = reason
             custody(session, case.id, "supersede", actor.id, supersedes.id, by=item.id)
         for name, payload in checked.attachments:
             _attachment(
@@ -301,7 +302,6 @@ def _store(
         stored.append(key)
     if Stage(case.stage) in HELD_STAGES:
         storage.set_legal_hold(key, True)
-    meta.pop("reason", None)
     item = EvidenceItem(
         case_id=case.id,
         storage_key=key,
