@@ -47,6 +47,14 @@ def _page(
     case: Case, errors: dict | None = None, message: str | None = None, values: dict | None = None
 ):
     data = ev.evidence_page(db.session, case)
+    demandable = {
+        i.id
+        for i in data.items
+        if i.content_type == "message/rfc822"
+        and i.status == "active"
+        and not i.ledger_entries
+        and ev.demand_addressee(db.session, case, i)
+    }
     return render_template(
         "evidence.html",
         case=case,
@@ -58,6 +66,7 @@ def _page(
         types=ALLOWED_TYPES,
         can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
         receivables={r.id: r.invoice_no for r in case.receivables},
+        demandable=demandable,
     ), (422 if errors or message else 200)
 
 
@@ -169,6 +178,20 @@ def supersede(item_id: int):
             raise
         return _page(case, exc.fields, exc.message)
     flash("已上传新版本，旧版本保留为“已替换”", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+@bp.post("/evidence/<int:item_id>/as-demand")
+def as_demand(item_id: int):
+    item = _item(item_id)
+    case = db.session.get(Case, item.case_id)
+    try:
+        entry = ev.record_email_as_demand(db.session, current_user, item)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return _page(case, {}, exc.message)
+    flash(f"已记入催收台账：{entry.arrival_date} 送达的催告，期限已重新计算", "success")
     return redirect(url_for("evidence.index", case_id=case.id))
 
 

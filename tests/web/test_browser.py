@@ -175,3 +175,43 @@ def test_deadline_calculator_in_the_browser(live_url, page, session):
     expect(timeline).to_contain_text("已满足")
     expect(timeline).to_contain_text("保证人诉讼时效：2028-12-15")
     expect(timeline).to_contain_text("民法典第694条")
+
+
+def test_evidence_upload_checklist_and_bundle_in_the_browser(live_url, page, session, tmp_path):
+    from tests.conftest import SHARED
+    from tests.web.test_evidence_pages import MAIL
+
+    admin = F.user(session, "legal", username="evi", name="证据员")
+    case = F.case(session, admin, title="证据测试案件")
+    pdfs = SHARED / "fixtures" / "pdf"
+    mail = tmp_path / "催款邮件.eml"
+    mail.write_bytes(MAIL)
+    _login(page, live_url, "evi")
+    page.goto(f"{live_url}/cases/{case.id}")
+    page.click("text=证据链")
+    reminder = page.locator("#checklist tr[data-step=reminder][data-req=contract]")
+    expect(reminder).to_contain_text("缺少")
+    page.set_input_files("#f-file", str(pdfs / "pdflatex-4-pages.pdf"))
+    page.select_option("#f-kind", "contract")
+    page.fill("#f-title", "买卖合同")
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#evidence-items")).to_contain_text("4 页")
+    expect(reminder).to_contain_text("已有 1 份")
+    page.set_input_files("#f-file", str(mail))
+    page.select_option("#f-kind", "email")
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#evidence-items")).to_contain_text("overdue invoice")
+    expect(page.locator("#checklist tr[data-step=complaint][data-req=collection]")).to_contain_text(
+        "已有 1 份"
+    )
+    page.fill("input[aria-label='册序 买卖合同']", "1")
+    page.fill("input[aria-label='册序 催款邮件.eml']", "2")
+    page.click("text=生成证据册")
+    expect(page.locator("#bundles")).to_contain_text("5 页")
+    with page.expect_download() as info:
+        page.click("#bundles a")
+    path = tmp_path / "bundle.pdf"
+    info.value.save_as(path)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(path).pages) == 5

@@ -1,0 +1,137 @@
+import io
+import os
+import re
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from legalcase.cli import main
+from legalcase.models import CaseDeadline, CustodyEvent, EvidenceItem
+from legalcase.services import parties
+from tests import factories as F
+from tests.conftest import SHARED
+from tests.web.test_pages import login
+
+PDFS = SHARED / "fixtures" / "pdf"
+MAIL = (
+    b"From: legal@huadong.example.com\r\nTo: Finance <finance@hengda.example.cn>\r\nSubject: overdue invoice\r\n"
+    b"Date: Tue, 10 Nov 2026 10:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"Please pay by 30 November.\r\n"
+)
+
+
+def upload(client, case_id, data: bytes, name: str, kind: str, **fields):
+    return client.post(
+        f"/cases/{case_id}/evidence",
+        data={"kind": kind, "file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def test_upload_list_errors_and_custody(client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    r = upload(
+        client,
+        case.id,
+        (PDFS / "pdflatex-4-pages.pdf").read_bytes(),
+        "合同.pdf",
+        "contract",
+        source="原告保存",
+    )
+    html = r.data.decode()
+    assert "已上传：合同.pdf" in html and "4 页" in html and "原告保存" in html
+    r = upload(
+        client,
+        case.id,
+        (PDFS / "libreoffice-writer-password.pdf").read_bytes(),
+        "x.pdf",
+        "contract",
+    )
+    assert r.status_code == 422 and "PDF 已加密" in r.data.decode()
+    r = upload(client, case.id, b"data", "x.txt", "")
+    assert r.status_code == 422 and 'data-field="kind"' in r.data.decode()
+    item = session.scalar(select(EvidenceItem))
+    r = client.get(f"/evidence/{item.id}/download")
+    assert r.data == (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+    assert r.headers["X-Content-SHA256"] == item.sha256
+    actions = session.scalars(select(CustodyEvent.action).order_by(CustodyEvent.id)).all()
+    assert actions == ["upload", "download"]
+
+
+def test_viewer_cannot_upload(client, session):
+    admin = F.user(session)
+    viewer = F.user(session, "viewer")
+    case = F.case(session, admin)
+    login(client, viewer)
+    page = client.get(f"/cases/{case.id}/evidence").data.decode()
+    assert "上传证据" not in page
+    r = upload(client, case.id, b"hello", "a.txt", "other")
+    assert r.status_code == 403 and "只读" in r.data.decode()
+
+
+def test_tampered_evidence_shows_on_the_page(app, client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, b"signed statement", "s.txt", "statement")
+    item = session.scalar(select(EvidenceItem))
+    path = app.extensions["legalcase_storage"].root / item.storage_key
+    path.chmod(0o640)
+    path.write_bytes(b"signed statement!")
+
+    env = {
+        "LEGALCASE_DATABASE_URL": app.config["DATABASE_URL"],
+        "LEGALCASE_INSTANCE_PATH": app.config["INSTANCE_PATH"],
+        "LEGALCASE_STORAGE_PATH": str(app.extensions["legalcase_storage"].root),
+    }
+    result = CliRunner().invoke(
+        main, ["evidence", "verify", "--case", str(case.id)], env={**os.environ, **env}
+    )
+    assert result.exit_code == 1 and "内容已被改动" in result.output
+    session.expire_all()  # the CLI wrote through its own connection
+    html = client.get(f"/cases/{case.id}/evidence").data.decode()
+    assert "校验失败" in html
+
+
+def test_an_email_to_the_debtor_becomes_a_demand(client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    F.receivable(session, admin, case)
+    parties.add_contact(
+        session,
+        admin,
+        case.debtor,
+        {"name": "财务", "relation": "finance", "email": "finance@hengda.example.cn"},
+    )
+    login(client, admin)
+    html = upload(client, case.id, MAIL, "mail.eml", "email").data.decode()
+    assert "finance@hengda.example.cn" in html and "记为催告" in html
+    item = session.scalar(select(EvidenceItem))
+    r = client.post(f"/evidence/{item.id}/as-demand", follow_redirects=True)
+    html = r.data.decode()
+    assert "2026-11-10 送达的催告" in html and "有证据证明" in html
+    lim = session.scalar(select(CaseDeadline).where(CaseDeadline.kind == "limitation"))
+    assert lim.unadjusted_date.isoformat() == "2029-11-10"
+
+
+def test_bundle_through_the_page(client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, (PDFS / "pdflatex-4-pages.pdf").read_bytes(), "a.pdf", "contract")
+    upload(client, case.id, (PDFS / "minimal-document.pdf").read_bytes(), "b.pdf", "invoice")
+    ids = [i.id for i in session.scalars(select(EvidenceItem).order_by(EvidenceItem.id))]
+    r = client.post(
+        f"/cases/{case.id}/bundles",
+        data={f"order-{ids[1]}": "2", f"order-{ids[0]}": "1"},
+        follow_redirects=True,
+    )
+    assert "证据册已生成：6 页" in r.data.decode()
+    link = re.search(r'href="(/bundles/\d+/download)"', r.data.decode()).group(1)
+    pdf = client.get(link)
+    assert pdf.data.startswith(b"%PDF") and pdf.headers["Content-Type"] == "application/pdf"
+    r = client.post(f"/cases/{case.id}/bundles", data={})
+    assert r.status_code == 422 and "请至少选择一项证据" in r.data.decode()
