@@ -17,6 +17,7 @@ from legalcase.models import (
     Contact,
     Contract,
     CourtEvent,
+    EvidenceItem,
     LedgerEntry,
     Party,
     Payment,
@@ -26,6 +27,7 @@ from legalcase.services import cases as case_svc
 from legalcase.services import claims as claim_svc
 from legalcase.services import court as court_svc
 from legalcase.services import deadlines as deadline_svc
+from legalcase.services import evidence as evidence_svc
 from legalcase.services import ledger as ledger_svc
 from legalcase.services import parties as party_svc
 from legalcase.services import queries
@@ -484,3 +486,81 @@ def get_claim(case_id: int):
     except ValueError:
         raise ValidationFailed({"as_of": f"日期无效：{as_of}"}) from None
     return claim_svc.claim_for_case(db.session, _case(case_id), day).to_json()
+
+
+# ---- evidence ---------------------------------------------------------------------
+
+
+def _evidence_json(i) -> dict:
+    return {
+        "id": i.id,
+        "kind": i.kind,
+        "title": i.title,
+        "source": i.source,
+        "purpose": i.purpose,
+        "document_date": i.document_date.isoformat() if i.document_date else None,
+        "is_original": i.is_original,
+        "sha256": i.sha256,
+        "size": i.size,
+        "content_type": i.content_type,
+        "page_count": i.page_count,
+        "status": i.status,
+        "status_reason": i.status_reason,
+        "email": i.email_meta,
+        "uploaded_at": i.uploaded_at.isoformat(),
+        "last_verified_at": i.last_verified_at.isoformat() if i.last_verified_at else None,
+        "last_verify_ok": i.is_last_verify_ok,
+    }
+
+
+@bp.get("/cases/<int:case_id>/evidence")
+@json_view
+def list_evidence(case_id: int):
+    page = evidence_svc.evidence_page(db.session, _case(case_id))
+    return {
+        "items": [_evidence_json(i) for i in page.items],
+        "checklist": [
+            {"step": s.step, "label": s.label, "complete": s.complete, "missing": s.missing}
+            for s in page.checklist
+        ],
+    }
+
+
+@bp.post("/cases/<int:case_id>/evidence")
+@json_view
+def upload_evidence(case_id: int):
+    case = _case(case_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": "请以 multipart/form-data 上传，文件字段名为 file"})
+    meta = S.parse(S.EvidenceSchema(), request.form.to_dict())
+    cfg = current_app.config
+    item = evidence_svc.add_evidence(
+        db.session,
+        current_app.extensions["legalcase_storage"],
+        g.api_user,
+        case,
+        upload.stream,
+        upload.filename,
+        meta,
+        tmp_dir=cfg["UPLOAD_TMP"],
+        max_bytes=cfg["EVIDENCE_MAX_MB"] * 2**20,
+    )
+    return created(_evidence_json(item))
+
+
+@bp.get("/evidence/<int:item_id>/download")
+def download_evidence(item_id: int):
+    from flask import send_file
+
+    item = get_or_404(db.session, EvidenceItem, item_id, "证据")
+    evidence_svc.record_access(db.session, g.api_user, item, "download")
+    response = send_file(
+        current_app.extensions["legalcase_storage"].open(item.storage_key),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_filename or f"evidence-{item.id}",
+        conditional=False,
+    )
+    response.headers["X-Content-SHA256"] = item.sha256
+    return response

@@ -249,3 +249,33 @@ def test_court_events_deadlines_and_claim_through_the_api(api):
     # no agreed rate: LPR 3.10 (2024-10-21) x 1.5 = 4.65%; 36500 x 4.65% x 275/365 = 1278.75
     assert claim["interest_outstanding"] == "1278.75"
     assert claim["total"] == "37778.75"
+
+
+def test_evidence_over_the_api(api, app):
+    import io
+
+    case_id = _setup_case(api)
+    client = app.test_client()
+    token = issue_token(api.session, api.admin)
+    headers = {"Authorization": f"Bearer {token}"}
+    r = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"kind": "invoice", "title": "发票", "file": (io.BytesIO(b"invoice 001"), "inv.txt")},
+    )
+    assert r.status_code == 201, r.json
+    item = r.json
+    assert item["content_type"] == "text/plain" and len(item["sha256"]) == 64
+    r = client.get(f"/api/v1/evidence/{item['id']}/download", headers=headers)
+    assert r.data == b"invoice 001" and r.headers["X-Content-SHA256"] == item["sha256"]
+    r = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"kind": "invoice", "file": (io.BytesIO(b""), "empty.pdf")},
+    )
+    assert r.status_code == 400 and r.json["error"]["code"] == "empty_file"
+    listed = api("GET", f"/cases/{case_id}/evidence").json
+    assert [i["id"] for i in listed["items"]] == [item["id"]]
+    assert {s["step"]: s["complete"] for s in listed["checklist"]}["reminder"] is False
