@@ -15,6 +15,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], template_folder="web/templates")
     app.config.update(settings)
 
+    from .web.uploads import UploadRequest
+
+    app.request_class = UploadRequest
+
     from .db import db
     from .web import init_web
 

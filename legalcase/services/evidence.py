@@ -74,23 +74,27 @@ def spool(stream: BinaryIO, tmp_dir: str | Path, max_bytes: int) -> Spooled:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
-                if size > max_bytes:
-                    raise DomainError(
-                        "too_large",
-                        f"文件超过上限 {max_bytes // (1024 * 1024)} MB，未保存",
-                        {"file": "文件过大"},
-                    )
+                _check_size(size, max_bytes)
                 if len(head) < HEAD:
                     head += chunk[: HEAD - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
+        _check_size(size, max_bytes, final=True)
     except BaseException:
         os.unlink(name)
         raise
-    if size == 0:
-        os.unlink(name)
-        raise DomainError("empty_file", "文件为空（0 字节），未保存", {"file": "文件为空"})
     return Spooled(Path(name), digest.hexdigest(), size, head)
+
+
+def _check_size(size: int, max_bytes: int, final: bool = False) -> None:
+    if size > max_bytes:
+        raise DomainError(
+            "too_large",
+            f"文件超过上限 {max_bytes // (1024 * 1024)} MB，未保存",
+            {"file": "文件过大"},
+        )
+    if final and size == 0:
+        raise DomainError("empty_file", "文件为空（0 字节），未保存", {"file": "文件为空"})
 
 
 def _allowed_list() -> str:
@@ -256,7 +260,11 @@ def add_evidence(
         session, case, meta.pop("receivable_ids", ()) or (), meta.pop("ledger_entry_ids", ()) or ()
     )
     reason = meta.pop("reason", None) or "上传了新版本"
-    spooled = spool(stream, tmp_dir, max_bytes)
+    if hasattr(stream, "spooled"):  # already hashed to disk while the request came in
+        spooled = stream.spooled()
+        _check_size(spooled.size, max_bytes, final=True)
+    else:
+        spooled = spool(stream, tmp_dir, max_bytes)
     stored: list[str] = []
     try:
         checked = check_upload(spooled, filename)
