@@ -66,6 +66,7 @@ def _page(
         types=ALLOWED_TYPES,
         can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
         receivables={r.id: r.invoice_no for r in case.receivables},
+        ledger_choices={row["entry"].id: row["entry"] for row in data.interruptions},
         demandable=demandable,
     ), (422 if errors or message else 200)
 
@@ -83,7 +84,14 @@ def upload(case_id: int):
     try:
         if upload is None or not upload.filename:
             raise DomainError("no_file", "请选择要上传的文件", {"file": "请选择文件"})
-        meta = S.parse(S.EvidenceSchema(), {k: v for k, v in values.items() if k != "csrf_token"})
+        meta = S.parse(
+            S.EvidenceSchema(),
+            {
+                k: v
+                for k, v in values.items()
+                if k not in ("csrf_token", "receivable_ids", "ledger_entry_ids")
+            },
+        )
         meta["receivable_ids"] = [
             int(v) for v in request.form.getlist("receivable_ids") if v.isdigit()
         ]

@@ -274,3 +274,47 @@ def test_entering_litigation_places_a_legal_hold(session, minio_storage, tmp_pat
     assert not minio_storage.has_legal_hold(item.storage_key)
     cases.move_stage(session, admin, case, "litigation", "起诉", minio_storage)
     assert minio_storage.has_legal_hold(item.storage_key)
+
+
+def test_every_accepted_real_world_pdf_can_be_stamped_into_one_bundle(env, tmp_path):
+    session, admin, case, store, add = env
+    names = [
+        "002-trivial-libre-office-writer.pdf",
+        "annotated_pdf.pdf",
+        "crazyones-pdfa.pdf",
+        "google-doc-document.pdf",
+        "imagemagick-CCITTFaxDecode.pdf",
+        "minimal-document.pdf",
+        "mistitled_outlines_example.pdf",
+        "pdflatex-4-pages.pdf",
+        "pdflatex-outline.pdf",
+        "with-attachment.pdf",
+    ]
+    items = [add(str(PDFS / n), n, kind="other", title=n) for n in names]
+    bundle = ev.build_case_bundle(
+        session, store, admin, case, [i.id for i in items], tmp_dir=tmp_path
+    )
+    with store.open(bundle.storage_key) as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    assert bundle.page_count == len(reader.pages) == 1 + sum(i.page_count for i in items)
+    # the sources' own bookmarks are replaced cleanly by one per item
+    assert [o.title for o in reader.outline] == ["证据目录"] + [
+        f"1-{k} {n}" for k, n in enumerate(names, 1)
+    ]
+    last = reader.pages[-1].extract_text()
+    assert f"- {bundle.page_count} -" in last and "1-10" in last
+
+
+def test_a_storage_failure_leaves_no_row(env, monkeypatch):
+    session, _, _, store, add = env
+
+    def refuse(key, path):
+        from storage import StorageError
+
+        raise StorageError("disk full")
+
+    monkeypatch.setattr(store, "put_file", refuse)
+    with pytest.raises(DomainError, match="未能保存到存储"):
+        add(b"some text", "a.txt")
+    session.rollback()
+    assert count(session) == 0 and count(session, CustodyEvent) == 0
