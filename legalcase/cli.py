@@ -121,10 +121,14 @@ def demo(force: bool) -> None:
         if not force and _has_data(database.session):
             click.echo("数据库已有数据，未加载演示数据（用 --force 强制加载）")
             return
-        n = load_demo(database.session, DEMO_PASSWORD)
+        n = load_demo(database.session, DEMO_PASSWORD, **_demo_storage(app))
         click.echo(
             f"已加载演示数据：{n} 个案件。演示账号 admin / legal / zhangwei / viewer，密码 {DEMO_PASSWORD}"
         )
+
+
+def _demo_storage(app) -> dict:
+    return {"storage": app.extensions["legalcase_storage"], "tmp_dir": app.config["UPLOAD_TMP"]}
 
 
 def _has_data(session) -> bool:
@@ -306,7 +310,7 @@ def serve(host: str, port: int, workers: int) -> None:
     with app.app_context():
         if not _has_data(database.session):
             click.echo("数据库为空，正在加载演示数据……")
-            load_demo(database.session, DEMO_PASSWORD)
+            load_demo(database.session, DEMO_PASSWORD, **_demo_storage(app))
             login = f"演示登录：用户名 admin（或 legal / zhangwei / viewer），密码 {DEMO_PASSWORD}"
         else:
             login = "使用已有账号登录（新建账号：legalcase user create NAME --role admin）"

@@ -121,8 +121,18 @@ def _person(rng: random.Random) -> str:
     )
 
 
-def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20261123) -> int:
-    """Create users, two creditors and ``n_cases`` cases; return the number of cases."""
+def load_demo(
+    session: Session,
+    password: str,
+    n_cases: int = 48,
+    seed: int = 20261123,
+    storage=None,
+    tmp_dir: str | None = None,
+) -> int:
+    """Create users, two creditors and ``n_cases`` cases; return the number of cases.
+
+    With ``storage``, the first cases also get evidence (contract, delivery note, invoice).
+    """
     rng = random.Random(seed)
     today = clock_today()
     admin = create_user(session, "admin", password, "admin", "系统管理员", "admin@example.com")
@@ -364,7 +374,69 @@ def load_demo(session: Session, password: str, n_cases: int = 48, seed: int = 20
                 },
             )
         _court_events(session, legal, case, target, today, rng)
+        if storage is not None and n < 8:
+            _evidence(session, storage, legal, case, contract, creditor, debtor, tmp_dir)
     return n_cases
+
+
+def _evidence(session, storage, actor, case, contract, creditor, debtor, tmp_dir) -> None:
+    import io
+
+    from legalcase.services import evidence
+
+    from .documents import demo_pdf
+
+    docs = [
+        (
+            "contract",
+            f"买卖合同（{contract.number}）",
+            [
+                f"甲方（卖方）：{creditor.name}",
+                f"乙方（买方）：{debtor.name}",
+                f"合同编号：{contract.number}　签订日期：{contract.signed_date}",
+                f"合同金额：人民币 {contract.amount:,.2f} 元",
+                "付款方式：货到验收合格后 60 日内付清货款",
+                "逾期付款的，按日万分之五支付逾期付款违约金。",
+                "争议解决：向原告所在地人民法院起诉。",
+            ],
+        ),
+        (
+            "delivery",
+            "送货单及验收确认",
+            [
+                f"收货单位：{debtor.name}",
+                "货物已于约定日期送达并验收合格。",
+                "收货人签字：＿＿＿＿　日期：＿＿＿＿",
+            ],
+        ),
+        (
+            "invoice",
+            "增值税专用发票（复印件）",
+            [
+                f"购买方：{debtor.name}",
+                f"销售方：{creditor.name}",
+                f"价税合计：人民币 {contract.amount:,.2f} 元",
+            ],
+        ),
+    ]
+    for kind, title, lines in docs:
+        evidence.add_evidence(
+            session,
+            storage,
+            actor,
+            case,
+            io.BytesIO(demo_pdf(title, lines)),
+            f"{title}.pdf",
+            {
+                "kind": kind,
+                "title": title,
+                "source": f"{creditor.name}保存",
+                "purpose": "证明双方买卖合同关系及交货、开票事实",
+                "is_original": kind == "contract",
+            },
+            tmp_dir=tmp_dir,
+            max_bytes=10 * 2**20,
+        )
 
 
 def _court_events(

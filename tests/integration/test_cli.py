@@ -3,7 +3,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from legalcase.cli import main
-from legalcase.models import Case, LedgerEntry, Promise, User
+from legalcase.models import Case, CaseDeadline, EvidenceItem, LedgerEntry, Promise, User
 
 
 @pytest.fixture
@@ -49,6 +49,8 @@ def test_demo_loads_a_portfolio_once(cli, session):
     cases = session.scalar(select(func.count()).select_from(Case))
     assert cases == 48
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) > 48
+    assert session.scalar(select(func.count()).select_from(EvidenceItem)) == 8 * 3
+    assert session.scalar(select(func.count()).select_from(CaseDeadline)) > 48
     stages = set(session.scalars(select(Case.stage)))
     assert {"pre_legal", "demand", "litigation"} <= stages
     r = cli("demo")
