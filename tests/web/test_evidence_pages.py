@@ -43,6 +43,7 @@ def test_upload_list_errors_and_custody(client, session):
     )
     html = r.data.decode()
     assert "已上传：合同.pdf" in html and "4 页" in html and "原告保存" in html
+    assert "built-in method" not in html
     r = upload(
         client,
         case.id,
