@@ -318,3 +318,19 @@ def test_a_storage_failure_leaves_no_row(env, monkeypatch):
         add(b"some text", "a.txt")
     session.rollback()
     assert count(session) == 0 and count(session, CustodyEvent) == 0
+
+
+def test_images_become_pages_of_the_bundle(env, tmp_path):
+    from PIL import Image
+
+    session, admin, case, store, add = env
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 1100), "white").save(buf, "PNG")
+    png = add(buf.getvalue(), "签收单.png", kind="delivery_proof", title="快递签收单")
+    buf = io.BytesIO()
+    Image.new("RGB", (1100, 800), "gray").save(buf, "JPEG")
+    jpg = add(buf.getvalue(), "receipt.jpeg", kind="delivery", title="收货回执")
+    assert (png.content_type, png.page_count, jpg.content_type) == ("image/png", 1, "image/jpeg")
+    bundle = ev.build_case_bundle(session, store, admin, case, [png.id, jpg.id], tmp_dir=tmp_path)
+    assert bundle.page_count == 3
+    assert [row["pages"] for row in bundle.contents] == [[2, 2], [3, 3]]
