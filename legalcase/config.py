@@ -44,6 +44,18 @@ def load_config(overrides: dict | None = None) -> dict:
         "MINIO_SECURE": os.environ.get("LEGALCASE_MINIO_SECURE", "") in ("1", "true", "yes"),
         "EVIDENCE_MAX_MB": int(os.environ.get("LEGALCASE_EVIDENCE_MAX_MB", "200")),
         "UPLOAD_TMP": str(instance / "tmp"),
+        # The law firm that signs lawyer's letters and filings (设置 -> firm profile).
+        "FIRM_NAME": os.environ.get("LEGALCASE_FIRM_NAME", "上海明诚律师事务所"),
+        "FIRM_CODE": os.environ.get("LEGALCASE_FIRM_CODE", "明诚律函"),
+        "FIRM_ADDRESS": os.environ.get(
+            "LEGALCASE_FIRM_ADDRESS", "上海市浦东新区世纪大道 100 号 20 楼"
+        ),
+        "FIRM_PHONE": os.environ.get("LEGALCASE_FIRM_PHONE", "021-5888 0000"),
+        "FIRM_LAWYERS": os.environ.get("LEGALCASE_FIRM_LAWYERS", "陈明、李诚"),
+        "TEMPLATES_PATH": os.environ.get(
+            "LEGALCASE_TEMPLATES_PATH",
+            str(Path(__file__).resolve().parent.parent / "templates" / "documents"),
+        ),
         "PAGE_SIZE": 50,
         "WTF_CSRF_TIME_LIMIT": None,
         "BOOTSTRAP_SERVE_LOCAL": True,

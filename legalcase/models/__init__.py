@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
 from .deadlines import CaseDeadline, CourtEvent, LprRate
+from .documents import GeneratedDocument, LetterCounter
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, Promise
 from .parties import Contact, Party
@@ -22,6 +23,8 @@ __all__ = [
     "CustodyEvent",
     "EvidenceBundle",
     "EvidenceItem",
+    "GeneratedDocument",
+    "LetterCounter",
     "Creditor",
     "Instalment",
     "LedgerEntry",

@@ -1,0 +1,46 @@
+"""The fields every document template may use (top-level names) and the lists it may loop over.
+
+Each field is an object; its keys are described in templates/FIELDS.md.
+"""
+
+from __future__ import annotations
+
+COMMON = {
+    "letter_number",
+    "today",
+    "firm",
+    "creditor",
+    "debtor",
+    "guarantor",
+    "contract",
+    "receivables",
+    "payments",
+    "claim",
+    "pay_by",
+    "case",
+    "owner",
+}
+LISTS = {"receivables", "payments", "claim.lines", "instalments", "assets", "evidence"}
+
+DOCUMENTS: dict[str, dict] = {
+    "reminder_30": {"title": "催款函（逾期30天）", "fields": COMMON, "step": "reminder"},
+    "reminder_60": {"title": "催款函（逾期60天）", "fields": COMMON, "step": "reminder"},
+    "statement": {"title": "对账确认函", "fields": COMMON, "step": None},
+    "repayment_agreement": {"title": "还款协议", "fields": COMMON | {"instalments"}, "step": None},
+    "lawyer_letter": {"title": "律师函", "fields": COMMON, "step": "lawyer_letter"},
+    "preservation_application": {
+        "title": "财产保全申请书",
+        "fields": COMMON | {"assets", "preservation"},
+        "step": "preservation",
+    },
+    "complaint": {
+        "title": "民事起诉状",
+        "fields": COMMON | {"evidence", "preservation"},
+        "step": "complaint",
+    },
+    "enforcement_application": {
+        "title": "强制执行申请书",
+        "fields": COMMON | {"judgment", "assets"},
+        "step": "enforcement",
+    },
+}

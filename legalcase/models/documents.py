@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+from .users import User
+
+
+class LetterCounter(Base):
+    """The last letter number used by a firm in a year; numbers are gap-free."""
+
+    __tablename__ = "letter_counters"
+    __table_args__ = (UniqueConstraint("firm_code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int]
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class GeneratedDocument(Base):
+    """A letter or filing generated from a case, stored with its hash."""
+
+    __tablename__ = "generated_documents"
+    __table_args__ = (UniqueConstraint("letter_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    letter_number: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date] = mapped_column(Date)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id

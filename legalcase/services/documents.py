@@ -1,0 +1,294 @@
+"""Generating letters and filings from a case: data, preconditions, numbers, storage, sending."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from docgen.chinese import amount_in_capitals, chinese_date
+from docgen.fields import DOCUMENTS
+from docgen.render import render_docx
+from legalcase.domain.calendar import china_calendar
+from legalcase.domain.errors import DomainError, PermissionDenied, ValidationFailed
+from legalcase.domain.evidence import KINDS, checklist
+from legalcase.domain.roles import Role
+from legalcase.models import (
+    Case,
+    Contract,
+    CourtEvent,
+    EvidenceItem,
+    GeneratedDocument,
+    LetterCounter,
+    Payment,
+    Receivable,
+    User,
+)
+from legalcase.models.base import utcnow
+from storage import Storage, hash_file
+
+from .claims import claim_for_case
+from .common import begin_case_write
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def firm_profile(config: dict) -> dict:
+    return {k.removeprefix("FIRM_").lower(): v for k, v in config.items() if k.startswith("FIRM_")}
+
+
+def document_context(
+    session: Session, case: Case, as_of: date, firm: dict, pay_days: int = 15
+) -> dict:
+    """Everything a template may use (docgen/fields.py), from the case's recorded facts."""
+    debtor = case.debtor
+    contracts = list(
+        session.scalars(select(Contract).where(Contract.case_id == case.id).order_by(Contract.id))
+    )
+    contract = contracts[0] if contracts else None
+    receivables = list(
+        session.scalars(
+            select(Receivable)
+            .where(Receivable.case_id == case.id)
+            .order_by(Receivable.due_date, Receivable.id)
+        )
+    )
+    payments = list(
+        session.scalars(
+            select(Payment).where(Payment.case_id == case.id).order_by(Payment.paid_date)
+        )
+    )
+    claim = claim_for_case(session, case, as_of)
+    pay_by, _ = china_calendar().roll_forward(as_of + timedelta(days=pay_days))
+    judgment = session.scalar(
+        select(CourtEvent)
+        .where(CourtEvent.case_id == case.id, CourtEvent.kind.in_(("judgment", "ruling")))
+        .order_by(CourtEvent.id.desc())
+    )
+    evidence = list(
+        session.scalars(
+            select(EvidenceItem)
+            .where(EvidenceItem.case_id == case.id, EvidenceItem.status == "active")
+            .order_by(EvidenceItem.id)
+        )
+    )
+    guarantor = next((c.guarantor for c in contracts if c.guarantor is not None), None)
+    principal = claim.principal_outstanding
+    plan = [principal / 3, principal / 3]
+    plan = [p.quantize(Decimal("0.01")) for p in plan]
+    plan.append(principal - sum(plan))
+    first_due = as_of + timedelta(days=30)
+    return {
+        "letter_number": "",  # set when the number is taken
+        "today": chinese_date(as_of),
+        "firm": firm,
+        "creditor": {
+            "name": case.creditor.name,
+            "code": case.creditor.uscc or "",
+            "address": case.creditor.address or "",
+            "legal_rep": "",
+            "account": case.creditor.bank_account or "",
+        },
+        "debtor": _party(debtor),
+        "guarantor": _party(guarantor) if guarantor else None,
+        "contract": {
+            "number": contract.number if contract else "",
+            "signed": chinese_date(contract.signed_date) if contract else "",
+            "amount": _money(contract.amount) if contract else "",
+            "amount_cn": amount_in_capitals(contract.amount) if contract else "",
+            "terms": (contract.payment_terms or "") if contract else "",
+        },
+        "receivables": [
+            {
+                "invoice_no": r.invoice_no,
+                "issue_date": str(r.issue_date),
+                "due_date": str(r.due_date),
+                "amount": _money(r.amount),
+                "paid": _money(r.paid_amount),
+                "outstanding": _money(r.outstanding),
+            }
+            for r in receivables
+        ],
+        "payments": [{"date": str(p.paid_date), "amount": _money(p.amount)} for p in payments],
+        "claim": {
+            "as_of": chinese_date(as_of),
+            "paid": _money(case.paid_amount),
+            "principal": _money(principal),
+            "principal_cn": amount_in_capitals(principal),
+            "interest": _money(claim.interest_outstanding),
+            "interest_cn": amount_in_capitals(claim.interest_outstanding),
+            "total": _money(claim.total),
+            "total_cn": amount_in_capitals(claim.total),
+            "rate_note": next((line.rate for line in claim.lines if line.rate), "按合同约定"),
+            "lines": [
+                {
+                    "what": line.what,
+                    "start": str(line.start),
+                    "end": str(line.end),
+                    "days": line.days,
+                    "base": _money(line.base),
+                    "rate": line.rate or "",
+                    "amount": _money(line.amount),
+                }
+                for line in claim.lines
+            ],
+        },
+        "pay_by": chinese_date(pay_by),
+        "case": {
+            "title": case.title,
+            "number": case.case_number or "",
+            "court": case.forum_name
+            or (contract.dispute_venue if contract and contract.dispute_venue else ""),
+        },
+        "owner": {"name": case.owner.display_name, "phone": case.owner.email or ""},
+        "instalments": [
+            {
+                "seq": i + 1,
+                "due": chinese_date(first_due + timedelta(days=30 * i)),
+                "amount": _money(a),
+                "amount_cn": amount_in_capitals(a),
+            }
+            for i, a in enumerate(plan)
+        ],
+        "assets": [{"description": e.title} for e in evidence if e.kind == "asset_lead"],
+        "evidence": [
+            {"number": n, "title": e.title, "purpose": e.purpose or KINDS[e.kind]}
+            for n, e in enumerate(evidence, start=1)
+        ],
+        "preservation": {
+            "security": "保险公司出具的诉讼财产保全责任保险保函",
+            "requested": "是" if any(e.kind == "preservation_ruling" for e in evidence) else "否",
+        },
+        "judgment": {
+            "court": judgment.court_name or "" if judgment else "",
+            "number": (judgment.document_number or "") if judgment else "",
+            "effective": chinese_date(judgment.effective_date)
+            if judgment and judgment.effective_date
+            else "",
+            "performance_due": chinese_date(judgment.performance_due)
+            if judgment and judgment.performance_due
+            else "",
+        },
+    }
+
+
+def _party(p) -> dict:
+    return {
+        "name": p.name,
+        "code": p.id_code or "",
+        "legal_rep": p.legal_rep or "",
+        "address": p.registered_address or p.actual_address or "",
+        "kind": p.kind,
+    }
+
+
+def missing_for(session: Session, case: Case, doc_type: str, context: dict) -> list[str]:
+    """What is missing before ``doc_type`` may be generated: evidence for its step, and facts."""
+    step = DOCUMENTS[doc_type]["step"]
+    missing = []
+    if not context["debtor"]["address"]:
+        missing.append("债务人地址")
+    if case.outstanding_amount <= 0 and doc_type != "statement":
+        missing.append("尚欠金额（本案没有未付应收款）")
+    if step in ("lawyer_letter", "preservation", "complaint", "enforcement"):
+        items = session.execute(
+            select(EvidenceItem.id, EvidenceItem.kind).where(
+                EvidenceItem.case_id == case.id, EvidenceItem.status == "active"
+            )
+        )
+        check = {c.step: c for c in checklist(items.all())}[step]
+        missing += [f"证据：{m}" for m in check.missing]
+        if not context["contract"]["number"]:
+            missing.append("合同信息")
+    if doc_type == "enforcement_application" and not context["judgment"]["performance_due"]:
+        missing.append("生效判决的履行期限（在期限页登记判决）")
+    if doc_type in ("preservation_application", "complaint") and not context["case"]["court"]:
+        missing.append("受理法院（案件的法院/仲裁机构或合同约定的管辖法院）")
+    return missing
+
+
+def next_letter_number(session: Session, firm_code: str, year: int) -> str:
+    """Take the next number in the caller's transaction: gap-free, since a rollback returns it."""
+    table = LetterCounter.__table__
+    stmt = (
+        update(table)
+        .where(table.c.firm_code == firm_code, table.c.year == year)
+        .values(last_number=table.c.last_number + 1)
+        .returning(table.c.last_number)
+    )
+    number = session.execute(stmt).scalar()
+    if number is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(table).values(firm_code=firm_code, year=year, last_number=1))
+            number = 1
+        except IntegrityError:  # someone created this year's counter at the same moment
+            number = session.execute(stmt).scalar()
+    return f"{firm_code}〔{year}〕第{number:04d}号"
+
+
+def generate(
+    session: Session,
+    storage: Storage,
+    actor: User,
+    case: Case,
+    doc_type: str,
+    *,
+    as_of: date,
+    config: dict,
+    override_reason: str | None = None,
+    pay_days: int = 15,
+) -> GeneratedDocument:
+    begin_case_write(session, actor, case)
+    if doc_type not in DOCUMENTS:
+        raise ValidationFailed({"doc_type": "未知的文书类型"})
+    context = document_context(session, case, as_of, firm_profile(config), pay_days)
+    missing = missing_for(session, case, doc_type, context)
+    if missing:
+        if not override_reason or not override_reason.strip():
+            raise DomainError(
+                "preconditions",
+                f"{DOCUMENTS[doc_type]['title']}暂不能生成，缺少：" + "；".join(missing),
+                {"missing": "；".join(missing)},
+            )
+        if Role(actor.role) not in (Role.LEGAL, Role.ADMIN):
+            raise PermissionDenied("只有法务可以在材料不全时强制生成文书")
+    template = Path(config["TEMPLATES_PATH"]) / f"{doc_type}.docx"
+    Path(config["UPLOAD_TMP"]).mkdir(parents=True, exist_ok=True)
+    context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
+    data = render_docx(template.read_bytes(), context)
+    with tempfile.NamedTemporaryFile(dir=config["UPLOAD_TMP"], suffix=".docx", delete=False) as fh:
+        fh.write(data)
+        path = Path(fh.name)
+    try:
+        with open(path, "rb") as src:
+            sha, size = hash_file(src)
+        key = f"cases/{case.id}/documents/{sha}"
+        storage.put_file(key, path)
+        doc = GeneratedDocument(
+            case_id=case.id,
+            doc_type=doc_type,
+            letter_number=context["letter_number"],
+            as_of=as_of,
+            storage_key=key,
+            sha256=sha,
+            size=size,
+            override_reason=override_reason.strip() if missing else None,
+            created_by_id=actor.id,
+            created_at=utcnow(),
+        )
+        session.add(doc)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        path.unlink(missing_ok=True)
+    return doc
