@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import list_currencies
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from docgen.fields import DOCUMENTS as DOCUMENT_TYPES
 from legalcase.domain.aging import Tier
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.evidence import KINDS
@@ -388,6 +389,25 @@ class EvidenceSchema(Base):
     is_original = fields.Boolean(
         load_default=False, metadata={"label": "原件", "widget": "checkbox"}
     )
+
+
+class GenerateSchema(Base):
+    doc_type = choice("文书", {k: v["title"] for k, v in DOCUMENT_TYPES.items()})
+    as_of = day("计算截止日")
+    pay_days = fields.Integer(
+        load_default=15,
+        validate=validate.Range(min=1, max=90, error="1 到 90 天"),
+        metadata={"label": "付款期限（天）", "widget": "text"},
+    )
+    override_reason = text("材料不全时强制生成的理由（仅法务）", max_len=500)
+
+
+class SentSchema(Base):
+    sent_at = Moment(
+        required=True, error_messages=REQUIRED, metadata={"label": "发出时间", "widget": "datetime"}
+    )
+    channel = choice("方式", {"letter": "邮寄/快递", "email": "电子邮件", "visit": "当面送达"})
+    arrival_date = day("送达日期（签收日）", required=False)
 
 
 class HandledSchema(Base):

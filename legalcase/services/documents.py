@@ -292,3 +292,108 @@ def generate(
     finally:
         path.unlink(missing_ok=True)
     return doc
+
+
+def pdf_for(session: Session, storage: Storage, doc: GeneratedDocument, tmp_dir: str) -> str:
+    """The document as PDF (converted once with LibreOffice, then kept); returns its key."""
+    import shutil
+
+    from docgen.pdf import convert
+
+    if doc.pdf_key and storage.exists(doc.pdf_key):
+        return doc.pdf_key
+    Path(tmp_dir).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=tmp_dir, prefix="pdf-"))
+    try:
+        source = work / f"{doc.doc_type}.docx"
+        with storage.open(doc.storage_key) as src, open(source, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        (pdf,) = convert([source], work / "out")
+        with open(pdf, "rb") as fh:
+            sha, _ = hash_file(fh)
+        key = f"cases/{doc.case_id}/documents/pdf-{sha}"
+        storage.put_file(key, pdf)
+        doc.pdf_key, doc.pdf_sha256 = key, sha
+        session.commit()
+        return key
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def mark_sent(
+    session: Session,
+    storage: Storage,
+    actor: User,
+    doc: GeneratedDocument,
+    data: dict,
+    proof: tuple | None,
+    *,
+    tmp_dir: str,
+    max_bytes: int,
+):
+    """Record that the document went out: a ledger entry (a demand from its arrival date), the
+    letter itself and its delivery proof as evidence linked to that entry."""
+    import io
+
+    from . import evidence, ledger
+
+    case = session.get(Case, doc.case_id)
+    if doc.ledger_entry_id is not None:
+        raise DomainError("already_sent", "该文书已登记为已发送")
+    title = DOCUMENTS[doc.doc_type]["title"]
+    entry = ledger.record_contact(
+        session,
+        actor,
+        case,
+        {
+            "contacted_at": data["sent_at"],
+            "channel": data["channel"],
+            "summary": f"发送{title}（{doc.letter_number}）",
+            "outcome": "reached",
+            "legal_effect": "demand",
+            "addressee": "debtor",
+            "arrival_date": data.get("arrival_date"),
+        },
+    )
+    with storage.open(doc.storage_key) as fh:
+        letter_bytes = fh.read()
+    letter = evidence.add_evidence(
+        session,
+        storage,
+        actor,
+        case,
+        io.BytesIO(letter_bytes),
+        f"{doc.letter_number}.docx",
+        {
+            "kind": "letter",
+            "title": f"{title}（{doc.letter_number}）",
+            "source": "本方发出",
+            "purpose": "证明已向债务人主张权利",
+            "ledger_entry_ids": [entry.id],
+        },
+        tmp_dir=tmp_dir,
+        max_bytes=max_bytes,
+    )
+    if proof is not None:
+        stream, filename = proof
+        evidence.add_evidence(
+            session,
+            storage,
+            actor,
+            case,
+            stream,
+            filename,
+            {
+                "kind": "delivery_proof",
+                "title": f"{title}送达凭证",
+                "source": "快递/邮件系统",
+                "purpose": "证明催告已送达，诉讼时效中断",
+                "ledger_entry_ids": [entry.id],
+            },
+            tmp_dir=tmp_dir,
+            max_bytes=max_bytes,
+        )
+    doc.ledger_entry_id = entry.id
+    doc.sent_at = data["sent_at"]
+    session.commit()
+    return entry, letter

@@ -78,12 +78,14 @@ def init_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .calculators import bp as calc_bp
     from .cases import bp as cases_bp
+    from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
     from .parties import bp as parties_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calc_bp)
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 

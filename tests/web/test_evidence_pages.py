@@ -136,3 +136,40 @@ def test_bundle_through_the_page(client, session):
     assert pdf.data.startswith(b"%PDF") and pdf.headers["Content-Type"] == "application/pdf"
     r = client.post(f"/cases/{case.id}/bundles", data={})
     assert r.status_code == 422 and "请至少选择一项证据" in r.data.decode()
+
+
+def test_documents_page_generates_and_records_sending(client, session):
+    from legalcase.models import GeneratedDocument, LedgerEntry
+
+    admin = F.user(session)
+    case = F.case(session, admin)
+    F.receivable(session, admin, case)
+    login(client, admin)
+    r = client.post(
+        f"/cases/{case.id}/documents",
+        data={"doc_type": "lawyer_letter", "as_of": "2026-11-24", "pay_days": "15"},
+    )
+    assert r.status_code == 422 and "律师函暂不能生成，缺少" in r.data.decode()
+    r = client.post(
+        f"/cases/{case.id}/documents",
+        data={"doc_type": "reminder_30", "as_of": "2026-11-24", "pay_days": "10"},
+        follow_redirects=True,
+    )
+    assert "已生成 催款函（逾期30天）：明诚律函〔2026〕第0001号" in r.data.decode()
+    doc = session.scalar(select(GeneratedDocument))
+    word = client.get(f"/documents/{doc.id}/docx")
+    assert word.data[:2] == b"PK"
+    r = client.post(
+        f"/documents/{doc.id}/sent",
+        data={
+            "sent_at": "2026-11-20 10:00",
+            "channel": "letter",
+            "arrival_date": "2026-11-22",
+            "proof": (io.BytesIO(b"signed receipt"), "receipt.txt"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "已登记发送" in r.data.decode()
+    entry = session.scalar(select(LedgerEntry))
+    assert entry.legal_effect == "demand" and str(entry.arrival_date) == "2026-11-22"

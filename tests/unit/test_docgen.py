@@ -1,0 +1,93 @@
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from jinja2.exceptions import SecurityError
+
+from docgen.chinese import amount_in_capitals, chinese_date
+from docgen.fields import COMMON, LISTS
+from docgen.render import TemplateProblem, check_template, render_docx
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("0.05", "人民币伍分"),
+        ("0.50", "人民币伍角"),
+        ("1.05", "人民币壹元零伍分"),
+        ("10.00", "人民币壹拾元整"),
+        ("20.50", "人民币贰拾元零伍角"),
+        ("101.01", "人民币壹佰零壹元零壹分"),
+        ("1005.00", "人民币壹仟零伍元整"),
+        ("1680.32", "人民币壹仟陆佰捌拾元零叁角贰分"),
+        ("100000.10", "人民币壹拾万元零壹角"),
+        ("123456.78", "人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分"),
+        ("1000001.00", "人民币壹佰万零壹元整"),
+        ("10000000.00", "人民币壹仟万元整"),
+        ("12345678.90", "人民币壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角"),
+        ("100010000.00", "人民币壹亿零壹万元整"),
+        ("100000000.01", "人民币壹亿元零壹分"),
+        ("0.00", "人民币零元整"),
+    ],
+)
+def test_amounts_in_chinese_capitals(amount, words):
+    assert amount_in_capitals(Decimal(amount)) == words
+
+
+def test_negative_amounts_are_refused_and_dates_read_naturally():
+    with pytest.raises(ValueError):
+        amount_in_capitals(Decimal("-1"))
+    assert chinese_date(date(2026, 3, 5)) == "2026年3月5日"
+
+
+def docx_with(*texts: str) -> bytes:
+    doc = Document()
+    for text in texts:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{{ debtor.__class__ }}", "不允许访问属性"),
+        ("{{ debtor.name.__class__.__mro__ }}", "不允许访问属性"),
+        ("{% import 'os' as os %}", "Import"),
+        ("{% include 'secret.txt' %}", "Include"),
+        ("{{ range(10) }}", "Call"),
+        ("{% for i in range(100000000) %}x{% endfor %}", "循环只能遍历"),
+        (
+            "{% for r in receivables %}{% for s in receivables %}{{ s.amount }}{% endfor %}{% endfor %}",
+            None,
+        ),
+        ("{{ cycler.__init__.__globals__ }}", "不允许访问属性"),
+        ("{{ payee_account }}", "未知字段：payee_account"),
+        ("{{ debtor.name|attr('x') }}", "不允许使用过滤器 attr"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}", "Macro"),
+        ("{{ debtor.name ", "模板语法错误"),
+    ],
+)
+def test_hostile_or_unknown_template_content_is_refused(text, problem):
+    if problem is None:  # nested loops over finite lists are fine
+        assert check_template(docx_with(text), COMMON, LISTS) == {"receivables"}
+        return
+    with pytest.raises(TemplateProblem) as err:
+        check_template(docx_with(text), COMMON, LISTS)
+    assert any(problem in p for p in err.value.problems), err.value.problems
+
+
+def test_not_a_word_file():
+    with pytest.raises(TemplateProblem, match="不是有效的 Word"):
+        check_template(b"%PDF-1.4 nope", COMMON, LISTS)
+
+
+def test_rendering_is_sandboxed_even_without_the_check():
+    with pytest.raises(SecurityError):
+        render_docx(docx_with("{{ debtor.__class__.__mro__ }}"), {"debtor": {"name": "x"}})
+    out = render_docx(docx_with("{{ debtor.name }} <&>"), {"debtor": {"name": "甲公司<b>"}})
+    text = "\n".join(p.text for p in Document(io.BytesIO(out)).paragraphs)
+    assert text == "甲公司<b> <&>"
