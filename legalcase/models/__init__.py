@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
 from .deadlines import CaseDeadline, CourtEvent, LprRate
-from .documents import GeneratedDocument, LetterCounter
+from .documents import GeneratedDocument, LetterCounter, TemplateVersion
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, Promise
 from .parties import Contact, Party
@@ -35,5 +35,6 @@ __all__ = [
     "Promise",
     "Receivable",
     "StageChange",
+    "TemplateVersion",
     "User",
 ]

@@ -32,6 +32,7 @@ class GeneratedDocument(Base):
     doc_type: Mapped[str] = mapped_column(String(32))
     letter_number: Mapped[str] = mapped_column(String(64))
     as_of: Mapped[date] = mapped_column(Date)
+    template_version: Mapped[int] = mapped_column(default=0)  # 0 = the default shipped template
     storage_key: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
@@ -48,3 +49,22 @@ class GeneratedDocument(Base):
     @property
     def audit_case_id(self) -> int:
         return self.case_id
+
+
+class TemplateVersion(Base):
+    """An uploaded version of a document template; older versions are kept."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("doc_type", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    fields_used: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    uploaded_by: Mapped[User] = relationship()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from flask import (
     Blueprint,
     current_app,
@@ -17,11 +20,12 @@ from sqlalchemy import select
 
 from docgen.fields import DOCUMENTS
 from docgen.pdf import ConversionUnavailable
+from docgen.render import render_docx
 from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case
-from legalcase.models import Case, GeneratedDocument
+from legalcase.models import Case, GeneratedDocument, TemplateVersion
 from legalcase.services import documents as docs
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
@@ -147,3 +151,160 @@ def sent(doc_id: int):
         return _page(case, exc.fields, exc.message)
     flash("已登记发送；送达日期已作为时效中断事由计入期限", "success")
     return redirect(url_for("documents.index", case_id=case.id))
+
+
+# ---- 模板管理 ----------------------------------------------------------------------
+
+
+def _versions() -> dict[str, list[TemplateVersion]]:
+    out: dict[str, list[TemplateVersion]] = {k: [] for k in DOCUMENTS}
+    for row in db.session.scalars(select(TemplateVersion).order_by(TemplateVersion.version.desc())):
+        out[row.doc_type].append(row)
+    return out
+
+
+@bp.get("/settings/templates")
+def templates(message: str | None = None, errors: dict | None = None):
+    return render_template(
+        "templates.html",
+        types=DOCUMENTS,
+        versions=_versions(),
+        message=message,
+        errors=errors or {},
+    ), (422 if message else 200)
+
+
+@bp.post("/settings/templates/<doc_type>")
+def upload_template(doc_type: str):
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise DomainError("no_file", "请选择 .docx 模板文件", {"file": "请选择文件"})
+        data = upload.stream.read(20 * 2**20 + 1)
+        if len(data) > 20 * 2**20:
+            raise DomainError("too_large", "模板文件不应超过 20 MB")
+        row = docs.upload_template(
+            db.session,
+            _storage(),
+            current_user,
+            doc_type,
+            data,
+            request.form.get("note"),
+            current_app.config["UPLOAD_TMP"],
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return templates(exc.message, {doc_type: exc.message})
+    flash(
+        f"{DOCUMENTS[doc_type]['title']} 模板已更新为第 {row.version} 版（旧版本保留）", "success"
+    )
+    return redirect(url_for("documents.templates"))
+
+
+def _template_bytes(doc_type: str) -> tuple[bytes, int]:
+    if doc_type not in DOCUMENTS:
+        raise DomainError("not_found", "未知的文书类型")
+    version = request.args.get("version", type=int)
+    if version:
+        row = db.session.scalar(
+            select(TemplateVersion).where(
+                TemplateVersion.doc_type == doc_type, TemplateVersion.version == version
+            )
+        )
+        if row is None:
+            raise DomainError("not_found", "模板版本不存在")
+        with _storage().open(row.storage_key) as fh:
+            return fh.read(), version
+    if version == 0:
+        return (Path(current_app.config["TEMPLATES_PATH"]) / f"{doc_type}.docx").read_bytes(), 0
+    return docs.current_template(db.session, _storage(), current_app.config, doc_type)
+
+
+@bp.get("/settings/templates/<doc_type>/preview")
+def preview_template(doc_type: str):
+    data, version = _template_bytes(doc_type)
+    rendered = render_docx(data, docs.sample_context())
+    return send_file(
+        io.BytesIO(rendered),
+        as_attachment=True,
+        download_name=f"预览-{DOCUMENTS[doc_type]['title']}-v{version}.docx",
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@bp.get("/settings/templates/<doc_type>/download")
+def download_template(doc_type: str):
+    data, version = _template_bytes(doc_type)
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"{doc_type}-v{version}.docx",
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+# ---- 批量催款函 ----------------------------------------------------------------------
+
+BATCH_TYPES = ("reminder_30", "reminder_60")
+
+
+@bp.get("/documents/batch")
+def batch():
+    from legalcase.domain.aging import TIER_LABELS
+
+    return render_template(
+        "batch.html",
+        tiers=TIER_LABELS,
+        types={k: DOCUMENTS[k]["title"] for k in BATCH_TYPES},
+        today=today(),
+    )
+
+
+@bp.post("/documents/batch")
+def batch_run():
+    from flask import Response, stream_with_context
+    from markupsafe import escape
+
+    from legalcase.domain.aging import Tier
+    from legalcase.services.cases import PortfolioFilter, list_cases
+
+    tier = request.form.get("tier")
+    doc_type = request.form.get("doc_type")
+    if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
+        raise DomainError("bad_batch", "请选择账龄段和催款函类型")
+    as_of = today()
+    owner = current_user.id if current_user.role == Role.COLLECTOR else None
+    rows, _ = list_cases(db.session, PortfolioFilter(tier=tier, owner_id=owner), as_of, 1, 10_000)
+    ids = [c.id for c in rows if not c.stage.startswith("closed") and c.outstanding_amount > 0]
+    storage, config, user = _storage(), dict(current_app.config), current_user._get_current_object()
+
+    def stream():
+        yield render_template("batch_head.html", total=len(ids))
+        for event in docs.batch_letters(
+            db.session, storage, user, ids, doc_type, as_of=as_of, config=config
+        ):
+            if isinstance(event, str):
+                link = url_for("documents.batch_download", sha=event.removeprefix("batches/"))
+                yield f'</ol><p id="batch-done">完成。<a href="{link}">下载全部（zip）</a></p></div></main></body></html>'
+                return
+            done, total, case, doc, problem = event
+            line = f"{doc.letter_number} 已生成" if doc else f"跳过：{problem}"
+            yield (
+                f'<li data-done="{done}">[{done}/{total}] {escape(case.title)}：{escape(line)}</li>'
+                f'<script>document.getElementById("bar").style.width="{100 * done // max(total, 1)}%"</script>\n'
+            )
+
+    return Response(stream_with_context(stream()), mimetype="text/html")
+
+
+@bp.get("/documents/batch/<sha>.zip")
+def batch_download(sha: str):
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise DomainError("not_found", "文件不存在")
+    return send_file(
+        _storage().open(f"batches/{sha}"),
+        as_attachment=True,
+        download_name="催款函.zip",
+        mimetype="application/zip",
+    )

@@ -3,7 +3,7 @@ import os
 import re
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from legalcase.cli import main
 from legalcase.models import CaseDeadline, CustodyEvent, EvidenceItem
@@ -173,3 +173,77 @@ def test_documents_page_generates_and_records_sending(client, session):
     assert "已登记发送" in r.data.decode()
     entry = session.scalar(select(LedgerEntry))
     assert entry.legal_effect == "demand" and str(entry.arrival_date) == "2026-11-22"
+
+
+def _docx(*texts: str) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    for text in texts:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_template_versions_are_checked_previewed_and_kept(client, session):
+    from docx import Document
+
+    from legalcase.models import GeneratedDocument, TemplateVersion
+
+    admin = F.user(session)
+    login(client, admin)
+    bad = _docx("致{{ debtor.name }}：请付款至{{ payee_account }}。{{ debtor.__class__ }}")
+    r = client.post(
+        "/settings/templates/reminder_30",
+        data={"file": (io.BytesIO(bad), "x.docx")},
+        content_type="multipart/form-data",
+    )
+    html = r.data.decode()
+    assert r.status_code == 422 and "未知字段：payee_account" in html and "不允许访问属性" in html
+    good = _docx(
+        "新版催款函 {{ letter_number }}",
+        "致{{ debtor.name }}：欠款{{ claim.principal }}元（{{ claim.principal_cn }}）",
+    )
+    r = client.post(
+        "/settings/templates/reminder_30",
+        data={"file": (io.BytesIO(good), "v1.docx"), "note": "更简洁"},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "模板已更新为第 1 版" in r.data.decode()
+    preview = client.get("/settings/templates/reminder_30/preview")
+    text = "\n".join(p.text for p in Document(io.BytesIO(preview.data)).paragraphs)
+    assert "新版催款函" in text and "示例债务人有限公司" in text and "{{" not in text
+    old = client.get("/settings/templates/reminder_30/download?version=0")
+    assert "催 款 函" in "\n".join(p.text for p in Document(io.BytesIO(old.data)).paragraphs)
+    case = F.case(session, admin)
+    F.receivable(session, admin, case)
+    client.post(
+        f"/cases/{case.id}/documents",
+        data={"doc_type": "reminder_30", "as_of": "2026-11-24", "pay_days": "7"},
+    )
+    assert session.scalar(select(GeneratedDocument)).template_version == 1
+    assert session.scalar(select(TemplateVersion)).note == "更简洁"
+
+
+def test_batch_reminders_for_a_tier(client, session):
+    import zipfile
+    from datetime import timedelta
+
+    from legalcase.models import GeneratedDocument
+    from legalcase.services.clock import today
+
+    admin = F.user(session)
+    for n, days in enumerate([40, 45, 200]):
+        case = F.case(session, admin, title=f"批量{n}")
+        due = today() - timedelta(days=days)
+        F.receivable(session, admin, case, f"B-{n}", "1000", due - timedelta(days=30), due)
+    login(client, admin)
+    r = client.post("/documents/batch", data={"tier": "31-60", "doc_type": "reminder_30"})
+    html = r.get_data(as_text=True)
+    assert html.count("已生成") == 2 and "批量2" not in html
+    link = re.search(r'href="(/documents/batch/[0-9a-f]{64}\.zip)"', html).group(1)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
+    assert len(archive.namelist()) == 2
+    assert session.scalar(select(func.count()).select_from(GeneratedDocument)) == 2

@@ -1,8 +1,8 @@
-"""Generated documents and gap-free letter numbers
+"""Generated documents, gap-free letter numbers, template versions
 
-Revision ID: 01623cc75a79
+Revision ID: a6bbc7330505
 Revises: 535db2898a2f
-Create Date: 2026-11-24 00:30:08.310121+00:00
+Create Date: 2026-11-24 00:36:15.331029+00:00
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "01623cc75a79"
+revision: str = "a6bbc7330505"
 down_revision: str | None = "535db2898a2f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -28,12 +28,32 @@ def upgrade() -> None:
         sa.UniqueConstraint("firm_code", "year", name=op.f("uq_letter_counters_firm_code_year")),
     )
     op.create_table(
+        "template_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("doc_type", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("fields_used", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["users.id"], name=op.f("fk_template_versions_uploaded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_template_versions")),
+        sa.UniqueConstraint(
+            "doc_type", "version", name=op.f("uq_template_versions_doc_type_version")
+        ),
+    )
+    op.create_table(
         "generated_documents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("doc_type", sa.String(length=32), nullable=False),
         sa.Column("letter_number", sa.String(length=64), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("template_version", sa.Integer(), nullable=False),
         sa.Column("storage_key", sa.String(length=200), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
@@ -70,4 +90,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_generated_documents_case_id"))
 
     op.drop_table("generated_documents")
+    op.drop_table("template_versions")
     op.drop_table("letter_counters")
