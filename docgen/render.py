@@ -8,6 +8,7 @@ Rendering itself runs in Jinja's SandboxedEnvironment as a second line of defenc
 from __future__ import annotations
 
 import io
+import threading
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
@@ -47,6 +48,31 @@ class TemplateProblem(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("；".join(problems))
         self.problems = problems
+
+
+class _CompiledOnce(SandboxedEnvironment):
+    """A sandbox that compiles each distinct template source once (a batch renders the same
+    template hundreds of times)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._compiled: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = super().from_string(source)
+            with self._lock:
+                if len(self._compiled) > 64:
+                    self._compiled.clear()
+                self._compiled[source] = template
+        return template
+
+
+_RENDER_ENV = _CompiledOnce(autoescape=True)
 
 
 def _env() -> SandboxedEnvironment:
@@ -110,9 +136,25 @@ def _dotted(node) -> str | None:
     return ".".join([node.name, *reversed(parts)])
 
 
+class _Template(DocxTemplate):
+    """docxtpl's template whose tag clean-up (regex work on the whole XML) is done once per
+    distinct XML source, not on every render."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = super().patch_xml(src_xml)
+            if len(self._patched) > 64:
+                self._patched.clear()
+            self._patched[src_xml] = patched
+        return patched
+
+
 def render_docx(docx: bytes, context: dict) -> bytes:
-    tpl = DocxTemplate(io.BytesIO(docx))
-    tpl.render(context, jinja_env=_env(), autoescape=True)
+    tpl = _Template(io.BytesIO(docx))
+    tpl.render(context, jinja_env=_RENDER_ENV, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
