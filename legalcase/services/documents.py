@@ -334,29 +334,54 @@ def mark_sent(
     max_bytes: int,
 ):
     """Record that the document went out: a ledger entry (a demand from its arrival date), the
-    letter itself and its delivery proof as evidence linked to that entry."""
+    letter itself and its delivery proof as evidence linked to that entry.
+
+    Everything that can be refused is checked before anything is written: the dates first,
+    then the proof file (stored before the letter and the entry).
+    """
     import io
 
     from . import evidence, ledger
 
     case = session.get(Case, doc.case_id)
+    begin_case_write(session, actor, case)
     if doc.ledger_entry_id is not None:
         raise DomainError("already_sent", "该文书已登记为已发送")
+    entry_data = {
+        "contacted_at": data["sent_at"],
+        "channel": data["channel"],
+        "outcome": "reached",
+        "legal_effect": "demand",
+        "addressee": "debtor",
+        "arrival_date": data.get("arrival_date"),
+    }
+    problems = ledger.contact_problems(session, case, entry_data, utcnow())
+    if problems:
+        raise ValidationFailed(
+            {"sent_at" if k == "contacted_at" else k: v for k, v in problems.items()}
+        )
     title = DOCUMENTS[doc.doc_type]["title"]
-    entry = ledger.record_contact(
-        session,
-        actor,
-        case,
-        {
-            "contacted_at": data["sent_at"],
-            "channel": data["channel"],
-            "summary": f"发送{title}（{doc.letter_number}）",
-            "outcome": "reached",
-            "legal_effect": "demand",
-            "addressee": "debtor",
-            "arrival_date": data.get("arrival_date"),
-        },
-    )
+    items = []
+    if proof is not None:
+        stream, filename = proof
+        items.append(
+            evidence.add_evidence(
+                session,
+                storage,
+                actor,
+                case,
+                stream,
+                filename,
+                {
+                    "kind": "delivery_proof",
+                    "title": f"{title}送达凭证",
+                    "source": "快递/邮件系统",
+                    "purpose": "证明催告已送达，诉讼时效中断",
+                },
+                tmp_dir=tmp_dir,
+                max_bytes=max_bytes,
+            )
+        )
     with storage.open(doc.storage_key) as fh:
         letter_bytes = fh.read()
     letter = evidence.add_evidence(
@@ -371,30 +396,16 @@ def mark_sent(
             "title": f"{title}（{doc.letter_number}）",
             "source": "本方发出",
             "purpose": "证明已向债务人主张权利",
-            "ledger_entry_ids": [entry.id],
         },
         tmp_dir=tmp_dir,
         max_bytes=max_bytes,
     )
-    if proof is not None:
-        stream, filename = proof
-        evidence.add_evidence(
-            session,
-            storage,
-            actor,
-            case,
-            stream,
-            filename,
-            {
-                "kind": "delivery_proof",
-                "title": f"{title}送达凭证",
-                "source": "快递/邮件系统",
-                "purpose": "证明催告已送达，诉讼时效中断",
-                "ledger_entry_ids": [entry.id],
-            },
-            tmp_dir=tmp_dir,
-            max_bytes=max_bytes,
-        )
+    items.append(letter)
+    entry = ledger.record_contact(
+        session, actor, case, {**entry_data, "summary": f"发送{title}（{doc.letter_number}）"}
+    )
+    for item in items:
+        item.ledger_entries.append(entry)
     doc.ledger_entry_id = entry.id
     doc.sent_at = data["sent_at"]
     session.commit()

@@ -17,7 +17,7 @@ from .deadlines import refresh_case
 WRITTEN = {"letter", "email", "sms"}
 
 
-def _contact_problems(session: Session, case: Case, data: dict, now: datetime) -> dict[str, str]:
+def contact_problems(session: Session, case: Case, data: dict, now: datetime) -> dict[str, str]:
     errors = {}
     if "contacted_at" in data and data["contacted_at"] > now:
         errors["contacted_at"] = "联系时间不能晚于现在"
@@ -56,7 +56,7 @@ def record_contact(
     if (promise_amount is None) != (promise_due is None):
         missing = "promise_due_date" if promise_due is None else "promise_amount"
         errors[missing] = "承诺还款须同时填写金额和日期"
-    errors.update(_contact_problems(session, case, data, now))
+    errors.update(contact_problems(session, case, data, now))
     made = data["contacted_at"].astimezone(SHANGHAI).date()
     if promise_amount is not None and promise_due is not None:
         if promise_due < made:
@@ -86,7 +86,7 @@ def update_contact_record(
     current = {
         k: getattr(entry, k) for k in ("legal_effect", "addressee", "contacted_at", "arrival_date")
     }
-    errors = _contact_problems(session, case, {**current, **data}, utcnow())
+    errors = contact_problems(session, case, {**current, **data}, utcnow())
     if errors:
         raise ValidationFailed(errors)
     for key, value in data.items():

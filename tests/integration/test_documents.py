@@ -290,3 +290,47 @@ def test_pdf_with_libreoffice_has_the_chinese_text(full_case):
     assert "律师函" in text and "苏州恒达机电设备有限公司" in text
     assert re.search(r"明诚律函〔2026〕第\s*\d{4}\s*号", text)
     assert documents.pdf_for(session, store, doc, config["UPLOAD_TMP"]) == key  # converted once
+
+
+def test_a_refused_proof_or_date_writes_nothing(full_case):
+    from sqlalchemy import func
+
+    from legalcase.models import EvidenceItem
+
+    session, store, legal, case, config = full_case
+    doc = documents.generate(
+        session, store, legal, case, "lawyer_letter", as_of=AS_OF, config=config
+    )
+    before = session.scalar(select(func.count()).select_from(EvidenceItem))
+    entries = session.scalar(select(func.count()).select_from(LedgerEntry))
+    with pytest.raises(DomainError, match="不支持的文件类型"):
+        documents.mark_sent(
+            session,
+            store,
+            legal,
+            doc,
+            {"sent_at": datetime(2026, 11, 20, tzinfo=UTC), "channel": "letter"},
+            (io.BytesIO(b"MZ\x90\x00" + bytes(3000)), "proof.exe"),
+            tmp_dir=config["UPLOAD_TMP"],
+            max_bytes=2**20,
+        )
+    with pytest.raises(DomainError) as err:
+        documents.mark_sent(
+            session,
+            store,
+            legal,
+            doc,
+            {
+                "sent_at": datetime(2026, 11, 20, tzinfo=UTC),
+                "channel": "letter",
+                "arrival_date": date(2026, 11, 1),
+            },
+            None,
+            tmp_dir=config["UPLOAD_TMP"],
+            max_bytes=2**20,
+        )
+    assert "arrival_date" in err.value.fields
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(EvidenceItem)) == before
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == entries
+    assert session.get(GeneratedDocument, doc.id).sent_at is None
