@@ -152,8 +152,18 @@ class _Template(DocxTemplate):
         return patched
 
 
-def render_docx(docx: bytes, context: dict) -> bytes:
+def render_docx(
+    docx: bytes, context: dict, images: dict[str, tuple[bytes, int]] | None = None
+) -> bytes:
+    """Render ``context`` into the template; ``images`` maps a field to (PNG/JPEG bytes, width in mm)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     tpl = _Template(io.BytesIO(docx))
+    if images:
+        context = dict(context)
+        for name, (data, width) in images.items():
+            context[name] = InlineImage(tpl, io.BytesIO(data), width=Mm(width))
     tpl.render(context, jinja_env=_RENDER_ENV, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)

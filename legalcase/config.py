@@ -52,6 +52,8 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "FIRM_PHONE": os.environ.get("LEGALCASE_FIRM_PHONE", "021-5888 0000"),
         "FIRM_LAWYERS": os.environ.get("LEGALCASE_FIRM_LAWYERS", "陈明、李诚"),
+        # A PNG or JPEG of the firm's seal, printed on lawyer's letters (optional).
+        "FIRM_SEAL_IMAGE": os.environ.get("LEGALCASE_FIRM_SEAL_IMAGE", ""),
         "TEMPLATES_PATH": os.environ.get(
             "LEGALCASE_TEMPLATES_PATH",
             str(Path(__file__).resolve().parent.parent / "templates" / "documents"),

@@ -196,6 +196,7 @@ def lawyer_letter() -> Document:
         "逾期未付的，委托人将依法提起诉讼并申请财产保全，由此产生的诉讼费、保全费、律师费等费用均由贵司承担。",
     )
     para(doc, "{{ firm.name }}　律师：{{ firm.lawyers }}", right=True)
+    para(doc, "{{ firm_seal }}", right=True)
     para(doc, "{{ today }}", right=True)
     return doc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,7 +43,22 @@ def _money(value: Decimal) -> str:
 
 
 def firm_profile(config: dict) -> dict:
-    return {k.removeprefix("FIRM_").lower(): v for k, v in config.items() if k.startswith("FIRM_")}
+    return {
+        k.removeprefix("FIRM_").lower(): v
+        for k, v in config.items()
+        if k.startswith("FIRM_") and k != "FIRM_SEAL_IMAGE"
+    }
+
+
+def seal_image(config: dict) -> dict:
+    """The firm's seal for the ``firm_seal`` field, when one is configured."""
+    path = config.get("FIRM_SEAL_IMAGE")
+    if not path:
+        return {}
+    try:
+        return {"firm_seal": (Path(path).read_bytes(), 40)}
+    except OSError as exc:
+        raise DomainError("no_seal", f"律所印章图片无法读取：{path}（{exc.strerror}）") from exc
 
 
 def document_context(
@@ -262,15 +278,19 @@ def generate(
         if Role(actor.role) not in (Role.LEGAL, Role.ADMIN):
             raise PermissionDenied("只有法务可以在材料不全时强制生成文书")
     template, version = current_template(session, storage, config, doc_type)
+    images = seal_image(config)
+    context.setdefault("firm_seal", "")
     Path(config["UPLOAD_TMP"]).mkdir(parents=True, exist_ok=True)
-    context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
-    data = render_docx(template, context)
-    with tempfile.NamedTemporaryFile(dir=config["UPLOAD_TMP"], suffix=".docx", delete=False) as fh:
-        fh.write(data)
-        path = Path(fh.name)
-    try:
-        with open(path, "rb") as src:
-            sha, size = hash_file(src)
+    path = None
+    try:  # from taking the number to the commit: all or nothing, so numbers stay gap-free
+        context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
+        data = render_docx(template, context, images)
+        with tempfile.NamedTemporaryFile(
+            dir=config["UPLOAD_TMP"], suffix=".docx", delete=False
+        ) as fh:
+            fh.write(data)
+            path = Path(fh.name)
+        sha, size = hash_file(io.BytesIO(data))
         key = f"cases/{case.id}/documents/{sha}"
         storage.put_file(key, path)
         doc = GeneratedDocument(
@@ -292,7 +312,8 @@ def generate(
         session.rollback()
         raise
     finally:
-        path.unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)
     return doc
 
 

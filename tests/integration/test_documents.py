@@ -334,3 +334,39 @@ def test_a_refused_proof_or_date_writes_nothing(full_case):
     assert session.scalar(select(func.count()).select_from(EvidenceItem)) == before
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) == entries
     assert session.get(GeneratedDocument, doc.id).sent_at is None
+
+
+def test_the_firm_seal_is_printed_on_the_lawyers_letter(full_case, tmp_path):
+    from PIL import Image
+
+    session, store, legal, case, config = full_case
+    seal = tmp_path / "seal.png"
+    Image.new("RGBA", (300, 300), (200, 0, 0, 255)).save(seal)
+    doc = documents.generate(
+        session,
+        store,
+        legal,
+        case,
+        "lawyer_letter",
+        as_of=AS_OF,
+        config={**config, "FIRM_SEAL_IMAGE": str(seal)},
+    )
+    with store.open(doc.storage_key) as fh:
+        assert len(Document(io.BytesIO(fh.read())).inline_shapes) == 1
+    with pytest.raises(DomainError, match="印章图片无法读取"):
+        documents.generate(
+            session,
+            store,
+            legal,
+            case,
+            "lawyer_letter",
+            as_of=AS_OF,
+            config={**config, "FIRM_SEAL_IMAGE": str(tmp_path / "missing.png")},
+        )
+    # a refused generation takes no number: the next one follows on
+    after = documents.generate(
+        session, store, legal, case, "reminder_30", as_of=AS_OF, config=config
+    )
+    assert after.letter_number == "明诚律函〔2026〕第0002号" and doc.letter_number.endswith(
+        "第0001号"
+    )
