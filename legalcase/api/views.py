@@ -564,3 +564,76 @@ def download_evidence(item_id: int):
     )
     response.headers["X-Content-SHA256"] = item.sha256
     return response
+
+
+# ---- generated documents ------------------------------------------------------------
+
+
+def _document_json(d) -> dict:
+    return {
+        "id": d.id,
+        "doc_type": d.doc_type,
+        "letter_number": d.letter_number,
+        "as_of": d.as_of.isoformat(),
+        "sha256": d.sha256,
+        "size": d.size,
+        "template_version": d.template_version,
+        "override_reason": d.override_reason,
+        "created_at": d.created_at.isoformat(),
+        "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+    }
+
+
+@bp.get("/cases/<int:case_id>/documents")
+@json_view
+def list_documents(case_id: int):
+    from sqlalchemy import select
+
+    from legalcase.models import GeneratedDocument
+
+    _case(case_id)
+    rows = db.session.scalars(
+        select(GeneratedDocument)
+        .where(GeneratedDocument.case_id == case_id)
+        .order_by(GeneratedDocument.id)
+    )
+    return {"items": [_document_json(d) for d in rows]}
+
+
+@bp.post("/cases/<int:case_id>/documents")
+@json_view
+def create_document(case_id: int):
+    from legalcase.services import documents as document_svc
+
+    case = _case(case_id)
+    data = S.parse(S.GenerateSchema(), body())
+    doc = document_svc.generate(
+        db.session,
+        current_app.extensions["legalcase_storage"],
+        g.api_user,
+        case,
+        data["doc_type"],
+        as_of=data["as_of"],
+        config=current_app.config,
+        override_reason=data.get("override_reason"),
+        pay_days=data["pay_days"],
+    )
+    return created(_document_json(doc))
+
+
+@bp.get("/documents/<int:doc_id>/docx")
+def download_document(doc_id: int):
+    from flask import send_file
+
+    from legalcase.models import GeneratedDocument
+
+    doc = get_or_404(db.session, GeneratedDocument, doc_id, "文书")
+    response = send_file(
+        current_app.extensions["legalcase_storage"].open(doc.storage_key),
+        as_attachment=True,
+        download_name=f"{doc.letter_number}.docx",
+        conditional=False,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response.headers["X-Content-SHA256"] = doc.sha256
+    return response

@@ -279,3 +279,39 @@ def test_evidence_over_the_api(api, app):
     listed = api("GET", f"/cases/{case_id}/evidence").json
     assert [i["id"] for i in listed["items"]] == [item["id"]]
     assert {s["step"]: s["complete"] for s in listed["checklist"]}["reminder"] is False
+
+
+def test_documents_over_the_api(api, app):
+    case_id = _setup_case(api)
+    api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {
+            "invoice_no": "FP200",
+            "amount": "1000.00",
+            "issue_date": "2025-01-01",
+            "due_date": "2025-03-31",
+        },
+    )
+    r = api(
+        "POST", f"/cases/{case_id}/documents", {"doc_type": "lawyer_letter", "as_of": "2026-11-24"}
+    )
+    assert r.status_code == 400 and r.json["error"]["code"] == "preconditions"
+    assert "证据" in r.json["error"]["fields"]["missing"]
+    r = api(
+        "POST", f"/cases/{case_id}/documents", {"doc_type": "reminder_60", "as_of": "2026-11-24"}
+    )
+    assert r.status_code == 400 and "债务人地址" in r.json["error"]["message"]
+    debtor_id = api("GET", f"/cases/{case_id}").json["debtor_id"]
+    api("PATCH", f"/parties/{debtor_id}", {"registered_address": "杭州市西湖区文三路 1 号"})
+    r = api(
+        "POST", f"/cases/{case_id}/documents", {"doc_type": "reminder_60", "as_of": "2026-11-24"}
+    )
+    assert r.status_code == 201 and r.json["letter_number"].endswith("第0001号")
+    listed = api("GET", f"/cases/{case_id}/documents").json["items"]
+    assert [d["doc_type"] for d in listed] == ["reminder_60"]
+    token = issue_token(api.session, api.admin)
+    word = app.test_client().get(
+        f"/api/v1/documents/{listed[0]['id']}/docx", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert word.data[:2] == b"PK" and word.headers["X-Content-SHA256"] == listed[0]["sha256"]
