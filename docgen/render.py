@@ -165,6 +165,17 @@ def render_docx(
         for name, (data, width) in images.items():
             context[name] = InlineImage(tpl, io.BytesIO(data), width=Mm(width))
     tpl.render(context, jinja_env=_RENDER_ENV, autoescape=True)
+    _east_asian_font(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def _east_asian_font(document, font: str = "宋体") -> None:
+    """Chinese text needs an East Asian font on the base style; set one if the template has none."""
+    from docx.oxml.ns import qn
+
+    rpr = document.styles["Normal"].element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    if not fonts.get(qn("w:eastAsia")):
+        fonts.set(qn("w:eastAsia"), font)

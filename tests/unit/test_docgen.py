@@ -91,3 +91,11 @@ def test_rendering_is_sandboxed_even_without_the_check():
     out = render_docx(docx_with("{{ debtor.name }} <&>"), {"debtor": {"name": "甲公司<b>"}})
     text = "\n".join(p.text for p in Document(io.BytesIO(out)).paragraphs)
     assert text == "甲公司<b> <&>"
+
+
+def test_an_east_asian_font_is_set_when_the_template_has_none():
+    from docx.oxml.ns import qn
+
+    out = render_docx(docx_with("{{ debtor.name }}"), {"debtor": {"name": "甲公司"}})
+    fonts = Document(io.BytesIO(out)).styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
