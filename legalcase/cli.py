@@ -232,6 +232,47 @@ def deadlines_refresh() -> None:
 
 
 @main.group()
+def alerts() -> None:
+    """Deadline alert e-mails."""
+
+
+@alerts.command("send")
+@click.option("--date", "on", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+def alerts_send(on: str | None) -> None:
+    """Mail each owner one digest of what is due (run daily from cron); exit 1 if SMTP fails."""
+    from datetime import date
+
+    from legalcase.db import db as database
+    from legalcase.services.alerts import FileTransport, SmtpTransport, send_alerts
+    from legalcase.services.clock import today
+
+    app = _app()
+    cfg = app.config
+    try:
+        day = date.fromisoformat(on) if on else today()
+    except ValueError:
+        _fail(DomainError("bad_date", f"日期无效：{on}", {"date": "格式 YYYY-MM-DD"}))
+    if cfg["SMTP_HOST"]:
+        transport = SmtpTransport(
+            cfg["SMTP_HOST"],
+            cfg["SMTP_PORT"],
+            cfg["SMTP_SECURITY"],
+            cfg["SMTP_USER"] or None,
+            cfg["SMTP_PASSWORD"] or None,
+        )
+        where = f"{cfg['SMTP_HOST']}:{cfg['SMTP_PORT']}"
+    else:
+        transport = FileTransport(cfg["OUTBOX"])
+        where = f"文件夹 {cfg['OUTBOX']}（未配置 SMTP，邮件写入文件）"
+    with app.app_context():
+        report = send_alerts(database.session, transport, cfg["MAIL_FROM"], day)
+    click.echo(f"已发送 {report.sent} 封提醒邮件（{report.items} 项）到 {where}")
+    if report.error:
+        click.echo(f"错误：{report.error}；未发送的提醒会在下次运行时补发", err=True)
+        sys.exit(1)
+
+
+@main.group()
 def evidence() -> None:
     """Evidence."""
 

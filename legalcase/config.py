@@ -44,6 +44,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "MINIO_SECURE": os.environ.get("LEGALCASE_MINIO_SECURE", "") in ("1", "true", "yes"),
         "EVIDENCE_MAX_MB": int(os.environ.get("LEGALCASE_EVIDENCE_MAX_MB", "200")),
         "UPLOAD_TMP": str(instance / "tmp"),
+        # Alert e-mails; without SMTP_HOST the digests are written to OUTBOX as .eml files.
+        "SMTP_HOST": os.environ.get("LEGALCASE_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("LEGALCASE_SMTP_PORT", "25")),
+        "SMTP_SECURITY": os.environ.get("LEGALCASE_SMTP_SECURITY", "none"),  # none | starttls | ssl
+        "SMTP_USER": os.environ.get("LEGALCASE_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("LEGALCASE_SMTP_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("LEGALCASE_MAIL_FROM", "legalcase@localhost"),
+        "OUTBOX": os.environ.get("LEGALCASE_OUTBOX", str(instance / "outbox")),
         # The law firm that signs lawyer's letters and filings (设置 -> firm profile).
         "FIRM_NAME": os.environ.get("LEGALCASE_FIRM_NAME", "上海明诚律师事务所"),
         "FIRM_CODE": os.environ.get("LEGALCASE_FIRM_CODE", "明诚律函"),

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models; import this package to register every table."""
 
+from .alerts import AlertDelivery
 from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
@@ -12,6 +13,7 @@ from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .users import ApiToken, Creditor, User
 
 __all__ = [
+    "AlertDelivery",
     "ApiToken",
     "AuditEntry",
     "Base",

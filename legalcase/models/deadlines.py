@@ -7,6 +7,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, DecimalText, TimestampMixin, UTCDateTime
+from .cases import Case
 from .users import User
 
 
@@ -63,6 +64,7 @@ class CaseDeadline(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     handled_by: Mapped[User | None] = relationship()
+    case: Mapped[Case] = relationship()
 
     @property
     def audit_case_id(self) -> int:

@@ -32,6 +32,11 @@ class User(TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.COLLECTOR.value)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Which alerts the user gets: days-before thresholds and "overdue" (comma separated).
+    alert_thresholds: Mapped[str] = mapped_column(
+        String(64), default="90,30,7,1,overdue", server_default="90,30,7,1,overdue"
+    )
+    is_alerts_enabled: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

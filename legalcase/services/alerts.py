@@ -1,0 +1,255 @@
+"""The daily alert digest: each owner gets one e-mail with the deadlines that crossed a
+threshold, promises due or broken; each (item, threshold, recipient) is sent exactly once."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from legalcase.domain.alerts import crossed, parse_thresholds
+from legalcase.domain.case_deadlines import KIND_LABELS
+from legalcase.domain.money import format_money
+from legalcase.models import AlertDelivery, Case, CaseDeadline, Promise, User
+from legalcase.models.base import utcnow
+
+from .clock import SHANGHAI
+
+
+@dataclass
+class Item:
+    keys: list[str]
+    case: Case
+    line: str
+    when: date
+    deadline: CaseDeadline | None = None
+
+
+@dataclass
+class Digest:
+    user: User
+    items: list[Item] = field(default_factory=list)
+
+
+def collect(session: Session, today: date) -> list[Digest]:
+    users = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(
+                User.is_active.is_(True), User.is_alerts_enabled.is_(True), User.email.is_not(None)
+            )
+        )
+    }
+    if not users:
+        return []
+    sent = {
+        (d.user_id, d.alert_key)
+        for d in session.scalars(select(AlertDelivery).where(AlertDelivery.user_id.in_(users)))
+    }
+    prefs = {uid: parse_thresholds(u.alert_thresholds) for uid, u in users.items()}
+    horizon = max((max(p[0], default=0) for p in prefs.values()), default=0)
+    digests: dict[int, Digest] = {}
+
+    def add(uid: int, keys: list[str], item: Item) -> None:
+        new = [k for k in keys if (uid, k) not in sent]
+        if new:
+            item.keys = new
+            digests.setdefault(uid, Digest(users[uid])).items.append(item)
+
+    rows = session.scalars(
+        select(CaseDeadline)
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(
+            CaseDeadline.is_active.is_(True),
+            CaseDeadline.is_handled.is_(False),
+            CaseDeadline.due_date.is_not(None),
+            CaseDeadline.status.in_(("running", "expired")),
+            CaseDeadline.due_date <= today + timedelta(days=horizon),
+            Case.owner_id.in_(users),
+        )
+        .options(joinedload(CaseDeadline.case).joinedload(Case.debtor))
+        .order_by(CaseDeadline.due_date)
+    ).unique()
+    for d in rows:
+        uid = d.case.owner_id
+        days, overdue = prefs[uid]
+        left = (d.due_date - today).days
+        keys = [f"deadline:{d.id}:{k}" for k in crossed(left, days, overdue)]
+        state = f"剩 {left} 天" if left >= 0 else f"已过 {-left} 天"
+        line = f"{KIND_LABELS[d.kind]} {d.due_date}（{state}）— {d.case.title}：{d.basis}"
+        add(uid, keys, Item(keys, d.case, line, d.due_date, d))
+    promises = session.scalars(
+        select(Promise)
+        .join(Case, Case.id == Promise.case_id)
+        .where(
+            Case.owner_id.in_(users),
+            or_(Promise.status == "open", Promise.status == "broken"),
+            Promise.due_date >= today - timedelta(days=30),
+            Promise.due_date <= today + timedelta(days=1),
+        )
+        .options(joinedload(Promise.ledger_entry))
+    )
+    for p in promises:
+        case = session.get(Case, p.case_id)
+        uid = case.owner_id
+        if p.due_date < today:
+            key, text = (
+                f"promise:{p.id}:broken",
+                f"还款承诺已违约：{case.title} 承诺 {p.due_date} 前付 {format_money(p.amount)}",
+            )
+        else:
+            key, text = (
+                f"promise:{p.id}:due",
+                f"还款承诺即将到期：{case.title} 承诺 {p.due_date} 前付 {format_money(p.amount)}",
+            )
+        add(uid, [key], Item([key], case, text, p.due_date))
+    return list(digests.values())
+
+
+def _ics(d: CaseDeadline) -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//legalcase//deadlines//ZH")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"deadline-{d.id}@legalcase")
+    event.add("summary", f"{KIND_LABELS[d.kind]}：{d.case.title}")
+    event.add("dtstart", d.due_date)
+    event.add("dtend", d.due_date + timedelta(days=1))
+    event.add("description", d.basis)
+    event.add("dtstamp", datetime.combine(d.due_date, time(), tzinfo=SHANGHAI))
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def compose(digest: Digest, sender: str, today: date) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = f"【法务催收】{today} 到期提醒：{len(digest.items)} 项"
+    msg["From"] = sender
+    msg["To"] = digest.user.email
+    msg["Message-ID"] = make_msgid(domain="legalcase")
+    lines = [f"{digest.user.display_name}，您好：", "", "以下事项需要处理：", ""]
+    lines += [f"{n}. {item.line}" for n, item in enumerate(digest.items, start=1)]
+    msg.set_content("\n".join(lines) + "\n")
+    html_items = "".join(f"<li>{_html(item.line)}</li>" for item in digest.items)
+    msg.add_alternative(
+        f"<p>{_html(digest.user.display_name)}，您好：</p><p>以下事项需要处理：</p><ol>{html_items}</ol>",
+        subtype="html",
+    )
+    for item in digest.items:
+        if item.deadline is not None:
+            msg.add_attachment(
+                _ics(item.deadline),
+                maintype="text",
+                subtype="calendar",
+                filename=f"deadline-{item.deadline.id}.ics",
+            )
+    return msg
+
+
+def _html(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+class SmtpTransport:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        security: str = "none",
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 20,
+    ) -> None:
+        self.host, self.port, self.security, self.user, self.password, self.timeout = (
+            host,
+            port,
+            security,
+            user,
+            password,
+            timeout,
+        )
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        if self.security == "ssl":
+            self._smtp = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        else:
+            self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.security == "starttls":
+                self._smtp.starttls(context=ssl.create_default_context())
+        if self.user:
+            self._smtp.login(self.user, self.password or "")
+        return self
+
+    def send(self, msg: EmailMessage) -> None:
+        self._smtp.send_message(msg)
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+
+
+class FileTransport:
+    """Without SMTP settings the digests are written to files (the command says where)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+
+    def __enter__(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def send(self, msg: EmailMessage) -> None:
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{msg['To'].split('@')[0]}.eml"
+        (self.directory / name).write_bytes(bytes(msg))
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    items: int = 0
+    error: str | None = None
+
+
+def send_alerts(session: Session, transport, sender: str, today: date) -> Report:
+    """One digest per user; a user's deliveries are committed right after the server took the
+    mail. The first failure stops the run: what was not sent is sent by the next one."""
+    report = Report()
+    digests = collect(session, today)
+    if not digests:
+        return report
+    try:
+        with transport:
+            for digest in digests:
+                transport.send(compose(digest, sender, today))
+                now = utcnow()
+                for item in digest.items:
+                    for key in item.keys:
+                        session.add(
+                            AlertDelivery(user_id=digest.user.id, alert_key=key, sent_at=now)
+                        )
+                session.commit()
+                report.sent += 1
+                report.items += len(digest.items)
+    except (smtplib.SMTPException, OSError) as exc:
+        session.rollback()
+        report.error = f"邮件服务器出错：{type(exc).__name__}: {exc}"
+    return report

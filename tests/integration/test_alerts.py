@@ -1,0 +1,183 @@
+"""Alert digests against a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from legalcase.cli import main
+from legalcase.domain.alerts import crossed, parse_thresholds
+from legalcase.models import AlertDelivery, User
+from legalcase.services import alerts
+from tests import factories as F
+
+TODAY = date(2026, 11, 24)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """An SMTP server that can be stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.inbox = Inbox()
+        self.messages = self.inbox.messages
+        self.port = _port()
+        self.controller = None
+        self.start()
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp():
+    server = Server()
+    yield server
+    server.stop()
+
+
+def test_thresholds():
+    days, overdue = parse_thresholds("90,30,7,1,overdue")
+    assert crossed(5, days, overdue) == ["t90", "t30", "t7"]
+    assert crossed(-2, days, overdue) == ["t90", "t30", "t7", "t1", "overdue"]
+    assert crossed(120, days, overdue) == []
+
+
+def _owner_with_deadline(session, name, due_offset_days: int):
+    from datetime import timedelta
+
+    from legalcase.models import CaseDeadline
+    from legalcase.models.base import utcnow
+
+    user = F.user(session, "collector", username=name, name=name)
+    user.email = f"{name}@example.cn"
+    session.commit()
+    admin = session.scalar(select(User).where(User.role == "admin")) or F.user(session)
+    case = F.case(session, admin, owner=user, title=f"{name}的案件")
+    session.add(
+        CaseDeadline(
+            case_id=case.id,
+            kind="limitation",
+            source_key="receivable:0",
+            due_date=TODAY + timedelta(days=due_offset_days),
+            unadjusted_date=None,
+            is_provisional=False,
+            status="running",
+            basis="民法典第188条",
+            computed_at=utcnow(),
+        )
+    )
+    session.commit()
+    return user, case
+
+
+def _transport(smtp):
+    return alerts.SmtpTransport("127.0.0.1", smtp.port)
+
+
+def test_digest_arrives_once_with_its_calendar_entry(session, smtp):
+    _owner_with_deadline(session, "zhang", 5)
+    _owner_with_deadline(session, "li", 200)  # too far away for any threshold
+    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    assert (report.sent, report.error) == (1, None)
+    (msg,) = smtp.messages
+    assert msg["To"] == "zhang@example.cn" and "到期提醒" in msg["Subject"]
+    body = msg.get_body(("plain",)).get_content()
+    assert "诉讼时效 2026-11-29（剩 5 天）" in body and "zhang的案件" in body
+    assert msg.get_body(("html",)) is not None
+    (ics,) = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert (
+        b"DTSTART;VALUE=DATE:20261129" in ics.get_content().encode()
+        or "20261129" in ics.get_content()
+    )
+    # the three crossed thresholds are recorded, so a second run sends nothing
+    assert session.scalar(select(func.count()).select_from(AlertDelivery)) == 3
+    assert alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY).sent == 0
+    assert len(smtp.messages) == 1
+    # when the 1-day threshold is crossed the deadline is reported again, once
+    assert (
+        alerts.send_alerts(session, _transport(smtp), "legal@example.cn", date(2026, 11, 28)).sent
+        == 1
+    )
+
+
+def test_server_down_then_back_sends_exactly_what_was_missed(session, smtp):
+    _owner_with_deadline(session, "wang", 3)
+    _owner_with_deadline(session, "zhao", 20)
+    smtp.stop()
+    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    assert report.sent == 0 and "邮件服务器出错" in report.error
+    assert session.scalar(select(func.count()).select_from(AlertDelivery)) == 0
+    smtp.start()
+    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    assert report.sent == 2 and report.error is None
+    assert sorted(m["To"] for m in smtp.messages) == ["wang@example.cn", "zhao@example.cn"]
+
+
+def test_a_run_killed_midway_is_finished_by_the_next_without_duplicates(session, smtp):
+    _owner_with_deadline(session, "a1", 3)
+    _owner_with_deadline(session, "b2", 4)
+    real = alerts.SmtpTransport
+
+    class Killed(real):
+        sent = 0
+
+        def send(self, msg):
+            if Killed.sent == 1:
+                raise KeyboardInterrupt  # the process dies after the first digest
+            super().send(msg)
+            Killed.sent += 1
+
+    with pytest.raises(KeyboardInterrupt):
+        alerts.send_alerts(session, Killed("127.0.0.1", smtp.port), "legal@example.cn", TODAY)
+    session.rollback()
+    assert len(smtp.messages) == 1
+    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    assert sorted(m["To"] for m in smtp.messages) == ["a1@example.cn", "b2@example.cn"]
+
+
+def test_the_command_reports_a_down_server_and_writes_files_without_smtp(
+    app, session, smtp, tmp_path, monkeypatch, database_url
+):
+    _owner_with_deadline(session, "cli", 2)
+    monkeypatch.setenv("LEGALCASE_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEGALCASE_INSTANCE_PATH", str(tmp_path / "inst"))
+    runner = CliRunner()
+    smtp.stop()
+    monkeypatch.setenv("LEGALCASE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEGALCASE_SMTP_PORT", str(smtp.port))
+    r = runner.invoke(main, ["alerts", "send", "--date", "2026-11-24"])
+    assert r.exit_code == 1 and "邮件服务器出错" in r.output
+    monkeypatch.delenv("LEGALCASE_SMTP_HOST")
+    r = runner.invoke(main, ["alerts", "send", "--date", "2026-11-24"])
+    assert r.exit_code == 0 and "未配置 SMTP" in r.output
+    assert len(list((tmp_path / "inst" / "outbox").glob("*.eml"))) == 1
