@@ -35,3 +35,34 @@ def logout():
     logout_user()
     flash("已退出登录", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/settings/alerts", methods=["GET", "POST"])
+@login_required
+def alert_settings():
+    """Which deadline alerts the signed-in user gets by e-mail."""
+    from flask_login import current_user
+
+    from legalcase.domain.alerts import parse_thresholds
+    from legalcase.services.audit import set_actor
+
+    error = None
+    if request.method == "POST":
+        chosen = request.form.getlist("thresholds")
+        days, overdue = parse_thresholds(",".join(chosen))
+        email = (request.form.get("email") or "").strip()
+        if request.form.get("enabled") and not email:
+            error = "开启提醒需要填写邮箱"
+        else:
+            user = db.session.get(type(current_user._get_current_object()), current_user.id)
+            set_actor(db.session, user.id)
+            user.email = email or None
+            user.is_alerts_enabled = bool(request.form.get("enabled"))
+            user.alert_thresholds = ",".join([*map(str, days), *(["overdue"] if overdue else [])])
+            db.session.commit()
+            flash("提醒设置已保存", "success")
+            return redirect(url_for("auth.alert_settings"))
+    days, overdue = parse_thresholds(current_user.alert_thresholds)
+    return render_template(
+        "alert_settings.html", days=days, overdue=overdue, error=error
+    ), 422 if error else 200

@@ -181,3 +181,19 @@ def test_the_command_reports_a_down_server_and_writes_files_without_smtp(
     r = runner.invoke(main, ["alerts", "send", "--date", "2026-11-24"])
     assert r.exit_code == 0 and "未配置 SMTP" in r.output
     assert len(list((tmp_path / "inst" / "outbox").glob("*.eml"))) == 1
+
+
+def test_users_choose_their_alerts(client, session):
+    from tests.web.test_pages import login
+
+    user = F.user(session, "collector", username="pref", name="偏好")
+    login(client, user)
+    r = client.post("/settings/alerts", data={"enabled": "1", "email": ""})
+    assert r.status_code == 422 and "需要填写邮箱" in r.data.decode()
+    client.post(
+        "/settings/alerts",
+        data={"enabled": "1", "email": "pref@example.cn", "thresholds": ["7", "overdue"]},
+    )
+    session.expire_all()
+    assert session.get(User, user.id).alert_thresholds == "7,overdue"
+    assert session.get(User, user.id).email == "pref@example.cn"
