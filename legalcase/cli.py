@@ -232,6 +232,22 @@ def deadlines_refresh() -> None:
 
 
 @main.group()
+def ladder() -> None:
+    """The escalation ladder."""
+
+
+@ladder.command("run")
+def ladder_run() -> None:
+    """Create the tasks that overdue days, broken promises and near deadlines call for (daily)."""
+    from legalcase.db import db as database
+    from legalcase.services.ladder import run_ladder
+
+    app = _app()
+    with app.app_context():
+        click.echo(f"新建任务 {run_ladder(database.session)} 项")
+
+
+@main.group()
 def alerts() -> None:
     """Deadline alert e-mails."""
 

@@ -56,11 +56,16 @@ def _to_case(case_id: int, tab: str) -> str:
 
 @bp.get("/")
 def dashboard():
+    from legalcase.services.ladder import open_tasks
+
     board = queries.dashboard(db.session, current_user, today())
+    tasks = open_tasks(db.session, user_id=current_user.id)
     titles = queries.case_titles(
-        db.session, {p.case_id for p in board.promises_due + board.broken_promises}
+        db.session,
+        {p.case_id for p in board.promises_due + board.broken_promises}
+        | {t.case_id for t in tasks},
     )
-    return render_template("dashboard.html", board=board, titles=titles, today=today())
+    return render_template("dashboard.html", board=board, titles=titles, today=today(), tasks=tasks)
 
 
 @bp.get("/cases")

@@ -1,0 +1,94 @@
+"""Run the escalation ladder over open cases: create the tasks the facts call for, once each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from legalcase.domain.aging import days_overdue
+from legalcase.domain.ladder import tasks_for
+from legalcase.domain.roles import Role
+from legalcase.models import Case, CaseDeadline, Promise, Task, User
+from legalcase.models.base import utcnow
+
+from .audit import set_actor
+from .clock import today as clock_today
+
+
+def run_ladder(session: Session, today: date | None = None) -> int:
+    """Create missing tasks for every open case; returns how many were created."""
+    today = today or clock_today()
+    set_actor(session, None)
+    cases = list(session.scalars(select(Case).where(~Case.stage.startswith("closed"))))
+    ids = [c.id for c in cases]
+    existing = {
+        (t.case_id, t.reason_key)
+        for t in session.scalars(select(Task).where(Task.case_id.in_(ids)))
+    }
+    broken: dict[int, list] = defaultdict(list)
+    for p in session.scalars(
+        select(Promise).where(
+            Promise.case_id.in_(ids),
+            or_(
+                Promise.status == "broken", (Promise.status == "open") & (Promise.due_date < today)
+            ),
+        )
+    ):
+        broken[p.case_id].append((p.id, p.due_date))
+    deadlines: dict[int, list] = defaultdict(list)
+    for d in session.scalars(
+        select(CaseDeadline).where(
+            CaseDeadline.case_id.in_(ids),
+            CaseDeadline.is_active.is_(True),
+            CaseDeadline.is_handled.is_(False),
+            CaseDeadline.status == "running",
+            CaseDeadline.due_date <= today + timedelta(days=90),
+        )
+    ):
+        deadlines[d.case_id].append((d.id, d.kind, d.due_date))
+    lawyer = session.scalar(
+        select(User.id)
+        .where(User.role == Role.LEGAL.value, User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    created = 0
+    for case in cases:
+        specs = tasks_for(
+            days_overdue(case.oldest_unpaid_due_date, today),
+            broken[case.id],
+            deadlines[case.id],
+            today,
+        )
+        for spec in specs:
+            if (case.id, spec.key) in existing:
+                continue
+            assignee = lawyer if spec.assignee == "legal" and lawyer else case.owner_id
+            session.add(
+                Task(
+                    case_id=case.id,
+                    assignee_id=assignee,
+                    reason_key=spec.key,
+                    title=spec.title,
+                    reason=spec.reason,
+                    due_date=today + timedelta(days=spec.due_in_days),
+                    created_at=utcnow(),
+                )
+            )
+            existing.add((case.id, spec.key))
+            created += 1
+    session.commit()
+    return created
+
+
+def open_tasks(
+    session: Session, user_id: int | None = None, case_id: int | None = None
+) -> list[Task]:
+    stmt = select(Task).where(Task.is_done.is_(False)).order_by(Task.due_date, Task.id)
+    if user_id is not None:
+        stmt = stmt.where(Task.assignee_id == user_id)
+    if case_id is not None:
+        stmt = stmt.where(Task.case_id == case_id)
+    return list(session.scalars(stmt))
