@@ -25,6 +25,7 @@ from legalcase.models import (
     Promise,
     Receivable,
     StageChange,
+    Task,
     User,
 )
 
@@ -45,6 +46,7 @@ class CasePage:
     today: date
     deadlines: list[CaseDeadline] = field(default_factory=list)
     court_events: list[CourtEvent] = field(default_factory=list)
+    tasks: list = field(default_factory=list)
     days_overdue: int = field(init=False)
     promises_by_entry: dict[int, list[Promise]] = field(init=False)
 
@@ -183,6 +185,14 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
             select(CourtEvent).where(CourtEvent.case_id == case_id).order_by(CourtEvent.id)
         )
     )
+    tasks = list(
+        session.scalars(
+            select(Task)
+            .where(Task.case_id == case_id)
+            .options(joinedload(Task.assignee))
+            .order_by(Task.is_done, Task.due_date, Task.id)
+        )
+    )
     return CasePage(
         case,
         contacts,
@@ -196,6 +206,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
         today,
         deadlines,
         court_events,
+        tasks,
     )
 
 

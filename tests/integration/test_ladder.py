@@ -73,3 +73,15 @@ def test_tasks_show_on_the_dashboard(client, session):
     login(client, owner)
     html = client.get("/").data.decode()
     assert "逾期30天：提醒业务负责人跟进" in html and "仪表案件" in html
+
+
+def test_tasks_show_on_the_case_page(client, session):
+    from tests.web.test_pages import login
+
+    owner = F.user(session, "collector", name="张伟")
+    case = F.case(session, owner, owner=owner, title="任务案件")
+    F.receivable(session, owner, case, "L-4", "1000", date(2026, 1, 1), DUE)
+    run_ladder(session, DUE + timedelta(days=61))
+    login(client, owner)
+    html = client.get(f"/cases/{case.id}").data.decode()
+    assert 'id="case-tasks"' in html and "逾期60天" in html
