@@ -12,7 +12,12 @@ from .config import load_config
 def create_app(config: dict | None = None) -> Flask:
     """The one app factory. ``config`` overrides settings read from the environment."""
     settings = load_config(config)
-    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], template_folder="web/templates")
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
     app.config.update(settings)
 
     from .web.uploads import UploadRequest

@@ -81,11 +81,13 @@ def init_web(app: Flask) -> None:
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
     from .parties import bp as parties_bp
+    from .reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calc_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 

@@ -215,3 +215,27 @@ def test_evidence_upload_checklist_and_bundle_in_the_browser(live_url, page, ses
     from pypdf import PdfReader
 
     assert len(PdfReader(path).pages) == 5
+
+
+def test_dashboard_in_the_browser(live_url, page, session):
+    from datetime import timedelta
+
+    from legalcase.services.clock import today
+
+    boss = F.user(session, "admin", username="mgr", name="经理")
+    case = F.case(session, boss, title="看板案件")
+    F.receivable(
+        session,
+        boss,
+        case,
+        "D-1",
+        "5000",
+        today() - timedelta(days=80),
+        today() - timedelta(days=50),
+    )
+    _login(page, live_url, "mgr")
+    page.click("nav >> text=报表")
+    expect(page.locator("#overdue-ratio")).to_have_text("100.0%")
+    expect(page.locator("#per-owner")).to_contain_text("经理")
+    assert page.evaluate("typeof Chart") == "function"  # served by the app, no CDN
+    assert page.evaluate("Chart.getChart('aging-chart').data.datasets[0].data[2]") == 5000

@@ -1,0 +1,201 @@
+"""Numbers for managers: aging, overdue ratio, recovery, contact and commitment rates, bad debt,
+stages, upcoming deadlines, per owner and per creditor; and the rows behind them."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from legalcase.domain.aging import TIER_LABELS, days_overdue, tier_for
+from legalcase.domain.money import ZERO
+from legalcase.domain.stages import STAGE_LABELS, Stage
+from legalcase.models import (
+    Case,
+    CaseDeadline,
+    Creditor,
+    LedgerEntry,
+    Party,
+    Promise,
+    Receivable,
+    User,
+)
+
+CONTACT_TARGET = Decimal("0.85")
+COMMITMENT_TARGET = Decimal("0.40")
+
+
+@dataclass
+class Dashboard:
+    today: date
+    aging: dict[str, Decimal]
+    outstanding: Decimal
+    overdue: Decimal
+    principal: Decimal
+    paid: Decimal
+    written_off: Decimal
+    contact_rate: Decimal | None
+    commitment_rate: Decimal | None
+    stages: dict[str, int]
+    upcoming: list
+    per_owner: list[dict]
+    per_creditor: list[dict]
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def overdue_ratio(self) -> Decimal | None:
+        return self.overdue / self.outstanding if self.outstanding else None
+
+    @property
+    def recovery_rate(self) -> Decimal | None:
+        return self.paid / self.principal if self.principal else None
+
+    @property
+    def bad_debt_rate(self) -> Decimal | None:
+        return self.written_off / self.principal if self.principal else None
+
+
+def _rate(session: Session, today: date, after_days: int, contact: bool) -> Decimal | None:
+    """Of the cases overdue at least ``after_days``, the share that had a contact (or made a
+    promise) within ``after_days`` of falling overdue. Dates are compared in Python: SQL date
+    arithmetic differs between SQLite and PostgreSQL."""
+    from .clock import SHANGHAI
+
+    cutoff = today - timedelta(days=after_days)
+    due = dict(
+        session.execute(
+            select(Case.id, Case.oldest_unpaid_due_date).where(
+                Case.oldest_unpaid_due_date.is_not(None), Case.oldest_unpaid_due_date <= cutoff
+            )
+        ).all()
+    )
+    if not due:
+        return None
+    if contact:
+        rows = session.execute(
+            select(LedgerEntry.case_id, LedgerEntry.contacted_at)
+            .join(Case, Case.id == LedgerEntry.case_id)
+            .where(Case.oldest_unpaid_due_date <= cutoff)
+        )
+        days = ((cid, at.astimezone(SHANGHAI).date()) for cid, at in rows)
+    else:
+        days = session.execute(
+            select(Promise.case_id, Promise.made_date)
+            .join(Case, Case.id == Promise.case_id)
+            .where(Case.oldest_unpaid_due_date <= cutoff)
+        )
+    met = {cid for cid, day in days if due[cid] <= day <= due[cid] + timedelta(days=after_days)}
+    return Decimal(len(met)) / Decimal(len(due))
+
+
+def build(session: Session, today: date) -> Dashboard:
+    aging: dict[str, Decimal] = {t.value: ZERO for t in TIER_LABELS}
+    outstanding = overdue = ZERO
+    for due, amount, paid in session.execute(
+        select(Receivable.due_date, Receivable.amount, Receivable.paid_amount).where(
+            Receivable.amount > Receivable.paid_amount
+        )
+    ):
+        left = amount - paid
+        days = days_overdue(due, today)
+        aging[tier_for(days).value] += left
+        outstanding += left
+        if days > 0:
+            overdue += left
+    cases = session.execute(
+        select(
+            Case.id,
+            Case.title,
+            Case.stage,
+            Case.owner_id,
+            Case.creditor_id,
+            Case.principal_amount,
+            Case.paid_amount,
+            Case.outstanding_amount,
+            Case.oldest_unpaid_due_date,
+            Case.next_deadline_date,
+            Party.name.label("debtor"),
+            User.display_name.label("owner"),
+            Creditor.name.label("creditor"),
+        )
+        .join(Party, Party.id == Case.debtor_id)
+        .join(User, User.id == Case.owner_id)
+        .join(Creditor, Creditor.id == Case.creditor_id)
+        .order_by(Case.id)
+    ).all()
+    principal = sum((c.principal_amount for c in cases), ZERO)
+    paid = sum((c.paid_amount for c in cases), ZERO)
+    written_off = sum(
+        (c.outstanding_amount for c in cases if c.stage == Stage.CLOSED_WRITTEN_OFF), ZERO
+    )
+    stages = Counter(c.stage for c in cases)
+    groups = {
+        "owner": defaultdict(lambda: [0, ZERO, ZERO]),
+        "creditor": defaultdict(lambda: [0, ZERO, ZERO]),
+    }
+    rows = []
+    for c in cases:
+        days = days_overdue(c.oldest_unpaid_due_date, today)
+        for kind, name in (("owner", c.owner), ("creditor", c.creditor)):
+            g = groups[kind][name]
+            g[0] += 1
+            g[1] += c.outstanding_amount
+            g[2] += c.outstanding_amount if days > 0 else ZERO
+        rows.append(
+            {
+                "案件编号": c.id,
+                "案件": c.title,
+                "债务人": c.debtor,
+                "债权主体": c.creditor,
+                "负责人": c.owner,
+                "阶段": STAGE_LABELS[Stage(c.stage)],
+                "应收合计": c.principal_amount,
+                "已回款": c.paid_amount,
+                "欠款": c.outstanding_amount,
+                "逾期天数": days,
+                "账龄": TIER_LABELS[tier_for(days)],
+                "下一期限": c.next_deadline_date,
+            }
+        )
+    upcoming = list(
+        session.execute(
+            select(CaseDeadline.kind, CaseDeadline.due_date, Case.id, Case.title)
+            .join(Case, Case.id == CaseDeadline.case_id)
+            .where(
+                CaseDeadline.is_active.is_(True),
+                CaseDeadline.is_handled.is_(False),
+                CaseDeadline.status == "running",
+                CaseDeadline.due_date >= today,
+                CaseDeadline.due_date <= today + timedelta(days=30),
+            )
+            .order_by(CaseDeadline.due_date)
+            .limit(20)
+        )
+    )
+
+    def table(kind: str) -> list[dict]:
+        return [
+            {"name": k, "cases": v[0], "outstanding": v[1], "overdue": v[2]}
+            for k, v in sorted(groups[kind].items(), key=lambda kv: -kv[1][1])
+        ]
+
+    return Dashboard(
+        today,
+        aging,
+        outstanding,
+        overdue,
+        principal,
+        paid,
+        written_off,
+        _rate(session, today, 30, contact=True),
+        _rate(session, today, 60, contact=False),
+        {s.value: stages.get(s.value, 0) for s in Stage},
+        upcoming,
+        table("owner"),
+        table("creditor"),
+        rows,
+    )
