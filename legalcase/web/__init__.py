@@ -80,6 +80,7 @@ def init_web(app: Flask) -> None:
     from .cases import bp as cases_bp
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
+    from .imports import bp as imports_bp
     from .parties import bp as parties_bp
     from .reports import bp as reports_bp
 
@@ -88,6 +89,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(evidence_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 

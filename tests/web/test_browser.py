@@ -239,3 +239,29 @@ def test_dashboard_in_the_browser(live_url, page, session):
     expect(page.locator("#per-owner")).to_contain_text("经理")
     assert page.evaluate("typeof Chart") == "function"  # served by the app, no CDN
     assert page.evaluate("Chart.getChart('aging-chart').data.datasets[0].data[2]") == 5000
+
+
+def test_import_screens_in_the_browser(live_url, page, session, tmp_path):
+    from tests.integration.test_import import write_ledger
+
+    F.user(session, "admin", username="imp", name="导入员")
+    F.creditor(session, "华东精密机械制造有限公司")
+    ledger = tmp_path / "账龄台账.csv"
+    write_ledger(ledger, 30, {4: {"到期日": "2025-02-30"}, 9: {"金额": "-1"}})
+    _login(page, live_url, "imp")
+    page.click("nav >> text=导入")
+    page.set_input_files("input[name=file]", str(ledger))
+    page.click("#import-upload button")
+    expect(page.locator("#import-mapping")).to_contain_text("前 5 行")
+    expect(page.locator("select[name='map-invoice_no']")).to_have_value("发票号")
+    page.click("text=试运行")
+    expect(page.locator("#import-summary")).to_contain_text("新增应收：28 笔")
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("到期日无效")
+    expect(errors.locator("tbody tr").first).to_contain_text("6")  # line 6 = row 4 + header
+    page.click("#import-apply button")  # refused: bad rows and not skipped
+    expect(page.locator(".alert-danger")).to_contain_text("有 2 行有误")
+    page.check("input[name=skip_bad]")
+    page.click("#import-apply button")
+    expect(page.locator(".alert-success")).to_contain_text("新增应收 28 笔")
+    expect(page.locator("#portfolio")).to_contain_text("导入客户")

@@ -1,0 +1,116 @@
+"""导入: an ERP aging ledger, in three steps: upload, confirm the columns, dry run then import."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from legalcase.db import db
+from legalcase.domain.errors import DomainError
+from legalcase.domain.importer import FIELDS, guess_mapping
+from legalcase.services import importer, queries
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+def _path(token: str) -> Path:
+    if len(token) != 32 or any(c not in "0123456789abcdef" for c in token):
+        raise DomainError("not_found", "导入文件不存在或已过期")
+    path = Path(current_app.config["UPLOAD_TMP"]) / f"import-{token}"
+    if not path.exists():
+        raise DomainError("not_found", "导入文件不存在或已过期，请重新上传")
+    return path
+
+
+def _mapping(form) -> dict[str, str]:
+    return {f: form[f"map-{f}"] for f in FIELDS if form.get(f"map-{f}")}
+
+
+@bp.get("")
+def index(message: str | None = None):
+    return render_template(
+        "import_upload.html", creditors=queries.choices_creditors(db.session), message=message
+    )
+
+
+@bp.post("")
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return index("请选择 CSV 或 Excel（.xlsx）文件"), 422
+    token = secrets.token_hex(16)
+    path = Path(current_app.config["UPLOAD_TMP"]) / f"import-{token}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    file.save(path)
+    try:
+        headers, rows = importer.read_table(path)
+    except DomainError as exc:
+        path.unlink(missing_ok=True)
+        return index(exc.message), 422
+    return render_template(
+        "import_mapping.html",
+        token=token,
+        headers=headers,
+        rows=rows[:5],
+        total=len(rows),
+        fields=FIELDS,
+        guess=guess_mapping(headers),
+        creditor_id=request.form.get("creditor_id"),
+        creditors=queries.choices_creditors(db.session),
+    )
+
+
+@bp.post("/<token>/preview")
+def preview(token: str):
+    _, raw = importer.read_table(_path(token))
+    creditor_id = int(request.form.get("creditor_id") or 0)
+    plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
+    return render_template(
+        "import_preview.html",
+        token=token,
+        plan=plan,
+        form=request.form,
+        fields=FIELDS,
+        creditor=queries.choices_creditors(db.session).get(creditor_id, ""),
+    )
+
+
+@bp.post("/<token>/apply")
+def run(token: str):
+    path = _path(token)
+    _, raw = importer.read_table(path)
+    creditor_id = int(request.form.get("creditor_id") or 0)
+    plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
+    try:
+        result = importer.apply(
+            db.session, current_user, creditor_id, plan, skip_bad=bool(request.form.get("skip_bad"))
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        flash(exc.message, "info")
+        return render_template(
+            "import_preview.html",
+            token=token,
+            plan=plan,
+            form=request.form,
+            fields=FIELDS,
+            creditor=queries.choices_creditors(db.session).get(creditor_id, ""),
+            message=exc.message,
+        ), 422
+    path.unlink(missing_ok=True)
+    flash(
+        f"导入完成：新增应收 {result['receivables']} 笔，更新 {result['updated']} 笔，回款 {result['payments']} 笔，"
+        f"新客户 {result['debtors']} 个，跳过错误行 {result['skipped']} 行",
+        "success",
+    )
+    return redirect(url_for("cases.portfolio"))
