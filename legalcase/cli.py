@@ -240,11 +240,14 @@ def ladder() -> None:
 def ladder_run() -> None:
     """Create the tasks that overdue days, broken promises and near deadlines call for (daily)."""
     from legalcase.db import db as database
+    from legalcase.domain.ladder import rungs_from
     from legalcase.services.ladder import run_ladder
 
     app = _app()
     with app.app_context():
-        click.echo(f"新建任务 {run_ladder(database.session)} 项")
+        click.echo(
+            f"新建任务 {run_ladder(database.session, rungs=rungs_from(app.config['LADDER_DAYS']))} 项"
+        )
 
 
 @main.group()
@@ -286,6 +289,37 @@ def alerts_send(on: str | None) -> None:
     if report.error:
         click.echo(f"错误：{report.error}；未发送的提醒会在下次运行时补发", err=True)
         sys.exit(1)
+
+
+@alerts.command("daemon")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Time of day (Asia/Shanghai), default from LEGALCASE_ALERTS_AT.",
+)
+def alerts_daemon(at: str | None) -> None:
+    """Stay running: every day at AT run the escalation ladder, then send the alert digest."""
+    import time as clock
+    from datetime import datetime, timedelta
+
+    from legalcase.services.clock import SHANGHAI
+
+    app = _app()
+    hour, minute = map(int, (at or app.config["ALERTS_AT"]).split(":"))
+    while True:
+        now = datetime.now(SHANGHAI)
+        run = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if run <= now:
+            run += timedelta(days=1)
+        click.echo(f"下次运行：{run:%Y-%m-%d %H:%M}")
+        clock.sleep((run - now).total_seconds())
+        ctx = click.get_current_context()
+        ctx.invoke(ladder_run)
+        try:
+            ctx.invoke(alerts_send, on=None)
+        except SystemExit:  # reported already; the next day's run catches up
+            pass
 
 
 @main.group()

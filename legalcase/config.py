@@ -52,6 +52,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": os.environ.get("LEGALCASE_SMTP_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("LEGALCASE_MAIL_FROM", "legalcase@localhost"),
         "OUTBOX": os.environ.get("LEGALCASE_OUTBOX", str(instance / "outbox")),
+        # Escalation ladder: days overdue of its three rungs (remind, specialist, legal).
+        "LADDER_DAYS": os.environ.get("LEGALCASE_LADDER_DAYS", "30,60,90"),
+        # In-process daily run of the ladder and the alert digest (legalcase alerts daemon).
+        "ALERTS_AT": os.environ.get("LEGALCASE_ALERTS_AT", "08:00"),
         # The law firm that signs lawyer's letters and filings (设置 -> firm profile).
         "FIRM_NAME": os.environ.get("LEGALCASE_FIRM_NAME", "上海明诚律师事务所"),
         "FIRM_CODE": os.environ.get("LEGALCASE_FIRM_CODE", "明诚律函"),

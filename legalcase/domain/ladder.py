@@ -30,6 +30,19 @@ class TaskSpec:
     due_in_days: int
 
 
+def rungs_from(days: str | None) -> tuple:
+    """The default rungs with their day counts replaced, e.g. '45,75,120' (settings)."""
+    if not days:
+        return RUNGS
+    values = [int(d) for d in days.split(",") if d.strip().isdigit()]
+    if len(values) != len(RUNGS) or values != sorted(values):
+        raise ValueError(f"ladder days must be {len(RUNGS)} rising numbers: {days!r}")
+    return tuple(
+        (d, key, title.replace(f"逾期{old}天", f"逾期{d}天"), who, due)
+        for d, (old, key, title, who, due) in zip(values, RUNGS, strict=True)
+    )
+
+
 def tasks_for(
     days_overdue: int,
     broken_promises: list[tuple[int, date]],

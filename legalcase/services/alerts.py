@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from legalcase.domain.alerts import crossed, parse_thresholds
 from legalcase.domain.case_deadlines import KIND_LABELS
 from legalcase.domain.money import format_money
-from legalcase.models import AlertDelivery, Case, CaseDeadline, Promise, User
+from legalcase.models import AlertDelivery, Case, CaseDeadline, Promise, Task, User
 from legalcase.models.base import utcnow
 
 from .clock import SHANGHAI
@@ -110,6 +110,28 @@ def collect(session: Session, today: date) -> list[Digest]:
                 f"还款承诺即将到期：{case.title} 承诺 {p.due_date} 前付 {format_money(p.amount)}",
             )
         add(uid, [key], Item([key], case, text, p.due_date))
+    tasks = session.scalars(
+        select(Task)
+        .where(
+            Task.is_done.is_(False),
+            Task.assignee_id.in_(users),
+            Task.due_date <= today + timedelta(days=1),
+        )
+        .order_by(Task.due_date)
+    )
+    for t in tasks:
+        case = session.get(Case, t.case_id)
+        state = (
+            "今天到期"
+            if t.due_date == today
+            else ("明天到期" if t.due_date > today else f"已逾期（{t.due_date}）")
+        )
+        key = f"task:{t.id}:{'overdue' if t.due_date < today else 'due'}"
+        add(
+            t.assignee_id,
+            [key],
+            Item([key], case, f"任务{state}：{t.title} — {case.title}（{t.reason}）", t.due_date),
+        )
     return list(digests.values())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.aging import days_overdue
-from legalcase.domain.ladder import tasks_for
+from legalcase.domain.ladder import RUNGS, tasks_for
 from legalcase.domain.roles import Role
 from legalcase.models import Case, CaseDeadline, Promise, Task, User
 from legalcase.models.base import utcnow
@@ -18,7 +18,7 @@ from .audit import set_actor
 from .clock import today as clock_today
 
 
-def run_ladder(session: Session, today: date | None = None) -> int:
+def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
     """Create missing tasks for every open case; returns how many were created."""
     today = today or clock_today()
     set_actor(session, None)

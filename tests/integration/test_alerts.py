@@ -197,3 +197,20 @@ def test_users_choose_their_alerts(client, session):
     session.expire_all()
     assert session.get(User, user.id).alert_thresholds == "7,overdue"
     assert session.get(User, user.id).email == "pref@example.cn"
+
+
+def test_tasks_due_are_in_the_digest(session, smtp):
+    from datetime import timedelta
+
+    from legalcase.services.ladder import run_ladder
+
+    user, case = _owner_with_deadline(session, "task", 400)
+    F.receivable(
+        session, user, case, "T-1", "100", TODAY - timedelta(days=80), TODAY - timedelta(days=35)
+    )
+    run_ladder(
+        session, TODAY - timedelta(days=2)
+    )  # the 30-day task, due in 3 days from then = tomorrow
+    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    (msg,) = smtp.messages
+    assert "任务明天到期：逾期30天：提醒业务负责人跟进" in msg.get_body(("plain",)).get_content()

@@ -85,3 +85,15 @@ def test_tasks_show_on_the_case_page(client, session):
     login(client, owner)
     html = client.get(f"/cases/{case.id}").data.decode()
     assert 'id="case-tasks"' in html and "逾期60天" in html
+
+
+def test_the_rungs_are_configurable():
+    import pytest
+
+    from legalcase.domain.ladder import rungs_from, tasks_for
+
+    rungs = rungs_from("45,75,120")
+    assert [r[0] for r in rungs] == [45, 75, 120] and rungs[0][2].startswith("逾期45天")
+    assert [t.key for t in tasks_for(50, [], [], DUE, rungs)] == ["overdue30"]
+    with pytest.raises(ValueError):
+        rungs_from("90,60,30")
