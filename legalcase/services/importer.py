@@ -19,6 +19,7 @@ from legalcase.models import (
     AuditEntry,
     Case,
     Creditor,
+    Instalment,
     Party,
     Payment,
     PaymentAllocation,
@@ -31,6 +32,7 @@ from legalcase.models.base import utcnow
 from .audit import set_actor
 from .clock import today as clock_today
 from .deadlines import refresh_cases
+from .receivables import refresh_balances
 
 
 def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -431,3 +433,16 @@ def _balances(session: Session, case_ids: list[int]) -> None:
             ),
             values,
         )
+    # cases with instalment schedules: the oldest unpaid instalment counts, as everywhere else
+    with_instalments = set(
+        session.scalars(
+            select(Receivable.case_id)
+            .join(Instalment, Instalment.receivable_id == Receivable.id)
+            .where(Receivable.case_id.in_(case_ids))
+        )
+    )
+    for cid in sorted(with_instalments):
+        case = session.get(Case, cid)
+        session.refresh(case)
+        refresh_balances(case)
+    session.flush()

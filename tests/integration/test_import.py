@@ -169,3 +169,55 @@ def test_an_xlsx_ledger(session, tmp_path):
     assert not p.errors and p.new_receivables[0].amount == Decimal("12345.60")
     importer.apply(session, admin, creditor.id, p)
     assert session.scalar(select(Receivable.due_date)) == date(2026, 3, 5)
+
+
+def test_imported_balances_respect_instalment_schedules(session, tmp_path):
+    admin = F.user(session)
+    creditor = F.creditor(session)
+    from legalcase.services import parties
+
+    debtor = parties.create_party(
+        session, admin, {"kind": "company", "name": "分期客户有限公司", "id_code": F.uscc(4321)}
+    )
+    case = F.case(session, admin, debtor_party=debtor, cred=creditor)
+    F.receivable(
+        session,
+        admin,
+        case,
+        "INST-1",
+        "1000.00",
+        date(2026, 1, 1),
+        date(2026, 6, 1),
+        instalments=[
+            {"due_date": date(2026, 2, 1), "amount": Decimal("400")},
+            {"due_date": date(2026, 6, 1), "amount": Decimal("600")},
+        ],
+    )
+    path = tmp_path / "one.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                HEADERS,
+                [
+                    "分期客户有限公司",
+                    F.uscc(4321),
+                    "NEW-1",
+                    "2026-03-01",
+                    "2026-04-01",
+                    "50.00",
+                    "CNY",
+                    "",
+                    "",
+                ],
+            ]
+        )
+    headers, raw = importer.read_table(path)
+    importer.apply(
+        session,
+        admin,
+        creditor.id,
+        importer.plan(session, creditor.id, raw, guess_mapping(headers)),
+    )
+    session.refresh(case)
+    assert case.oldest_unpaid_due_date == date(2026, 2, 1)  # the first instalment, not 2026-06-01
+    assert case.outstanding_amount == Decimal("1050.00")
