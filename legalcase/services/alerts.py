@@ -94,7 +94,6 @@ def collect(session: Session, today: date) -> list[Digest]:
             Promise.due_date >= today - timedelta(days=30),
             Promise.due_date <= today + timedelta(days=1),
         )
-        .options(joinedload(Promise.ledger_entry))
     )
     for p in promises:
         case = session.get(Case, p.case_id)

@@ -360,8 +360,6 @@ def mark_sent(
     Everything that can be refused is checked before anything is written: the dates first,
     then the proof file (stored before the letter and the entry).
     """
-    import io
-
     from . import evidence, ledger
 
     case = session.get(Case, doc.case_id)

@@ -30,6 +30,8 @@ from legalcase.services import documents as docs
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
 
+from .forms import only_form_errors
+
 bp = Blueprint("documents", __name__)
 
 
@@ -86,8 +88,7 @@ def generate(case_id: int):
             pay_days=data["pay_days"],
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, exc.fields, exc.message, values)
     flash(f"已生成 {DOCUMENTS[doc.doc_type]['title']}：{doc.letter_number}", "success")
     return redirect(url_for("documents.index", case_id=case.id))
@@ -146,8 +147,7 @@ def sent(doc_id: int):
             max_bytes=current_app.config["EVIDENCE_MAX_MB"] * 2**20,
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, exc.fields, exc.message)
     flash("已登记发送；送达日期已作为时效中断事由计入期限", "success")
     return redirect(url_for("documents.index", case_id=case.id))
@@ -193,8 +193,7 @@ def upload_template(doc_type: str):
             current_app.config["UPLOAD_TMP"],
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return templates(exc.message, {doc_type: exc.message})
     flash(
         f"{DOCUMENTS[doc_type]['title']} 模板已更新为第 {row.version} 版（旧版本保留）", "success"

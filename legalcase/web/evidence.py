@@ -23,6 +23,8 @@ from legalcase.models import Case, EvidenceBundle, EvidenceItem
 from legalcase.services import evidence as ev
 from legalcase.services.common import get_or_404
 
+from .forms import only_form_errors
+
 bp = Blueprint("evidence", __name__)
 
 
@@ -106,8 +108,7 @@ def upload(case_id: int):
             **_upload_args(),
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, exc.fields, exc.message, values)
     flash(f"已上传：{item.title}（SHA-256 {item.sha256[:16]}…）", "success")
     return redirect(url_for("evidence.index", case_id=case.id))
@@ -146,8 +147,7 @@ def withdraw(item_id: int):
     try:
         ev.withdraw(db.session, current_user, item, request.form.get("reason", ""))
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, {f"withdraw-{item.id}": exc.message}, exc.message)
     flash("已撤回（文件与哈希仍保留）", "success")
     return redirect(url_for("evidence.index", case_id=case.id))
@@ -182,8 +182,7 @@ def supersede(item_id: int):
             **_upload_args(),
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, exc.fields, exc.message)
     flash("已上传新版本，旧版本保留为“已替换”", "success")
     return redirect(url_for("evidence.index", case_id=case.id))
@@ -196,8 +195,7 @@ def as_demand(item_id: int):
     try:
         entry = ev.record_email_as_demand(db.session, current_user, item)
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, {}, exc.message)
     flash(f"已记入催收台账：{entry.arrival_date} 送达的催告，期限已重新计算", "success")
     return redirect(url_for("evidence.index", case_id=case.id))
@@ -224,8 +222,7 @@ def make_bundle(case_id: int):
             title=request.form.get("title"),
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         return _page(case, exc.fields, exc.message)
     flash(f"证据册已生成：{bundle.page_count} 页", "success")
     return redirect(url_for("evidence.index", case_id=case.id))

@@ -11,6 +11,12 @@ from legalcase.domain.errors import DomainError
 from legalcase.schemas import parse
 
 
+def only_form_errors(exc: DomainError) -> None:
+    """A refusal of permission is not shown beside a field: it goes to the error page."""
+    if exc.status == 403:
+        raise exc
+
+
 def instalment_lines(text: str | None) -> list[dict] | None:
     """'2024-01-31 5000' per line -> [{'due_date': '2024-01-31', 'amount': '5000'}]."""
     if not text or not text.strip():
@@ -52,8 +58,7 @@ def form_page(
         try:
             url = on_valid(parse(schema, raw, partial=partial))
         except DomainError as exc:
-            if exc.status == 403:
-                raise
+            only_form_errors(exc)
             errors, message = _by_top_field(exc.fields), exc.message
         else:
             flash(success, "success")

@@ -13,6 +13,8 @@ from legalcase.domain.errors import DomainError
 from legalcase.domain.importer import FIELDS, guess_mapping
 from legalcase.services import importer, queries
 
+from .forms import only_form_errors
+
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
@@ -95,8 +97,7 @@ def run(token: str):
             db.session, current_user, creditor_id, plan, skip_bad=bool(request.form.get("skip_bad"))
         )
     except DomainError as exc:
-        if exc.status == 403:
-            raise
+        only_form_errors(exc)
         flash(exc.message, "info")
         return render_template(
             "import_preview.html",
