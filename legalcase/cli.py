@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from sqlalchemy import func, select
@@ -16,6 +18,18 @@ def _app():
     from legalcase import create_app
 
     return create_app()
+
+
+@contextmanager
+def _unit_of_work(app=None) -> Iterator:
+    """One command, one unit of work: committed when the block ends without an error."""
+    from legalcase.db import db as database
+
+    app = app or _app()
+    with app.app_context():
+        uow = database.uow
+        yield uow
+        uow.commit()
 
 
 def _fail(exc: DomainError) -> None:
@@ -78,13 +92,11 @@ def user_create(
     username: str, role: str, password: str, display_name: str | None, email: str | None
 ) -> None:
     """Create a user who can log in."""
-    from legalcase.db import db as database
     from legalcase.services.auth import create_user
 
-    app = _app()
-    with app.app_context():
+    with _unit_of_work() as uow:
         try:
-            u = create_user(database.session, username, password, role, display_name, email)
+            u = create_user(uow.session, username, password, role, display_name, email)
         except DomainError as exc:
             _fail(exc)
         click.echo(f"已创建用户 {u.username}（{u.role}）")
@@ -95,40 +107,36 @@ def user_create(
 @click.option("--name", default="cli", show_default=True)
 def user_token(username: str, name: str) -> None:
     """Issue an API token for USERNAME (shown once)."""
-    from legalcase.db import db as database
     from legalcase.models import User
     from legalcase.services.auth import issue_token
 
-    app = _app()
-    with app.app_context():
-        u = database.session.scalar(select(User).where(User.username == username))
+    with _unit_of_work() as uow:
+        u = uow.session.scalar(select(User).where(User.username == username))
         if u is None:
             _fail(DomainError("not_found", f"用户 {username} 不存在", {"username": "不存在"}))
-        click.echo(issue_token(database.session, u, name))
+        token = issue_token(uow.session, u, name)
+    click.echo(token)
 
 
 @main.command()
 @click.option("--force", is_flag=True, help="Load even when the database already has cases.")
 def demo(force: bool) -> None:
     """Load the demo portfolio (only into an empty database unless --force)."""
-    from legalcase.db import db as database
     from legalcase.demo.load import load_demo
     from legalcase.migrate import upgrade
 
     app = _app()
     upgrade(app.config["DATABASE_URL"])
-    with app.app_context():
-        if not force and _has_data(database.session):
+    with _unit_of_work(app) as uow:
+        if not force and _has_data(uow.session):
             click.echo("数据库已有数据，未加载演示数据（用 --force 强制加载）")
             return
-        n = load_demo(database.session, DEMO_PASSWORD, **_demo_storage(app))
+        n = load_demo(
+            uow.session, DEMO_PASSWORD, storage=uow.storage, tmp_dir=app.config["UPLOAD_TMP"]
+        )
         click.echo(
             f"已加载演示数据：{n} 个案件。演示账号 admin / legal / zhangwei / viewer，密码 {DEMO_PASSWORD}"
         )
-
-
-def _demo_storage(app) -> dict:
-    return {"storage": app.extensions["legalcase_storage"], "tmp_dir": app.config["UPLOAD_TMP"]}
 
 
 def _has_data(session) -> bool:
@@ -145,16 +153,13 @@ def promises() -> None:
 @promises.command("refresh")
 def promises_refresh() -> None:
     """Mark promises kept or broken as of today (run daily from cron)."""
-    from legalcase.db import db as database
     from legalcase.services.audit import set_actor
     from legalcase.services.promises import refresh_promises
 
-    app = _app()
-    with app.app_context():
-        set_actor(database.session, None)
-        n = refresh_promises(database.session)
-        database.session.commit()
-        click.echo(f"已更新 {n} 条还款承诺的状态")
+    with _unit_of_work() as uow:
+        set_actor(uow.session, None)
+        n = refresh_promises(uow.session)
+    click.echo(f"已更新 {n} 条还款承诺的状态")
 
 
 def _read_json(path: str) -> object:
@@ -219,13 +224,11 @@ def deadlines_refresh() -> None:
     """Recompute and store every case's deadlines (nightly, and after a calendar update)."""
     import time
 
-    from legalcase.db import db as database
     from legalcase.services.deadlines import refresh_all
 
-    app = _app()
-    with app.app_context():
+    with _unit_of_work() as uow:
         started = time.perf_counter()
-        cases, changed = refresh_all(database.session)
+        cases, changed = refresh_all(uow.session, checkpoint=uow.commit)
         click.echo(
             f"已重新计算 {cases} 个案件的期限，{changed} 条有变化，用时 {time.perf_counter() - started:.1f} 秒"
         )
@@ -239,15 +242,13 @@ def ladder() -> None:
 @ladder.command("run")
 def ladder_run() -> None:
     """Create the tasks that overdue days, broken promises and near deadlines call for (daily)."""
-    from legalcase.db import db as database
     from legalcase.domain.ladder import rungs_from
     from legalcase.services.ladder import run_ladder
 
     app = _app()
-    with app.app_context():
-        click.echo(
-            f"新建任务 {run_ladder(database.session, rungs=rungs_from(app.config['LADDER_DAYS']))} 项"
-        )
+    with _unit_of_work(app) as uow:
+        created = run_ladder(uow.session, rungs=rungs_from(app.config["LADDER_DAYS"]))
+    click.echo(f"新建任务 {created} 项")
 
 
 @main.group()
@@ -261,7 +262,6 @@ def alerts_send(on: str | None) -> None:
     """Mail each owner one digest of what is due (run daily from cron); exit 1 if SMTP fails."""
     from datetime import date
 
-    from legalcase.db import db as database
     from legalcase.services.alerts import FileTransport, SmtpTransport, send_alerts
     from legalcase.services.clock import today
 
@@ -283,8 +283,8 @@ def alerts_send(on: str | None) -> None:
     else:
         transport = FileTransport(cfg["OUTBOX"])
         where = f"文件夹 {cfg['OUTBOX']}（未配置 SMTP，邮件写入文件）"
-    with app.app_context():
-        report = send_alerts(database.session, transport, cfg["MAIL_FROM"], day)
+    with _unit_of_work(app) as uow:
+        report = send_alerts(uow.session, transport, cfg["MAIL_FROM"], day, uow.commit)
     click.echo(f"已发送 {report.sent} 封提醒邮件（{report.items} 项）到 {where}")
     if report.error:
         click.echo(f"错误：{report.error}；未发送的提醒会在下次运行时补发", err=True)
@@ -331,12 +331,10 @@ def evidence() -> None:
 @click.option("--case", "case_id", type=int, default=None, help="Only this case.")
 def evidence_verify(case_id: int | None) -> None:
     """Re-read every stored object, re-hash it, report mismatches and missing objects (exit 1)."""
-    from legalcase.db import db as database
     from legalcase.services.evidence import verify
 
-    app = _app()
-    with app.app_context():
-        result = verify(database.session, app.extensions["legalcase_storage"], case_id)
+    with _unit_of_work() as uow:
+        result = verify(uow.session, uow.storage, case_id)
         for item, problem in result.problems:
             click.echo(f"案件 {item.case_id} 证据 {item.id}「{item.title}」：{problem}")
         click.echo(f"已校验 {result.checked} 项，问题 {len(result.problems)} 项")
@@ -353,7 +351,6 @@ def lpr() -> None:
 @click.argument("path", metavar="FILE")
 def lpr_import(path: str) -> None:
     """Add or correct LPR values from a CSV with effective_date,one_year_percent."""
-    from legalcase.db import db as database
     from legalcase.migrate import upgrade
     from legalcase.services.lpr import import_lpr
 
@@ -363,9 +360,9 @@ def lpr_import(path: str) -> None:
         _fail(DomainError("bad_file", f"无法读取 {path}：{exc.strerror}"))
     app = _app()
     upgrade(app.config["DATABASE_URL"])
-    with app.app_context():
+    with _unit_of_work(app) as uow:
         try:
-            added, changed = import_lpr(database.session, text)
+            added, changed = import_lpr(uow.session, text)
         except DomainError as exc:
             _fail(exc)
     click.echo(f"LPR：新增 {added} 条，更正 {changed} 条")
@@ -392,16 +389,17 @@ def serve(host: str, port: int, workers: int) -> None:
     """Migrate, load the demo portfolio into an empty database, and serve with gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    from legalcase.db import db as database
     from legalcase.demo.load import load_demo
     from legalcase.migrate import upgrade
 
     app = _app()
     upgrade(app.config["DATABASE_URL"])
-    with app.app_context():
-        if not _has_data(database.session):
+    with _unit_of_work(app) as uow:
+        if not _has_data(uow.session):
             click.echo("数据库为空，正在加载演示数据……")
-            load_demo(database.session, DEMO_PASSWORD, **_demo_storage(app))
+            load_demo(
+                uow.session, DEMO_PASSWORD, storage=uow.storage, tmp_dir=app.config["UPLOAD_TMP"]
+            )
             login = f"演示登录：用户名 admin（或 legal / zhangwei / viewer），密码 {DEMO_PASSWORD}"
         else:
             login = "使用已有账号登录（新建账号：legalcase user create NAME --role admin）"

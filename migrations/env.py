@@ -42,8 +42,10 @@ def _run(connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # batch mode rebuilds tables; with foreign keys enforced that fails on tables with rows
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.commit()  # end the autobegun transaction so that Alembic's own commits
+        # (outside any transaction: inside one SQLite ignores the pragma)
+        if connection.in_transaction():
+            connection.commit()
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -53,8 +55,9 @@ def _run(connection) -> None:
     with context.begin_transaction():
         context.run_migrations()
     if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-        connection.commit()
+        if connection.in_transaction():
+            connection.commit()
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -71,7 +71,13 @@ def app(database_url, tmp_path):
 
 @pytest.fixture
 def session(app):
+    """The test's own unit of work. It does not begin as a writer, so that on SQLite a
+    command or served app started by the test is not kept waiting for the write lock."""
+    from flask import g
+
     with app.app_context():
+        g.uow = db.unit_of_work(write=False)
+        g.uow.start()
         yield db.session
 
 

@@ -1,4 +1,6 @@
-"""Build realistic records through the services, as a user would."""
+"""Build realistic records through the services, as a user would.
+
+Each factory is one earlier action of a user: it ends its unit of work with a commit."""
 
 from __future__ import annotations
 
@@ -15,9 +17,17 @@ PASSWORD = "secret-pass-1"
 _seq = count(1)
 
 
+def _done(session, obj):
+    session.commit()
+    return obj
+
+
 def user(session, role: str = "admin", username: str | None = None, name: str | None = None):
     n = next(_seq)
-    return create_user(session, username or f"{role}{n}", PASSWORD, role, name or f"{role}用户{n}")
+    return _done(
+        session,
+        create_user(session, username or f"{role}{n}", PASSWORD, role, name or f"{role}用户{n}"),
+    )
 
 
 def creditor(session, name: str = "华东精密机械制造有限公司") -> Creditor:
@@ -34,33 +44,39 @@ def uscc(n: int) -> str:
 
 def debtor(session, actor, name: str = "苏州恒达机电设备有限公司"):
     n = next(_seq)
-    return parties.create_party(
+    return _done(
         session,
-        actor,
-        {
-            "kind": "company",
-            "name": name,
-            "id_code": uscc(n),
-            "legal_rep": "王强",
-            "registered_address": "苏州市工业园区星湖街 328 号",
-        },
+        parties.create_party(
+            session,
+            actor,
+            {
+                "kind": "company",
+                "name": name,
+                "id_code": uscc(n),
+                "legal_rep": "王强",
+                "registered_address": "苏州市工业园区星湖街 328 号",
+            },
+        ),
     )
 
 
 def case(session, actor, owner=None, debtor_party=None, cred=None, title: str = "苏州恒达货款纠纷"):
     cred = cred or creditor(session)
     debtor_party = debtor_party or debtor(session, actor)
-    return cases.open_case(
+    return _done(
         session,
-        actor,
-        {
-            "title": title,
-            "creditor_id": cred.id,
-            "debtor_id": debtor_party.id,
-            "owner_id": (owner or actor).id,
-            "risk_level": "medium",
-            "currency": "CNY",
-        },
+        cases.open_case(
+            session,
+            actor,
+            {
+                "title": title,
+                "creditor_id": cred.id,
+                "debtor_id": debtor_party.id,
+                "owner_id": (owner or actor).id,
+                "risk_level": "medium",
+                "currency": "CNY",
+            },
+        ),
     )
 
 
@@ -74,15 +90,18 @@ def receivable(
     due: date = date(2026, 3, 2),
     **extra,
 ):
-    return receivables.add_receivable(
+    return _done(
         session,
-        actor,
-        c,
-        {
-            "invoice_no": invoice_no,
-            "amount": Decimal(amount),
-            "issue_date": issue,
-            "due_date": due,
-            **extra,
-        },
+        receivables.add_receivable(
+            session,
+            actor,
+            c,
+            {
+                "invoice_no": invoice_no,
+                "amount": Decimal(amount),
+                "issue_date": issue,
+                "due_date": due,
+                **extra,
+            },
+        ),
     )

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from legalcase.db import db
+from legalcase.db import DatabaseBusy, db
 from legalcase.domain.errors import DomainError
 from legalcase.services.auth import user_for_token
 
@@ -20,8 +20,13 @@ def error(status: int, code: str, message: str, fields: dict | None = None):
 
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError):
-    db.session.rollback()
+    db.uow.rollback()
     return error(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(DatabaseBusy)
+def _busy(exc: DatabaseBusy):
+    return error(503, "busy", str(exc))
 
 
 @bp.errorhandler(HTTPException)

@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app, g, request
 
 from legalcase import schemas as S
-from legalcase.db import db
+from legalcase.db import db, writes
 from legalcase.domain.calendar import china_calendar
 from legalcase.domain.deadline_io import output_json, parse_deadline_input
 from legalcase.domain.deadlines import compute
@@ -206,7 +206,7 @@ def post_stage(case_id: int):
         case,
         data["stage"],
         data["reason"],
-        current_app.extensions["legalcase_storage"],
+        db.storage,
     )
     return created(
         {
@@ -537,7 +537,7 @@ def upload_evidence(case_id: int):
     cfg = current_app.config
     item = evidence_svc.add_evidence(
         db.session,
-        current_app.extensions["legalcase_storage"],
+        db.storage,
         g.api_user,
         case,
         upload.stream,
@@ -550,13 +550,14 @@ def upload_evidence(case_id: int):
 
 
 @bp.get("/evidence/<int:item_id>/download")
+@writes
 def download_evidence(item_id: int):
     from flask import send_file
 
     item = get_or_404(db.session, EvidenceItem, item_id, "证据")
     evidence_svc.record_access(db.session, g.api_user, item, "download")
     response = send_file(
-        current_app.extensions["legalcase_storage"].open(item.storage_key),
+        db.storage.open(item.storage_key),
         mimetype=item.content_type,
         as_attachment=True,
         download_name=item.original_filename or f"evidence-{item.id}",
@@ -609,7 +610,7 @@ def create_document(case_id: int):
     data = S.parse(S.GenerateSchema(), body())
     doc = document_svc.generate(
         db.session,
-        current_app.extensions["legalcase_storage"],
+        db.storage,
         g.api_user,
         case,
         data["doc_type"],
@@ -629,7 +630,7 @@ def download_document(doc_id: int):
 
     doc = get_or_404(db.session, GeneratedDocument, doc_id, "文书")
     response = send_file(
-        current_app.extensions["legalcase_storage"].open(doc.storage_key),
+        db.storage.open(doc.storage_key),
         as_attachment=True,
         download_name=f"{doc.letter_number}.docx",
         conditional=False,

@@ -163,7 +163,7 @@ def load_demo(
         ),
     ]
     session.add_all(creditors)
-    session.commit()
+    session.flush()
 
     stages = (
         ["pre_legal"] * 5

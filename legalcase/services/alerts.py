@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -250,9 +251,16 @@ class Report:
     error: str | None = None
 
 
-def send_alerts(session: Session, transport, sender: str, today: date) -> Report:
-    """One digest per user; a user's deliveries are committed right after the server took the
-    mail. The first failure stops the run: what was not sent is sent by the next one."""
+def send_alerts(
+    session: Session,
+    transport,
+    sender: str,
+    today: date,
+    checkpoint: Callable[[], None] = lambda: None,
+) -> Report:
+    """One digest per user; ``checkpoint`` (the caller's commit) records a user's deliveries
+    right after the server took the mail. The first failure stops the run: what was not
+    sent is sent by the next one."""
     report = Report()
     digests = collect(session, today)
     if not digests:
@@ -267,10 +275,9 @@ def send_alerts(session: Session, transport, sender: str, today: date) -> Report
                         session.add(
                             AlertDelivery(user_id=digest.user.id, alert_key=key, sent_at=now)
                         )
-                session.commit()
+                checkpoint()
                 report.sent += 1
                 report.items += len(digest.items)
-    except (smtplib.SMTPException, OSError) as exc:
-        session.rollback()
+    except (smtplib.SMTPException, OSError) as exc:  # nothing of this digest was added yet
         report.error = f"邮件服务器出错：{type(exc).__name__}: {exc}"
     return report

@@ -46,7 +46,7 @@ def create_user(
         password_hash=generate_password_hash(password),
     )
     session.add(user)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -68,7 +68,7 @@ def issue_token(session: Session, user: User, name: str = "api") -> str:
     session.add(
         ApiToken(user_id=user.id, name=name, token_hash=_digest(token), created_at=utcnow())
     )
-    session.commit()
+    session.flush()
     return token
 
 
@@ -81,3 +81,17 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or not row.user.is_active:
         return None
     return row.user
+
+
+def update_alert_settings(
+    session: Session, actor: User, email: str | None, enabled: bool, thresholds: str
+) -> User:
+    """Which deadline alerts ``actor`` gets by e-mail (their own settings only)."""
+    if enabled and not email:
+        raise ValidationFailed({"email": "开启提醒需要填写邮箱"})
+    user = session.get(User, actor.id)
+    set_actor(session, user.id)
+    user.email = email or None
+    user.is_alerts_enabled = enabled
+    user.alert_thresholds = thresholds
+    return user

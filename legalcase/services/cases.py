@@ -56,7 +56,7 @@ def open_case(session: Session, actor: User, data: dict) -> Case:
             changed_at=utcnow(),
         )
     )
-    session.commit()
+    session.flush()
     return case
 
 
@@ -70,7 +70,7 @@ def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
         raise ValidationFailed({"currency": "案件已有应收款，不能更改币种"})
     _check_refs(session, actor, data)
     apply(case, data)
-    session.commit()
+    session.flush()
     return case
 
 
@@ -101,7 +101,7 @@ def move_stage(
     session.add(change)
     if storage is not None and target_stage in HELD_STAGES:
         hold_case_evidence(session, storage, case)
-    session.commit()
+    session.flush()
     return change
 
 

@@ -11,6 +11,7 @@ from legalcase.domain.roles import Role, require_case_change, require_writer
 from legalcase.models import Case, User
 
 from .audit import set_actor
+from .uow import lock_case
 
 T = TypeVar("T")
 
@@ -29,6 +30,8 @@ def begin_write(session: Session, actor: User) -> None:
 
 
 def begin_case_write(session: Session, actor: User, case: Case) -> None:
+    """Lock the case (other writers of it wait), then check the actor may change it."""
+    lock_case(session, case.id)
     require_case_change(Role(actor.role), actor.id, case.owner_id)
     set_actor(session, actor.id)
 

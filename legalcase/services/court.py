@@ -47,7 +47,7 @@ def add_court_event(
     event = CourtEvent(case_id=case.id, user_id=actor.id, **data)
     session.add(event)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return event
 
 
@@ -71,5 +71,5 @@ def update_court_event(
     _check({**current, **data}, today or clock_today())
     apply(event, data)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return event

@@ -8,7 +8,7 @@ many cases at once for the nightly refresh (``legalcase deadlines refresh``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from sqlalchemy import bindparam, insert, select, update
@@ -34,6 +34,7 @@ from legalcase.models.base import utcnow
 from .clock import SHANGHAI
 from .clock import today as clock_today
 from .common import begin_case_write
+from .uow import lock_cases
 
 # Channels by which a demand reaches the debtor the moment it is made.
 ORAL = {"call", "visit", "meeting"}
@@ -281,13 +282,25 @@ def refresh_case(session: Session, case: Case, today: date | None = None) -> Non
     refresh_cases(session, [case.id], today)
 
 
-def refresh_all(session: Session, today: date | None = None, batch: int = 500) -> tuple[int, int]:
-    """Recompute every case (after an LPR or calendar update, and nightly). Commits per batch."""
+def refresh_all(
+    session: Session,
+    today: date | None = None,
+    batch: int = 500,
+    checkpoint: Callable[[], None] | None = None,
+) -> tuple[int, int]:
+    """Recompute every case (after an LPR or calendar update, and nightly).
+
+    Each batch locks its cases first, so a payment recorded meanwhile is never overwritten
+    by deadlines computed before it; ``checkpoint`` (the caller's commit) ends each batch.
+    """
     ids = list(session.scalars(select(Case.id).order_by(Case.id)))
     changed = 0
     for i in range(0, len(ids), batch):
-        changed += refresh_cases(session, ids[i : i + batch], today)
-        session.commit()
+        chunk = ids[i : i + batch]
+        lock_cases(session, chunk)
+        changed += refresh_cases(session, chunk, today)
+        if checkpoint is not None:
+            checkpoint()
     return len(ids), changed
 
 
@@ -305,7 +318,7 @@ def mark_handled(session: Session, actor: User, deadline_id: int, note: str) -> 
     row.handled_at = utcnow()
     session.flush()
     refresh_cases(session, [case.id])
-    session.commit()
+    session.flush()
     return row
 
 

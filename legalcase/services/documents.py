@@ -282,7 +282,7 @@ def generate(
     context.setdefault("firm_seal", "")
     Path(config["UPLOAD_TMP"]).mkdir(parents=True, exist_ok=True)
     path = None
-    try:  # from taking the number to the commit: all or nothing, so numbers stay gap-free
+    try:  # the number is taken in the caller's transaction: all or nothing, so no gaps
         context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
         data = render_docx(template, context, images)
         with tempfile.NamedTemporaryFile(
@@ -307,10 +307,7 @@ def generate(
             created_at=utcnow(),
         )
         session.add(doc)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        session.flush()
     finally:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -337,7 +334,6 @@ def pdf_for(session: Session, storage: Storage, doc: GeneratedDocument, tmp_dir:
         key = f"cases/{doc.case_id}/documents/pdf-{sha}"
         storage.put_file(key, pdf)
         doc.pdf_key, doc.pdf_sha256 = key, sha
-        session.commit()
         return key
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -427,7 +423,7 @@ def mark_sent(
         item.ledger_entries.append(entry)
     doc.ledger_entry_id = entry.id
     doc.sent_at = data["sent_at"]
-    session.commit()
+    session.flush()
     return entry, letter
 
 
@@ -605,7 +601,7 @@ def upload_template(
         uploaded_at=utcnow(),
     )
     session.add(row)
-    session.commit()
+    session.flush()
     return row
 
 
@@ -619,8 +615,11 @@ def batch_letters(
     as_of: date,
     config: dict,
 ):
-    """Generate ``doc_type`` for every case, one commit per letter; yields progress as
-    (done, total, case, document or None, problem or None), and finally the zip's key."""
+    """Generate ``doc_type`` for every case; yields progress as (done, total, case,
+    document or None, problem or None), and finally the zip's key.
+
+    Each letter is its own unit of work: the caller commits after a document and rolls
+    back after a problem, before asking for the next one."""
     import zipfile
 
     from legalcase.domain.errors import DomainError as Problem
@@ -637,7 +636,6 @@ def batch_letters(
                         session, storage, actor, case, doc_type, as_of=as_of, config=config
                     )
                 except Problem as exc:
-                    session.rollback()
                     yield done, len(case_ids), case, None, exc.message
                     continue
                 with storage.open(doc.storage_key) as src:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import filetype
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError, ValidationFailed
@@ -265,7 +265,7 @@ def add_evidence(
         _check_size(spooled.size, max_bytes, final=True)
     else:
         spooled = spool(stream, tmp_dir, max_bytes)
-    stored: list[str] = []
+    stored: list[str] = []  # a rollback of the unit of work removes what was new in storage
     try:
         checked = check_upload(spooled, filename)
         item = _store(session, storage, actor, case, checked, _safe_name(filename), meta, stored)
@@ -280,17 +280,7 @@ def add_evidence(
             _attachment(
                 session, storage, actor, case, item, name, payload, tmp_dir, max_bytes, stored
             )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        for key in stored:  # nothing half-stored: objects new to this write go again
-            if not session.scalar(
-                select(func.count())
-                .select_from(EvidenceItem)
-                .where(EvidenceItem.storage_key == key)
-            ):
-                storage.discard(key)
-        raise
+        session.flush()
     finally:
         spooled.path.unlink(missing_ok=True)
     return item
@@ -401,14 +391,13 @@ def withdraw(session: Session, actor: User, item: EvidenceItem, reason: str) -> 
     item.status = "withdrawn"
     item.status_reason = reason.strip()
     custody(session, case.id, "withdraw", actor.id, item.id, reason=reason.strip())
-    session.commit()
+    session.flush()
     return item
 
 
 def record_access(session: Session, actor: User, item: EvidenceItem, action: str) -> None:
-    """A view or download, in the custody log (its own commit: the read happens regardless)."""
+    """A view or download, in the custody log (committed with the request that serves it)."""
     custody(session, item.case_id, action, actor.id, item.id)
-    session.commit()
 
 
 @dataclass
@@ -450,7 +439,7 @@ def verify(
         )
         if problem:
             problems.append((item, problem))
-    session.commit()
+    session.flush()
     return VerifyResult(len(items), problems)
 
 
@@ -557,11 +546,7 @@ def build_case_bundle(
         session.flush()
         for ident in item_ids:
             custody(session, case.id, "export", actor.id, ident, bundle_id=bundle.id)
-        session.commit()
         return bundle
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -679,5 +664,5 @@ def record_email_as_demand(session: Session, actor: User, item: EvidenceItem) ->
     item.ledger_entries.append(entry)
     custody(session, case.id, "link", actor.id, item.id, ledger_entry_id=entry.id)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return entry

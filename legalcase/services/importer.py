@@ -155,152 +155,147 @@ def apply(
     today = today or clock_today()
     set_actor(session, actor.id)
     now = utcnow()
-    try:
-        debtors = _debtors(session, p)
-        cases = _cases(session, actor, creditor_id, debtors, p, now)
-        r_table, pay_table, alloc_table = (
-            Receivable.__table__,
-            Payment.__table__,
-            PaymentAllocation.__table__,
+    debtors = _debtors(session, p)
+    cases = _cases(session, actor, creditor_id, debtors, p, now)
+    r_table, pay_table, alloc_table = (
+        Receivable.__table__,
+        Payment.__table__,
+        PaymentAllocation.__table__,
+    )
+    conn = session.connection()
+    audit = []
+    if p.new_receivables:
+        values = [
+            {
+                "case_id": cases[_debtor_key(r)],
+                "creditor_id": creditor_id,
+                "invoice_no": r.invoice_no,
+                "amount": r.amount,
+                "currency": r.currency,
+                "issue_date": r.issue_date,
+                "due_date": r.due_date,
+                "paid_amount": Decimal(0),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in p.new_receivables
+        ]
+        ids = conn.execute(
+            insert(r_table).returning(r_table.c.id, sort_by_parameter_order=True), values
         )
-        conn = session.connection()
-        audit = []
-        if p.new_receivables:
-            values = [
+        for v, (rid,) in zip(values, ids, strict=True):
+            audit.append(
+                _audit(
+                    now,
+                    actor.id,
+                    v["case_id"],
+                    "receivables",
+                    rid,
+                    "create",
+                    {
+                        "invoice_no": v["invoice_no"],
+                        "amount": str(v["amount"]),
+                        "source": "import",
+                    },
+                )
+            )
+    if p.updated:
+        conn.execute(
+            update(r_table)
+            .where(r_table.c.id == bindparam("rid"))
+            .values(
+                amount=bindparam("amount"),
+                issue_date=bindparam("issue_date"),
+                due_date=bindparam("due_date"),
+                updated_at=now,
+            ),
+            [
                 {
-                    "case_id": cases[_debtor_key(r)],
-                    "creditor_id": creditor_id,
-                    "invoice_no": r.invoice_no,
+                    "rid": rid,
                     "amount": r.amount,
-                    "currency": r.currency,
                     "issue_date": r.issue_date,
                     "due_date": r.due_date,
-                    "paid_amount": Decimal(0),
-                    "created_at": now,
-                    "updated_at": now,
                 }
-                for r in p.new_receivables
-            ]
-            ids = conn.execute(
-                insert(r_table).returning(r_table.c.id, sort_by_parameter_order=True), values
-            )
-            for v, (rid,) in zip(values, ids, strict=True):
-                audit.append(
-                    _audit(
-                        now,
-                        actor.id,
-                        v["case_id"],
-                        "receivables",
-                        rid,
-                        "create",
-                        {
-                            "invoice_no": v["invoice_no"],
-                            "amount": str(v["amount"]),
-                            "source": "import",
-                        },
-                    )
-                )
-        if p.updated:
-            conn.execute(
-                update(r_table)
-                .where(r_table.c.id == bindparam("rid"))
-                .values(
-                    amount=bindparam("amount"),
-                    issue_date=bindparam("issue_date"),
-                    due_date=bindparam("due_date"),
-                    updated_at=now,
-                ),
-                [
+                for r, rid in p.updated
+            ],
+        )
+        for r, rid in p.updated:
+            audit.append(
+                _audit(
+                    now,
+                    actor.id,
+                    None,
+                    "receivables",
+                    rid,
+                    "update",
                     {
-                        "rid": rid,
-                        "amount": r.amount,
-                        "issue_date": r.issue_date,
-                        "due_date": r.due_date,
-                    }
-                    for r, rid in p.updated
-                ],
-            )
-            for r, rid in p.updated:
-                audit.append(
-                    _audit(
-                        now,
-                        actor.id,
-                        None,
-                        "receivables",
-                        rid,
-                        "update",
-                        {
-                            "amount": str(r.amount),
-                            "due_date": r.due_date.isoformat(),
-                            "source": "import",
-                        },
-                    )
+                        "amount": str(r.amount),
+                        "due_date": r.due_date.isoformat(),
+                        "source": "import",
+                    },
                 )
-        if p.payments:
-            invoice_ids = dict(
-                session.execute(
-                    select(Receivable.invoice_no, Receivable.id).where(
-                        Receivable.creditor_id == creditor_id,
-                        Receivable.invoice_no.in_([r.invoice_no for r, _ in p.payments]),
-                    )
-                ).all()
             )
-            case_of = dict(
-                session.execute(
-                    select(Receivable.id, Receivable.case_id).where(
-                        Receivable.id.in_(list(invoice_ids.values()))
-                    )
-                ).all()
-            )
-            values = [
-                {
-                    "case_id": case_of[invoice_ids[r.invoice_no]],
-                    "paid_date": r.payment_date or today,
-                    "amount": amount,
-                    "currency": r.currency,
-                    "method": "bank",
-                    "reference": f"导入 {r.invoice_no}",
-                    "recorded_by_id": actor.id,
-                    "created_at": now,
-                }
-                for r, amount in p.payments
-            ]
-            pay_ids = conn.execute(
-                insert(pay_table).returning(pay_table.c.id, sort_by_parameter_order=True), values
-            )
-            allocations = [
-                {"payment_id": pid, "receivable_id": invoice_ids[r.invoice_no], "amount": amount}
-                for (pid,), (r, amount) in zip(pay_ids, p.payments, strict=True)
-            ]
-            conn.execute(insert(alloc_table), allocations)
-            conn.execute(
-                update(r_table)
-                .where(r_table.c.id == bindparam("rid"))
-                .values(paid_amount=r_table.c.paid_amount + bindparam("add")),
-                [{"rid": a["receivable_id"], "add": a["amount"]} for a in allocations],
-            )
-            for v, a in zip(values, allocations, strict=True):
-                audit.append(
-                    _audit(
-                        now,
-                        actor.id,
-                        v["case_id"],
-                        "payments",
-                        a["payment_id"],
-                        "create",
-                        {"amount": str(v["amount"]), "source": "import"},
-                    )
+    if p.payments:
+        invoice_ids = dict(
+            session.execute(
+                select(Receivable.invoice_no, Receivable.id).where(
+                    Receivable.creditor_id == creditor_id,
+                    Receivable.invoice_no.in_([r.invoice_no for r, _ in p.payments]),
                 )
-        if audit:
-            conn.execute(insert(AuditEntry.__table__), audit)
-        touched = sorted(set(cases.values()))
-        _balances(session, touched)
-        for i in range(0, len(touched), 500):
-            refresh_cases(session, touched[i : i + 500], today)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+            ).all()
+        )
+        case_of = dict(
+            session.execute(
+                select(Receivable.id, Receivable.case_id).where(
+                    Receivable.id.in_(list(invoice_ids.values()))
+                )
+            ).all()
+        )
+        values = [
+            {
+                "case_id": case_of[invoice_ids[r.invoice_no]],
+                "paid_date": r.payment_date or today,
+                "amount": amount,
+                "currency": r.currency,
+                "method": "bank",
+                "reference": f"导入 {r.invoice_no}",
+                "recorded_by_id": actor.id,
+                "created_at": now,
+            }
+            for r, amount in p.payments
+        ]
+        pay_ids = conn.execute(
+            insert(pay_table).returning(pay_table.c.id, sort_by_parameter_order=True), values
+        )
+        allocations = [
+            {"payment_id": pid, "receivable_id": invoice_ids[r.invoice_no], "amount": amount}
+            for (pid,), (r, amount) in zip(pay_ids, p.payments, strict=True)
+        ]
+        conn.execute(insert(alloc_table), allocations)
+        conn.execute(
+            update(r_table)
+            .where(r_table.c.id == bindparam("rid"))
+            .values(paid_amount=r_table.c.paid_amount + bindparam("add")),
+            [{"rid": a["receivable_id"], "add": a["amount"]} for a in allocations],
+        )
+        for v, a in zip(values, allocations, strict=True):
+            audit.append(
+                _audit(
+                    now,
+                    actor.id,
+                    v["case_id"],
+                    "payments",
+                    a["payment_id"],
+                    "create",
+                    {"amount": str(v["amount"]), "source": "import"},
+                )
+            )
+    if audit:
+        conn.execute(insert(AuditEntry.__table__), audit)
+    touched = sorted(set(cases.values()))
+    _balances(session, touched)
+    for i in range(0, len(touched), 500):
+        refresh_cases(session, touched[i : i + 500], today)
     return {
         "debtors": len(p.new_debtors),
         "receivables": len(p.new_receivables),

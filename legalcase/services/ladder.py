@@ -79,7 +79,7 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             )
             existing.add((case.id, spec.key))
             created += 1
-    session.commit()
+    session.flush()
     return created
 
 

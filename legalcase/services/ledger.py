@@ -72,7 +72,7 @@ def record_contact(
             Promise(case_id=case.id, amount=promise_amount, due_date=promise_due, made_date=made)
         )
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return entry
 
 
@@ -92,5 +92,5 @@ def update_contact_record(
     for key, value in data.items():
         setattr(entry, key, value)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return entry

@@ -90,5 +90,5 @@ def import_lpr(session: Session, text: str) -> tuple[int, int]:
         elif row.one_year_percent != rate:
             row.one_year_percent = rate
             changed += 1
-    session.commit()
+    session.flush()
     return added, changed

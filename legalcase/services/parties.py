@@ -32,7 +32,7 @@ def create_party(session: Session, actor: User, data: dict) -> Party:
     _check_party(session, data)
     party = Party(**data)
     session.add(party)
-    session.commit()
+    session.flush()
     return party
 
 
@@ -41,7 +41,7 @@ def update_party(session: Session, actor: User, party: Party, data: dict) -> Par
     merged = {"kind": party.kind, **data}
     _check_party(session, merged, party.id)
     apply(party, data)
-    session.commit()
+    session.flush()
     return party
 
 
@@ -51,15 +51,14 @@ def add_contact(session: Session, actor: User, party: Party, data: dict) -> Cont
         raise ValidationFailed({"phone": "电话、邮箱、地址至少填写一项"})
     contact = Contact(party_id=party.id, **data)
     session.add(contact)
-    session.commit()
+    session.flush()
     return contact
 
 
 def update_contact(session: Session, actor: User, contact: Contact, data: dict) -> Contact:
     begin_write(session, actor)
-    apply(contact, data)
-    if not any((contact.phone, contact.email, contact.address)):
-        session.rollback()
+    merged = {k: getattr(contact, k) for k in ("phone", "email", "address")} | data
+    if not any((merged["phone"], merged["email"], merged["address"])):
         raise ValidationFailed({"phone": "电话、邮箱、地址至少填写一项"})
-    session.commit()
+    apply(contact, data)
     return contact

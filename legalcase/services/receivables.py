@@ -67,7 +67,7 @@ def add_contract(session: Session, actor: User, case: Case, data: dict) -> Contr
     contract = Contract(case_id=case.id, **data)
     session.add(contract)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return contract
 
 
@@ -79,7 +79,7 @@ def update_contract(session: Session, actor: User, contract: Contract, data: dic
     _check_contract(session, case, fields, contract.id)
     apply(contract, data)
     refresh_case(session, case)
-    session.commit()
+    session.flush()
     return contract
 
 
@@ -151,13 +151,11 @@ def _check_receivable(
     return instalments
 
 
-def _commit_unique(session: Session, case: Case) -> None:
-    """Refresh deadlines and commit; a race on the invoice number becomes the same clear message."""
+def _flush_unique(session: Session, case: Case) -> None:
+    """Refresh deadlines; a race on the invoice number becomes the same clear message."""
     try:
         refresh_case(session, case)
-        session.commit()
     except IntegrityError:
-        session.rollback()
         raise ValidationFailed({"invoice_no": "发票号已登记在本债权主体的其他应收款中"}) from None
 
 
@@ -172,7 +170,7 @@ def add_receivable(session: Session, actor: User, case: Case, data: dict) -> Rec
         r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     session.add(r)
     refresh_balances(case)
-    _commit_unique(session, case)
+    _flush_unique(session, case)
     return r
 
 
@@ -202,7 +200,7 @@ def update_receivable(session: Session, actor: User, r: Receivable, data: dict) 
         for seq, i in enumerate(instalments, start=1):
             r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     refresh_balances(case)
-    _commit_unique(session, case)
+    _flush_unique(session, case)
     return r
 
 
@@ -267,7 +265,7 @@ def record_payment(
     session.flush()
     refresh_promises(session, case, today)
     refresh_case(session, case, today)
-    session.commit()
+    session.flush()
     return payment
 
 
@@ -289,11 +287,7 @@ def update_payment(
     with session.no_autoflush:
         for a in payment.allocations:
             a.receivable.paid_amount = a.receivable.paid_amount - a.amount
-        try:
-            pool = _check_payment(case, merged, receivable_id, today)
-        except ValidationFailed:
-            session.rollback()
-            raise
+        pool = _check_payment(case, merged, receivable_id, today)  # the caller rolls back
         payment.allocations.clear()
         apply(payment, data)
         _allocate(payment, pool, merged["amount"])
@@ -301,5 +295,5 @@ def update_payment(
     session.flush()
     refresh_promises(session, case, today, recheck=True)
     refresh_case(session, case, today)
-    session.commit()
+    session.flush()
     return payment

@@ -95,7 +95,14 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
+        db.uow.rollback()
         return render_template("error.html", error=exc), exc.status
+
+    from legalcase.db import DatabaseBusy
+
+    @app.errorhandler(DatabaseBusy)
+    def _busy(exc: DatabaseBusy):
+        return render_template("error.html", error=DomainError("busy", str(exc))), 503
 
     @app.errorhandler(413)
     def _too_large(_exc):

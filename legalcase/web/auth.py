@@ -44,22 +44,25 @@ def alert_settings():
     from flask_login import current_user
 
     from legalcase.domain.alerts import parse_thresholds
-    from legalcase.services.audit import set_actor
+    from legalcase.domain.errors import DomainError
+    from legalcase.services.auth import update_alert_settings
 
     error = None
     if request.method == "POST":
         chosen = request.form.getlist("thresholds")
         days, overdue = parse_thresholds(",".join(chosen))
         email = (request.form.get("email") or "").strip()
-        if request.form.get("enabled") and not email:
-            error = "开启提醒需要填写邮箱"
+        try:
+            update_alert_settings(
+                db.session,
+                current_user,
+                email,
+                bool(request.form.get("enabled")),
+                ",".join([*map(str, days), *(["overdue"] if overdue else [])]),
+            )
+        except DomainError as exc:
+            error = exc.fields.get("email", exc.message)
         else:
-            user = db.session.get(type(current_user._get_current_object()), current_user.id)
-            set_actor(db.session, user.id)
-            user.email = email or None
-            user.is_alerts_enabled = bool(request.form.get("enabled"))
-            user.alert_thresholds = ",".join([*map(str, days), *(["overdue"] if overdue else [])])
-            db.session.commit()
             flash("提醒设置已保存", "success")
             return redirect(url_for("auth.alert_settings"))
     days, overdue = parse_thresholds(current_user.alert_thresholds)

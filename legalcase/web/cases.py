@@ -209,7 +209,7 @@ def move_stage(case_id: int):
             case,
             data["stage"],
             data["reason"],
-            current_app.extensions["legalcase_storage"],
+            db.storage,
         )
         return _to_case(case.id, "stage")
 

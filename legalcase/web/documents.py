@@ -22,7 +22,7 @@ from docgen.fields import DOCUMENTS
 from docgen.pdf import ConversionUnavailable
 from docgen.render import render_docx
 from legalcase import schemas as S
-from legalcase.db import db
+from legalcase.db import db, writes
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case
 from legalcase.models import Case, GeneratedDocument, TemplateVersion
@@ -42,7 +42,7 @@ def _require_login():
 
 
 def _storage():
-    return current_app.extensions["legalcase_storage"]
+    return db.storage
 
 
 def _page(case: Case, errors=None, message=None, values=None):
@@ -112,6 +112,7 @@ def download_docx(doc_id: int):
 
 
 @bp.get("/documents/<int:doc_id>/pdf")
+@writes
 def download_pdf(doc_id: int):
     doc = _doc(doc_id)
     try:
@@ -284,10 +285,15 @@ def batch_run():
             db.session, storage, user, ids, doc_type, as_of=as_of, config=config
         ):
             if isinstance(event, str):
+                db.uow.commit()
                 link = url_for("documents.batch_download", sha=event.removeprefix("batches/"))
                 yield f'</ol><p id="batch-done">完成。<a href="{link}">下载全部（zip）</a></p></div></main></body></html>'
                 return
             done, total, case, doc, problem = event
+            if doc is not None:  # each letter is its own unit of work
+                db.uow.commit()
+            else:
+                db.uow.rollback()
             line = f"{doc.letter_number} 已生成" if doc else f"跳过：{problem}"
             yield (
                 f'<li data-done="{done}">[{done}/{total}] {escape(case.title)}：{escape(line)}</li>'

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from legalcase import schemas as S
-from legalcase.db import db
+from legalcase.db import db, writes
 from legalcase.domain.errors import DomainError
 from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
 from legalcase.domain.roles import Role, can_change_case
@@ -35,7 +35,7 @@ def _require_login():
 
 
 def _storage():
-    return current_app.extensions["legalcase_storage"]
+    return db.storage
 
 
 def _upload_args() -> dict:
@@ -119,6 +119,7 @@ def _item(item_id: int) -> EvidenceItem:
 
 
 @bp.get("/evidence/<int:item_id>/download")
+@writes
 def download(item_id: int):
     item = _item(item_id)
     inline = request.args.get("inline") == "1"
@@ -229,10 +230,10 @@ def make_bundle(case_id: int):
 
 
 @bp.get("/bundles/<int:bundle_id>/download")
+@writes
 def bundle_download(bundle_id: int):
     bundle = get_or_404(db.session, EvidenceBundle, bundle_id, "证据册")
     ev.custody(db.session, bundle.case_id, "download", current_user.id, bundle_id=bundle.id)
-    db.session.commit()
     name = f"证据册-{bundle.id}.pdf"
     response = send_file(
         _storage().open(bundle.storage_key),

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, request
 from marshmallow import Schema
 
+from legalcase.db import db
 from legalcase.domain.errors import DomainError
 from legalcase.schemas import parse
 
 
 def only_form_errors(exc: DomainError) -> None:
-    """A refusal of permission is not shown beside a field: it goes to the error page."""
+    """Undo the failed action (nothing half-written, storage included), then: a refusal of
+    permission is not shown beside a field but goes to the error page."""
+    db.uow.rollback()
     if exc.status == 403:
         raise exc
 

@@ -107,7 +107,9 @@ def _transport(smtp):
 def test_digest_arrives_once_with_its_calendar_entry(session, smtp):
     _owner_with_deadline(session, "zhang", 5)
     _owner_with_deadline(session, "li", 200)  # too far away for any threshold
-    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
     assert (report.sent, report.error) == (1, None)
     (msg,) = smtp.messages
     assert msg["To"] == "zhang@example.cn" and "到期提醒" in msg["Subject"]
@@ -121,7 +123,12 @@ def test_digest_arrives_once_with_its_calendar_entry(session, smtp):
     )
     # the three crossed thresholds are recorded, so a second run sends nothing
     assert session.scalar(select(func.count()).select_from(AlertDelivery)) == 3
-    assert alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY).sent == 0
+    assert (
+        alerts.send_alerts(
+            session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+        ).sent
+        == 0
+    )
     assert len(smtp.messages) == 1
     # when the 1-day threshold is crossed the deadline is reported again, once
     assert (
@@ -134,11 +141,15 @@ def test_server_down_then_back_sends_exactly_what_was_missed(session, smtp):
     _owner_with_deadline(session, "wang", 3)
     _owner_with_deadline(session, "zhao", 20)
     smtp.stop()
-    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
     assert report.sent == 0 and "邮件服务器出错" in report.error
     assert session.scalar(select(func.count()).select_from(AlertDelivery)) == 0
     smtp.start()
-    report = alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
     assert report.sent == 2 and report.error is None
     assert sorted(m["To"] for m in smtp.messages) == ["wang@example.cn", "zhao@example.cn"]
 
@@ -158,10 +169,12 @@ def test_a_run_killed_midway_is_finished_by_the_next_without_duplicates(session,
             Killed.sent += 1
 
     with pytest.raises(KeyboardInterrupt):
-        alerts.send_alerts(session, Killed("127.0.0.1", smtp.port), "legal@example.cn", TODAY)
+        alerts.send_alerts(
+            session, Killed("127.0.0.1", smtp.port), "legal@example.cn", TODAY, session.commit
+        )
     session.rollback()
     assert len(smtp.messages) == 1
-    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY, session.commit)
     assert sorted(m["To"] for m in smtp.messages) == ["a1@example.cn", "b2@example.cn"]
 
 
@@ -211,6 +224,6 @@ def test_tasks_due_are_in_the_digest(session, smtp):
     run_ladder(
         session, TODAY - timedelta(days=2)
     )  # the 30-day task, due in 3 days from then = tomorrow
-    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY)
+    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY, session.commit)
     (msg,) = smtp.messages
     assert "任务明天到期：逾期30天：提醒业务负责人跟进" in msg.get_body(("plain",)).get_content()

@@ -58,6 +58,7 @@ def test_demo_loads_a_portfolio_once(cli, session):
     assert session.scalar(select(func.count()).select_from(Case)) == cases
     r = cli("promises", "refresh")
     assert r.exit_code == 0
+    session.rollback()  # a new transaction sees what the command committed
     open_overdue = session.scalar(
         select(func.count())
         .select_from(Promise)

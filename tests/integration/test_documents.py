@@ -13,12 +13,12 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from docgen.fields import DOCUMENTS
 from legalcase.domain.errors import DomainError, PermissionDenied
 from legalcase.models import CaseDeadline, Creditor, GeneratedDocument, LedgerEntry
 from legalcase.services import court, documents, evidence, receivables
+from legalcase.services.uow import UnitOfWork
 from storage import LocalStorage
 from tests import factories as F
 
@@ -115,6 +115,7 @@ def full_case(app, session, tmp_path):
         },
         today=AS_OF,
     )
+    session.commit()
     return session, store, legal, case, config
 
 
@@ -211,22 +212,24 @@ def test_preconditions_refuse_and_a_lawyer_may_override(app, session, tmp_path):
 
 def test_two_people_generating_at_once_never_share_a_number(app, full_case):
     session, store, legal, case, config = full_case
-    engine = app.extensions["legalcase_db"]["engine"]
     results, errors = [], []
 
+    sessions = app.extensions["legalcase_db"]["sessions"]
+
     def work():
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                for _ in range(3):
+        try:
+            for _ in range(3):
+                with UnitOfWork(sessions, store, write=True) as uow:
+                    s = uow.session
                     c = s.get(type(case), case.id)
                     u = s.get(type(legal), legal.id)
-                    results.append(
-                        documents.generate(
-                            s, store, u, c, "reminder_30", as_of=AS_OF, config=config
-                        ).letter_number
+                    doc = documents.generate(
+                        s, uow.storage, u, c, "reminder_30", as_of=AS_OF, config=config
                     )
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+                    uow.commit()
+                    results.append(doc.letter_number)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
@@ -301,6 +304,7 @@ def test_a_refused_proof_or_date_writes_nothing(full_case):
     doc = documents.generate(
         session, store, legal, case, "lawyer_letter", as_of=AS_OF, config=config
     )
+    session.commit()
     before = session.scalar(select(func.count()).select_from(EvidenceItem))
     entries = session.scalar(select(func.count()).select_from(LedgerEntry))
     with pytest.raises(DomainError, match="不支持的文件类型"):

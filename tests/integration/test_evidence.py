@@ -39,7 +39,7 @@ def env(session, tmp_path):
     ):
         stream = open(data, "rb") if not isinstance(data, bytes) else io.BytesIO(data)
         with stream:
-            return ev.add_evidence(
+            item = ev.add_evidence(
                 session,
                 store,
                 admin,
@@ -50,6 +50,8 @@ def env(session, tmp_path):
                 tmp_dir=tmp_path / "tmp",
                 max_bytes=max_bytes,
             )
+        session.commit()
+        return item
 
     return session, admin, case, store, add
 
@@ -116,16 +118,33 @@ def test_a_malicious_file_name_cannot_choose_where_bytes_go(env):
     assert (store.root / item.storage_key).is_file()
 
 
-def test_a_failure_after_storing_leaves_no_object_and_no_row(env, monkeypatch):
-    session, _, _, store, add = env
+def test_a_failure_after_storing_leaves_no_object_and_no_row(app, env, tmp_path, monkeypatch):
+    from legalcase.models import Case, User
+    from legalcase.services.uow import UnitOfWork
+
+    session, admin, case, store, _ = env
 
     def boom():
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(session, "commit", boom)
-    with pytest.raises(RuntimeError):
-        add(str(PDFS / "minimal-document.pdf"), "a.pdf")
-    monkeypatch.undo()
+    sessions = app.extensions["legalcase_db"]["sessions"]
+    with UnitOfWork(sessions, store, write=True) as uow:
+        with open(PDFS / "minimal-document.pdf", "rb") as fh:
+            ev.add_evidence(
+                uow.session,
+                uow.storage,
+                uow.session.get(User, admin.id),
+                uow.session.get(Case, case.id),
+                fh,
+                "a.pdf",
+                {"kind": "contract"},
+                tmp_dir=tmp_path / "tmp",
+                max_bytes=2**20,
+            )
+        assert any(p.is_file() for p in store.root.rglob("*"))  # stored before the commit
+        monkeypatch.setattr(uow.session, "commit", boom)
+        with pytest.raises(RuntimeError):
+            uow.commit()
     session.rollback()
     assert count(session) == 0
     assert not any(p.is_file() for p in store.root.rglob("*"))

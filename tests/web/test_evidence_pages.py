@@ -92,7 +92,7 @@ def test_tampered_evidence_shows_on_the_page(app, client, session):
         main, ["evidence", "verify", "--case", str(case.id)], env={**os.environ, **env}
     )
     assert result.exit_code == 1 and "内容已被改动" in result.output
-    session.expire_all()  # the CLI wrote through its own connection
+    session.rollback()  # the CLI committed through its own connection: read anew
     html = client.get(f"/cases/{case.id}/evidence").data.decode()
     assert "校验失败" in html
 

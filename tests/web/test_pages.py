@@ -146,7 +146,8 @@ def count_queries(app):
     seen = []
 
     def _count(conn, cursor, statement, *args):
-        seen.append(statement)
+        if not statement.startswith("BEGIN"):  # transaction control is not a query
+            seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", _count)
     try:
