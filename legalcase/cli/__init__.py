@@ -1,0 +1,8 @@
+"""The `legalcase` console script: a module per command group, all on one ``main`` group."""
+
+from __future__ import annotations
+
+from . import calculators, daily, database, demo, evidence, users  # noqa: F401 (registers)
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,5 @@
+"""python -m legalcase.cli"""
+
+from legalcase.cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""The daily runs: promises refresh, deadlines-refresh, ladder run, alerts send | daemon."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from legalcase.domain.errors import DomainError
+
+from .common import fail, make_app, unit_of_work
+from .main import main
+
+
+@main.group()
+def promises() -> None:
+    """Promises to pay."""
+
+
+@promises.command("refresh")
+def promises_refresh() -> None:
+    """Mark promises kept or broken as of today (run daily from cron)."""
+    from legalcase.services.audit import set_actor
+    from legalcase.services.promises import refresh_promises
+
+    with unit_of_work() as uow:
+        set_actor(uow.session, None)
+        n = refresh_promises(uow.session)
+    click.echo(f"已更新 {n} 条还款承诺的状态")
+
+
+@main.command("deadlines-refresh")
+def deadlines_refresh() -> None:
+    """Recompute and store every case's deadlines (nightly, and after a calendar update)."""
+    import time
+
+    from legalcase.services.deadlines import refresh_all
+
+    with unit_of_work() as uow:
+        started = time.perf_counter()
+        cases, changed = refresh_all(uow.session, checkpoint=uow.commit)
+        click.echo(
+            f"已重新计算 {cases} 个案件的期限，{changed} 条有变化，用时 {time.perf_counter() - started:.1f} 秒"
+        )
+
+
+@main.group()
+def ladder() -> None:
+    """The escalation ladder."""
+
+
+@ladder.command("run")
+def ladder_run() -> None:
+    """Create the tasks that overdue days, broken promises and near deadlines call for (daily)."""
+    from legalcase.domain.ladder import rungs_from
+    from legalcase.services.ladder import run_ladder
+
+    app = make_app()
+    with unit_of_work(app) as uow:
+        created = run_ladder(uow.session, rungs=rungs_from(app.config["LADDER_DAYS"]))
+    click.echo(f"新建任务 {created} 项")
+
+
+@main.group()
+def alerts() -> None:
+    """Deadline alert e-mails."""
+
+
+@alerts.command("send")
+@click.option("--date", "on", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+def alerts_send(on: str | None) -> None:
+    """Mail each owner one digest of what is due (run daily from cron); exit 1 if SMTP fails."""
+    from datetime import date
+
+    from legalcase.services.alerts import FileTransport, SmtpTransport, send_alerts
+    from legalcase.services.clock import today
+
+    app = make_app()
+    cfg = app.config
+    try:
+        day = date.fromisoformat(on) if on else today()
+    except ValueError:
+        fail(DomainError("bad_date", f"日期无效：{on}", {"date": "格式 YYYY-MM-DD"}))
+    if cfg["SMTP_HOST"]:
+        transport = SmtpTransport(
+            cfg["SMTP_HOST"],
+            cfg["SMTP_PORT"],
+            cfg["SMTP_SECURITY"],
+            cfg["SMTP_USER"] or None,
+            cfg["SMTP_PASSWORD"] or None,
+        )
+        where = f"{cfg['SMTP_HOST']}:{cfg['SMTP_PORT']}"
+    else:
+        transport = FileTransport(cfg["OUTBOX"])
+        where = f"文件夹 {cfg['OUTBOX']}（未配置 SMTP，邮件写入文件）"
+    with unit_of_work(app) as uow:
+        report = send_alerts(uow.session, transport, cfg["MAIL_FROM"], day, uow.commit)
+    click.echo(f"已发送 {report.sent} 封提醒邮件（{report.items} 项）到 {where}")
+    if report.error:
+        click.echo(f"错误：{report.error}；未发送的提醒会在下次运行时补发", err=True)
+        sys.exit(1)
+
+
+@alerts.command("daemon")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Time of day (Asia/Shanghai), default from LEGALCASE_ALERTS_AT.",
+)
+def alerts_daemon(at: str | None) -> None:
+    """Stay running: every day at AT run the escalation ladder, then send the alert digest."""
+    import time as clock
+    from datetime import datetime, timedelta
+
+    from legalcase.services.clock import SHANGHAI
+
+    app = make_app()
+    hour, minute = map(int, (at or app.config["ALERTS_AT"]).split(":"))
+    while True:
+        now = datetime.now(SHANGHAI)
+        run = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if run <= now:
+            run += timedelta(days=1)
+        click.echo(f"下次运行：{run:%Y-%m-%d %H:%M}")
+        clock.sleep((run - now).total_seconds())
+        ctx = click.get_current_context()
+        ctx.invoke(ladder_run)
+        try:
+            ctx.invoke(alerts_send, on=None)
+        except SystemExit:  # reported already; the next day's run catches up
+            pass
