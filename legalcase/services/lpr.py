@@ -9,8 +9,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import ValidationFailed
@@ -65,12 +64,10 @@ def shipped_rows() -> list[tuple[date, Decimal]]:
 def lpr_table(session: Session | None = None) -> LprTable:
     """The shipped table, overlaid by the rows imported into the database (if there is one)."""
     rows = dict(shipped_rows())
-    if session is not None:
-        try:
-            for r in session.scalars(select(LprRate)):
-                rows[r.effective_date] = r.one_year_percent
-        except DBAPIError:  # a calculator run before the database was ever migrated
-            session.rollback()
+    if session is not None and inspect(session.connection()).has_table(LprRate.__tablename__):
+        # (a calculator may run before the database was ever migrated)
+        for r in session.scalars(select(LprRate)):
+            rows[r.effective_date] = r.one_year_percent
     return LprTable(list(rows.items()))
 
 
