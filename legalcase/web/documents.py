@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
     send_file,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from markupsafe import escape
 
 from docgen.fields import DOCUMENTS
 from docgen.pdf import ConversionUnavailable
-from docgen.render import render_docx
 from legalcase import schemas as S
 from legalcase.db import db, writes
+from legalcase.domain.aging import TIER_LABELS
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case
-from legalcase.models import Case, GeneratedDocument, TemplateVersion
+from legalcase.models import Case, GeneratedDocument
 from legalcase.services import documents as docs
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
@@ -46,17 +47,10 @@ def _storage():
 
 
 def _page(case: Case, errors=None, message=None, values=None):
-    rows = list(
-        db.session.scalars(
-            select(GeneratedDocument)
-            .where(GeneratedDocument.case_id == case.id)
-            .order_by(GeneratedDocument.id.desc())
-        )
-    )
     return render_template(
         "documents.html",
         case=case,
-        rows=rows,
+        rows=docs.case_documents(db.session, case),
         types=DOCUMENTS,
         errors=errors or {},
         message=message,
@@ -157,19 +151,12 @@ def sent(doc_id: int):
 # ---- 模板管理 ----------------------------------------------------------------------
 
 
-def _versions() -> dict[str, list[TemplateVersion]]:
-    out: dict[str, list[TemplateVersion]] = {k: [] for k in DOCUMENTS}
-    for row in db.session.scalars(select(TemplateVersion).order_by(TemplateVersion.version.desc())):
-        out[row.doc_type].append(row)
-    return out
-
-
 @bp.get("/settings/templates")
 def templates(message: str | None = None, errors: dict | None = None):
     return render_template(
         "templates.html",
         types=DOCUMENTS,
-        versions=_versions(),
+        versions=docs.template_versions(db.session),
         message=message,
         errors=errors or {},
     ), (422 if message else 200)
@@ -181,9 +168,7 @@ def upload_template(doc_type: str):
     try:
         if upload is None or not upload.filename:
             raise DomainError("no_file", "请选择 .docx 模板文件", {"file": "请选择文件"})
-        data = upload.stream.read(20 * 2**20 + 1)
-        if len(data) > 20 * 2**20:
-            raise DomainError("too_large", "模板文件不应超过 20 MB")
+        data = upload.stream.read(docs.TEMPLATE_MAX_BYTES + 1)
         row = docs.upload_template(
             db.session,
             _storage(),
@@ -203,28 +188,14 @@ def upload_template(doc_type: str):
 
 
 def _template_bytes(doc_type: str) -> tuple[bytes, int]:
-    if doc_type not in DOCUMENTS:
-        raise DomainError("not_found", "未知的文书类型")
     version = request.args.get("version", type=int)
-    if version:
-        row = db.session.scalar(
-            select(TemplateVersion).where(
-                TemplateVersion.doc_type == doc_type, TemplateVersion.version == version
-            )
-        )
-        if row is None:
-            raise DomainError("not_found", "模板版本不存在")
-        with _storage().open(row.storage_key) as fh:
-            return fh.read(), version
-    if version == 0:
-        return (Path(current_app.config["TEMPLATES_PATH"]) / f"{doc_type}.docx").read_bytes(), 0
-    return docs.current_template(db.session, _storage(), current_app.config, doc_type)
+    return docs.template_file(db.session, _storage(), current_app.config, doc_type, version)
 
 
 @bp.get("/settings/templates/<doc_type>/preview")
 def preview_template(doc_type: str):
     data, version = _template_bytes(doc_type)
-    rendered = render_docx(data, docs.sample_context())
+    rendered = docs.preview_template(data)
     return send_file(
         io.BytesIO(rendered),
         as_attachment=True,
@@ -246,38 +217,19 @@ def download_template(doc_type: str):
 
 # ---- 批量催款函 ----------------------------------------------------------------------
 
-BATCH_TYPES = ("reminder_30", "reminder_60")
-
 
 @bp.get("/documents/batch")
 def batch():
-    from legalcase.domain.aging import TIER_LABELS
-
-    return render_template(
-        "batch.html",
-        tiers=TIER_LABELS,
-        types={k: DOCUMENTS[k]["title"] for k in BATCH_TYPES},
-        today=today(),
-    )
+    return render_template("batch.html", tiers=TIER_LABELS, types=docs.batch_types(), today=today())
 
 
 @bp.post("/documents/batch")
 def batch_run():
-    from flask import Response, stream_with_context
-    from markupsafe import escape
-
-    from legalcase.domain.aging import Tier
-    from legalcase.services.cases import PortfolioFilter, list_cases
-
-    tier = request.form.get("tier")
-    doc_type = request.form.get("doc_type")
-    if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
-        raise DomainError("bad_batch", "请选择账龄段和催款函类型")
     as_of = today()
-    owner = current_user.id if current_user.role == Role.COLLECTOR else None
-    rows, _ = list_cases(db.session, PortfolioFilter(tier=tier, owner_id=owner), as_of, 1, 10_000)
-    ids = [c.id for c in rows if not c.stage.startswith("closed") and c.outstanding_amount > 0]
-    storage, config, user = _storage(), dict(current_app.config), current_user._get_current_object()
+    user = current_user._get_current_object()
+    doc_type = request.form.get("doc_type")
+    ids = docs.batch_cases(db.session, user, request.form.get("tier"), doc_type, as_of)
+    storage, config = _storage(), dict(current_app.config)
 
     def stream():
         yield render_template("batch_head.html", total=len(ids))

@@ -12,14 +12,14 @@ from decimal import Decimal
 import pytest
 from docx import Document
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from docgen.fields import DOCUMENTS
 from legalcase.domain.errors import DomainError, PermissionDenied
 from legalcase.models import CaseDeadline, Creditor, GeneratedDocument, LedgerEntry
 from legalcase.services import court, documents, evidence, receivables
 from legalcase.services.uow import UnitOfWork
-from storage import LocalStorage
+from storage import LocalStorage, StorageError
 from tests import factories as F
 
 AS_OF = date(2026, 11, 24)
@@ -374,3 +374,121 @@ def test_the_firm_seal_is_printed_on_the_lawyers_letter(full_case, tmp_path):
     assert after.letter_number == "明诚律函〔2026〕第0002号" and doc.letter_number.endswith(
         "第0001号"
     )
+
+
+class _SecondPutFails(LocalStorage):
+    """Stores the first object (the delivery proof), then fails on the second (the letter)."""
+
+    def __init__(self, root) -> None:
+        super().__init__(root)
+        self.puts = 0
+
+    def put_file(self, key, path):
+        self.puts += 1
+        if self.puts == 2:
+            raise StorageError("磁盘已满")
+        return super().put_file(key, path)
+
+
+def _files(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def _rows(session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from legalcase.models import Base
+
+    return {
+        t.name: session.scalar(select(func.count()).select_from(t))
+        for t in Base.metadata.sorted_tables
+    }
+
+
+def _deadlines(session, case) -> list[tuple]:
+    return session.execute(
+        select(CaseDeadline.kind, CaseDeadline.source_key, CaseDeadline.due_date)
+        .where(CaseDeadline.case_id == case.id)
+        .order_by(CaseDeadline.kind, CaseDeadline.source_key)
+    ).all()
+
+
+@pytest.mark.parametrize("failing", ["letter_storage", "after_ledger_entry", "deadline_refresh"])
+def test_marking_sent_is_one_unit_of_work(app, session, tmp_path, monkeypatch, failing):
+    """A failure at any step of marking a letter sent leaves no evidence, no ledger entry,
+    no changed deadline and no stored file once the unit of work rolls back."""
+    from legalcase.models import EvidenceItem, User
+    from legalcase.services import ledger
+
+    config = {**app.config, "UPLOAD_TMP": str(tmp_path / "tmp")}
+    store = LocalStorage(tmp_path / "objects")
+    legal = F.user(session, "legal")
+    case = F.case(session, legal)
+    F.receivable(session, legal, case)  # due 2026-03-02: limitation until 2029-03-02
+    doc = documents.generate(session, store, legal, case, "reminder_30", as_of=AS_OF, config=config)
+    session.commit()
+    files, rows, deadlines = _files(store.root), _rows(session), _deadlines(session, case)
+    at_failure = {}
+
+    def written_so_far(s):
+        s.flush()
+        at_failure["files"] = _files(store.root) - files
+        at_failure["evidence"] = (
+            s.scalar(select(func.count()).select_from(EvidenceItem)) - rows["evidence_items"]
+        )
+        at_failure["entries"] = (
+            s.scalar(select(func.count()).select_from(LedgerEntry)) - rows["ledger_entries"]
+        )
+        at_failure["deadlines"] = _deadlines(s, case)
+
+    if failing == "after_ledger_entry":  # the entry is made and the deadlines refreshed
+        record_contact = ledger.record_contact
+
+        def record_then_fail(s, *args, **kwargs):
+            record_contact(s, *args, **kwargs)
+            written_so_far(s)
+            raise RuntimeError("injected failure after the ledger step")
+
+        monkeypatch.setattr(ledger, "record_contact", record_then_fail)
+    elif failing == "deadline_refresh":  # the entry is added, the refresh fails
+
+        def refresh_fails(s, _case, *args, **kwargs):
+            written_so_far(s)
+            raise RuntimeError("injected failure in the deadline refresh")
+
+        monkeypatch.setattr(ledger, "refresh_case", refresh_fails)
+    inner = _SecondPutFails(store.root) if failing == "letter_storage" else store
+    sessions = app.extensions["legalcase_db"]["sessions"]
+    with UnitOfWork(sessions, inner, write=True) as uow:
+        s = uow.session
+        with pytest.raises((RuntimeError, DomainError)) as err:
+            documents.mark_sent(
+                s,
+                uow.storage,
+                s.get(User, legal.id),
+                s.get(GeneratedDocument, doc.id),
+                {
+                    "sent_at": datetime(2026, 11, 20, 2, tzinfo=UTC),
+                    "channel": "letter",
+                    "arrival_date": date(2026, 11, 23),
+                },
+                (io.BytesIO(b"EMS 9876 signed by the debtor"), "ems.txt"),
+                tmp_dir=config["UPLOAD_TMP"],
+                max_bytes=2**20,
+            )
+        if failing == "letter_storage":
+            assert err.value.code == "storage_failed"
+            written_so_far(s)
+            assert len(at_failure["files"]) == 1 and at_failure["evidence"] == 1  # the proof
+        else:  # the proof and the letter were stored and the entry written when it failed
+            assert len(at_failure["files"]) == 2 and at_failure["evidence"] == 2
+            assert at_failure["entries"] == 1
+        if failing == "after_ledger_entry":
+            assert at_failure["deadlines"] != deadlines  # the demand had been counted
+    # left without a commit: rolled back, storage included
+    session.rollback()
+    assert _files(store.root) == files
+    assert _rows(session) == rows
+    assert _deadlines(session, case) == deadlines
+    sent = session.get(GeneratedDocument, doc.id)
+    assert sent.sent_at is None and sent.ledger_entry_id is None

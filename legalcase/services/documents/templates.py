@@ -1,0 +1,232 @@
+"""Document templates (DOCX) that legal staff edit: versions, checks, previews."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal as D
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docgen.chinese import amount_in_capitals
+from docgen.fields import DOCUMENTS, LISTS
+from docgen.render import TemplateProblem, check_template, render_docx
+from legalcase.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from legalcase.domain.roles import Role
+from legalcase.models import TemplateVersion, User
+from legalcase.models.base import utcnow
+from storage import Storage, hash_file
+
+TEMPLATE_MAX_BYTES = 20 * 2**20
+
+
+def _default_template(config: dict, doc_type: str) -> bytes:
+    """The template shipped in templates/documents/ (version 0)."""
+    return (Path(config["TEMPLATES_PATH"]) / f"{doc_type}.docx").read_bytes()
+
+
+def current_template(
+    session: Session, storage: Storage, config: dict, doc_type: str
+) -> tuple[bytes, int]:
+    """The newest uploaded version of a template, or the default one (version 0)."""
+    latest = session.scalar(
+        select(TemplateVersion)
+        .where(TemplateVersion.doc_type == doc_type)
+        .order_by(TemplateVersion.version.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return _default_template(config, doc_type), 0
+    with storage.open(latest.storage_key) as fh:
+        return fh.read(), latest.version
+
+
+def template_file(
+    session: Session, storage: Storage, config: dict, doc_type: str, version: int | None
+) -> tuple[bytes, int]:
+    """One version of a template (0: the default one; None: the current one) and its number."""
+    if doc_type not in DOCUMENTS:
+        raise NotFound("文书类型")
+    if version is None:
+        return current_template(session, storage, config, doc_type)
+    if version == 0:
+        return _default_template(config, doc_type), 0
+    row = session.scalar(
+        select(TemplateVersion).where(
+            TemplateVersion.doc_type == doc_type, TemplateVersion.version == version
+        )
+    )
+    if row is None:
+        raise NotFound("模板版本")
+    with storage.open(row.storage_key) as fh:
+        return fh.read(), version
+
+
+def template_versions(session: Session) -> dict[str, list[TemplateVersion]]:
+    """Every uploaded version of every document type, newest first."""
+    out: dict[str, list[TemplateVersion]] = {k: [] for k in DOCUMENTS}
+    for row in session.scalars(select(TemplateVersion).order_by(TemplateVersion.version.desc())):
+        out.setdefault(row.doc_type, []).append(row)
+    return out
+
+
+def preview_template(data: bytes) -> bytes:
+    """A template rendered with the sample data, so that staff see what it would print."""
+    return render_docx(data, sample_context())
+
+
+def sample_context() -> dict:
+    """Demo data for previews: every field filled, so that a template shows what it would print."""
+    party = {
+        "name": "示例债务人有限公司",
+        "code": "91310000MA1FL0000X",
+        "legal_rep": "王强",
+        "address": "上海市闵行区示例路 1 号",
+        "kind": "company",
+    }
+    total = D("110418.65")
+    return {
+        "letter_number": "明诚律函〔2026〕第0000号（预览）",
+        "today": "2026年11月24日",
+        "pay_by": "2026年12月9日",
+        "firm": {
+            "name": "上海明诚律师事务所",
+            "code": "明诚律函",
+            "address": "上海市浦东新区世纪大道 100 号",
+            "phone": "021-58880000",
+            "lawyers": "陈明",
+        },
+        "creditor": {
+            "name": "示例债权人有限公司",
+            "code": "91310000MA1FL1111Y",
+            "address": "上海市示例路 2 号",
+            "legal_rep": "李明",
+            "account": "工行示例支行 1001",
+        },
+        "debtor": party,
+        "guarantor": {**party, "name": "示例保证人", "kind": "person"},
+        "contract": {
+            "number": "HT-2025-0001",
+            "signed": "2025年1月10日",
+            "amount": "300,000.00",
+            "amount_cn": amount_in_capitals(D("300000")),
+            "terms": "货到验收后60日内付款",
+        },
+        "receivables": [
+            {
+                "invoice_no": "FP-001",
+                "issue_date": "2025-02-01",
+                "due_date": "2025-03-31",
+                "amount": "123,456.78",
+                "paid": "23,456.78",
+                "outstanding": "100,000.00",
+            }
+        ],
+        "payments": [{"date": "2025-06-30", "amount": "23,456.78"}],
+        "claim": {
+            "as_of": "2026年11月24日",
+            "paid": "23,456.78",
+            "principal": "101,846.78",
+            "principal_cn": amount_in_capitals(D("101846.78")),
+            "interest": "8,571.87",
+            "interest_cn": amount_in_capitals(D("8571.87")),
+            "total": f"{total:,.2f}",
+            "total_cn": amount_in_capitals(total),
+            "rate_note": "约定年利率 6%",
+            "lines": [
+                {
+                    "what": "逾期利息 FP-001",
+                    "start": "2025-06-30",
+                    "end": "2026-11-24",
+                    "days": 512,
+                    "base": "101,846.78",
+                    "rate": "约定年利率 6%",
+                    "amount": "8,571.87",
+                }
+            ],
+        },
+        "case": {
+            "title": "示例货款纠纷",
+            "number": "（2026）沪0112民初0001号",
+            "court": "上海市闵行区人民法院",
+        },
+        "owner": {"name": "张伟", "phone": "zhangwei@example.com"},
+        "instalments": [
+            {
+                "seq": 1,
+                "due": "2026年12月24日",
+                "amount": "50,000.00",
+                "amount_cn": amount_in_capitals(D("50000")),
+            }
+        ],
+        "assets": [{"description": "被申请人在工商银行的基本存款账户"}],
+        "preservation": {"security": "保险公司保函", "requested": "是"},
+        "evidence": [{"number": 1, "title": "买卖合同", "purpose": "证明买卖合同关系"}],
+        "judgment": {
+            "court": "上海市闵行区人民法院",
+            "number": "（2026）沪0112民初0001号民事判决书",
+            "effective": "2026年9月17日",
+            "performance_due": "2026年9月30日",
+        },
+    }
+
+
+def upload_template(
+    session: Session,
+    storage: Storage,
+    actor: User,
+    doc_type: str,
+    data: bytes,
+    note: str | None,
+    tmp_dir: str,
+) -> TemplateVersion:
+    """Check a new version against the field list, keep it (older versions stay)."""
+    if Role(actor.role) not in (Role.LEGAL, Role.ADMIN):
+        raise PermissionDenied("只有法务或管理员可以更换文书模板")
+    if doc_type not in DOCUMENTS:
+        raise ValidationFailed({"doc_type": "未知的文书类型"})
+    if len(data) > TEMPLATE_MAX_BYTES:
+        raise DomainError("too_large", f"模板文件不应超过 {TEMPLATE_MAX_BYTES // 2**20} MB")
+    try:
+        used = check_template(data, DOCUMENTS[doc_type]["fields"], LISTS)
+        render_docx(data, sample_context())  # it must also render
+    except TemplateProblem as exc:
+        raise DomainError(
+            "bad_template",
+            "模板未通过检查：" + "；".join(exc.problems),
+            {"file": "；".join(exc.problems)},
+        ) from None
+    Path(tmp_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".docx", delete=False) as fh:
+        fh.write(data)
+        path = Path(fh.name)
+    try:
+        with open(path, "rb") as src:
+            sha, _ = hash_file(src)
+        key = f"templates/{doc_type}/{sha}"
+        storage.put_file(key, path)
+    finally:
+        path.unlink(missing_ok=True)
+    last = (
+        session.scalar(
+            select(TemplateVersion.version)
+            .where(TemplateVersion.doc_type == doc_type)
+            .order_by(TemplateVersion.version.desc())
+            .limit(1)
+        )
+        or 0
+    )
+    row = TemplateVersion(
+        doc_type=doc_type,
+        version=last + 1,
+        storage_key=key,
+        sha256=sha,
+        fields_used="、".join(sorted(used)),
+        note=note,
+        uploaded_by_id=actor.id,
+        uploaded_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
