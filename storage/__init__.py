@@ -2,13 +2,27 @@
 
 Knows nothing of Flask or the database. Keys are chosen by the caller (content-derived);
 objects are never overwritten or deleted through this interface, except an object that
-was just stored for a write that failed (``discard``).
+was just stored for a write that failed, or an orphan no row knows (``discard``).
+Every SHA-256 of stored bytes is computed by ``storage.hashing``.
 """
 
-from .base import ObjectInfo, Storage, StorageError, hash_file
+from .base import ObjectInfo, Storage, StorageError
+from .hashing import HashingReader, HashMismatch, hash_stream
 from .local import LocalStorage
 
-__all__ = ["LocalStorage", "ObjectInfo", "Storage", "StorageError", "hash_file", "make_storage"]
+hash_file = hash_stream  # the older name, kept for existing callers
+
+__all__ = [
+    "HashMismatch",
+    "HashingReader",
+    "LocalStorage",
+    "ObjectInfo",
+    "Storage",
+    "StorageError",
+    "hash_file",
+    "hash_stream",
+    "make_storage",
+]
 
 
 def make_storage(settings: dict) -> Storage:

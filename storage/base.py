@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-CHUNK = 1024 * 1024
+from .tempfiles import StrayFile
 
 
 class StorageError(Exception):
@@ -18,6 +18,7 @@ class ObjectInfo:
     key: str
     size: int
     version_id: str | None = None
+    modified: datetime | None = None  # when it was stored (UTC), where the backend says
 
 
 class Storage(Protocol):
@@ -34,6 +35,12 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def list_keys(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Every stored object whose key starts with ``prefix`` (not temporary files)."""
+
+    def stray_parts(self, now: datetime | None = None) -> list[StrayFile]:
+        """Half-written temporary files of the backend left by a process that died."""
+
     def discard(self, key: str) -> None:
         """Remove an object stored for a write that then failed (never for kept evidence)."""
 
@@ -42,18 +49,3 @@ class Storage(Protocol):
 
     def set_legal_hold(self, key: str, on: bool = True) -> bool:
         """Place a legal hold where the backend supports it; returns whether it did."""
-
-
-def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
-    while chunk := stream.read(size):
-        yield chunk
-
-
-def hash_file(stream: BinaryIO) -> tuple[str, int]:
-    """SHA-256 (hex) and size of a stream, read in chunks."""
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in iter_chunks(stream):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from .base import ObjectInfo, StorageError
+from .tempfiles import StrayFile, stray_part_files
 
 SAFE = set("abcdefghijklmnopqrstuvwxyz0123456789-_/")
 
@@ -52,8 +55,33 @@ class LocalStorage:
             raise StorageError(f"object {key} is missing") from None
 
     def stat(self, key: str) -> ObjectInfo | None:
-        path = self._path(key)
-        return ObjectInfo(key, path.stat().st_size) if path.exists() else None
+        try:
+            st = self._path(key).stat()
+        except FileNotFoundError:
+            return None
+        return ObjectInfo(key, st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
+
+    def list_keys(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Every object under the root whose key starts with ``prefix``, in key order;
+        half-written ``.part`` files are not objects (see ``storage.tempfiles``)."""
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames.sort()
+            base = Path(dirpath).relative_to(self.root).as_posix()
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                key = name if base == "." else f"{base}/{name}"
+                if not key.startswith(prefix):
+                    continue
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except FileNotFoundError:
+                    continue
+                yield ObjectInfo(key, st.st_size, modified=datetime.fromtimestamp(st.st_mtime, UTC))
+
+    def stray_parts(self, now: datetime | None = None) -> list[StrayFile]:
+        """Half-written ``.part`` files of a process that died, or older than an hour."""
+        return stray_part_files(self.root, now)
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()

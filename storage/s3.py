@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -9,6 +10,7 @@ from minio import Minio
 from minio.error import S3Error
 
 from .base import ObjectInfo, StorageError
+from .tempfiles import StrayFile
 
 
 class MinioStorage:
@@ -74,7 +76,21 @@ class MinioStorage:
             if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
                 return None
             raise StorageError(f"stat {key}: {exc.code}") from exc
-        return ObjectInfo(key, st.size, st.version_id)
+        return ObjectInfo(key, st.size, st.version_id, st.last_modified)
+
+    def list_keys(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """The current version of every object whose key starts with ``prefix``."""
+        try:
+            for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+                if not obj.is_dir:
+                    yield ObjectInfo(obj.object_name, obj.size, obj.version_id, obj.last_modified)
+        except S3Error as exc:
+            raise StorageError(f"listing {self.bucket}/{prefix}: {exc.code}") from exc
+
+    def stray_parts(self, now: datetime | None = None) -> list[StrayFile]:
+        """None here: an upload is one request; a broken multipart upload is the bucket's
+        to expire (an S3 lifecycle rule), not a file of ours."""
+        return []
 
     def exists(self, key: str) -> bool:
         return self.stat(key) is not None
