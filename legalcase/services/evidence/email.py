@@ -1,0 +1,78 @@
+"""An e-mail kept as evidence that went to a known address of the debtor or a guarantor
+becomes a demand in the collection ledger, proven by the e-mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docgen.inspect import recipients
+from legalcase.domain.errors import DomainError
+from legalcase.models import Case, Contact, Contract, EvidenceItem, LedgerEntry, User
+
+from ..common import begin_case_write
+from .custody import custody
+
+
+def email_recipients(item: EvidenceItem) -> set[str]:
+    return recipients(item.email_meta or {})
+
+
+def demand_addressee(session: Session, case: Case, item: EvidenceItem) -> str | None:
+    """ "debtor" or "guarantor" when the e-mail went to a known address of theirs, else None."""
+    to = email_recipients(item)
+    if not to:
+        return None
+    guarantors = set(
+        session.scalars(
+            select(Contract.guarantor_id).where(
+                Contract.case_id == case.id, Contract.guarantor_id.is_not(None)
+            )
+        )
+    )
+    rows = session.execute(
+        select(Contact.party_id, Contact.email).where(
+            Contact.party_id.in_({case.debtor_id, *guarantors})
+        )
+    )
+    for party_id, address in rows:
+        if address and address.lower() in to:
+            return "debtor" if party_id == case.debtor_id else "guarantor"
+    return None
+
+
+def record_email_as_demand(session: Session, actor: User, item: EvidenceItem) -> LedgerEntry:
+    """An e-mail sent to a known debtor or guarantor address becomes a demand in the ledger,
+    arriving on the day it was sent (it reached the recipient's mailbox), proven by the e-mail."""
+    from legalcase.services.clock import SHANGHAI
+    from legalcase.services.deadlines import refresh_case
+
+    case = session.get(Case, item.case_id)
+    begin_case_write(session, actor, case)
+    addressee = demand_addressee(session, case, item)
+    if item.content_type != "message/rfc822" or addressee is None:
+        raise DomainError("not_a_demand", "只有发送到债务人或保证人已登记邮箱的邮件才能记为催告")
+    sent = (item.email_meta or {}).get("date")
+    if not sent:
+        raise DomainError("no_date", "邮件没有发送日期，无法确定送达日")
+    at = datetime.fromisoformat(sent)
+    entry = LedgerEntry(
+        case_id=case.id,
+        user_id=actor.id,
+        contacted_at=at,
+        channel="email",
+        summary=f"邮件催告：{(item.email_meta or {}).get('subject', '')}",
+        outcome="reached",
+        legal_effect="demand",
+        addressee=addressee,
+        arrival_date=at.astimezone(SHANGHAI).date(),
+    )
+    session.add(entry)
+    session.flush()
+    item.ledger_entries.append(entry)
+    custody(session, case.id, "link", actor.id, item.id, ledger_entry_id=entry.id)
+    refresh_case(session, case)
+    session.flush()
+    return entry
