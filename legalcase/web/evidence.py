@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -23,6 +22,7 @@ from legalcase.models import Case, EvidenceBundle, EvidenceItem
 from legalcase.services import evidence as ev
 from legalcase.services.common import get_or_404
 
+from .downloads import send_verified
 from .forms import only_form_errors
 
 bp = Blueprint("evidence", __name__)
@@ -121,24 +121,22 @@ def _item(item_id: int) -> EvidenceItem:
 @bp.get("/evidence/<int:item_id>/download")
 @writes
 def download(item_id: int):
+    """The file, streamed through the app and checked against its SHA-256 as it goes (never
+    a presigned S3 link: the check is the point); a changed file is refused or cut off."""
     item = _item(item_id)
     inline = request.args.get("inline") == "1"
     ev.record_access(db.session, current_user, item, "view" if inline else "download")
-    name = item.original_filename or f"evidence-{item.id}"
-    url = _storage().download_url(item.storage_key, name)
-    if url and not inline:
-        return redirect(url)
-    stream = _storage().open(item.storage_key)
-    response = send_file(
-        stream,
+    return send_verified(
+        kind="evidence",
+        ident=item.id,
+        user_id=current_user.id,
+        key=item.storage_key,
+        sha256=item.sha256,
+        size=item.size,
         mimetype=item.content_type,
+        download_name=item.original_filename or f"evidence-{item.id}",
         as_attachment=not inline,
-        download_name=name,
-        conditional=False,
-        etag=item.sha256,
     )
-    response.headers["X-Content-SHA256"] = item.sha256
-    return response
 
 
 @bp.post("/evidence/<int:item_id>/withdraw")
@@ -234,13 +232,13 @@ def make_bundle(case_id: int):
 def bundle_download(bundle_id: int):
     bundle = get_or_404(db.session, EvidenceBundle, bundle_id, "证据册")
     ev.custody(db.session, bundle.case_id, "download", current_user.id, bundle_id=bundle.id)
-    name = f"证据册-{bundle.id}.pdf"
-    response = send_file(
-        _storage().open(bundle.storage_key),
+    return send_verified(
+        kind="bundle",
+        ident=bundle.id,
+        user_id=current_user.id,
+        key=bundle.storage_key,
+        sha256=bundle.sha256,
+        size=bundle.size,
         mimetype="application/pdf",
-        as_attachment=True,
-        download_name=name,
-        conditional=False,
+        download_name=f"证据册-{bundle.id}.pdf",
     )
-    response.headers["X-Content-SHA256"] = bundle.sha256
-    return response

@@ -2,6 +2,7 @@ import io
 import os
 import re
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -247,3 +248,105 @@ def test_batch_reminders_for_a_tier(client, session):
     archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
     assert len(archive.namelist()) == 2
     assert session.scalar(select(func.count()).select_from(GeneratedDocument)) == 2
+
+
+def _tamper(app, key: str, data: bytes) -> None:
+    path = app.extensions["legalcase_storage"].root / key
+    path.chmod(0o640)
+    path.write_bytes(data)
+
+
+def _failed_checks(session):
+    session.rollback()  # committed in a transaction of its own
+    return session.scalars(
+        select(CustodyEvent).where(CustodyEvent.action == "verify").order_by(CustodyEvent.id)
+    ).all()
+
+
+def test_a_changed_small_file_is_refused_before_any_byte_and_logged(app, client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, b"signed statement of account", "对账单.txt", "statement")
+    item = session.scalar(select(EvidenceItem))
+    ok = client.get(f"/evidence/{item.id}/download")
+    assert ok.data == b"signed statement of account"
+    assert "filename*=UTF-8''%E5%AF%B9%E8%B4%A6%E5%8D%95.txt" in ok.headers["Content-Disposition"]
+    _tamper(app, item.storage_key, b"signed statement of account!")
+    r = client.get(f"/evidence/{item.id}/download")
+    assert r.status_code == 409 and b"signed statement" not in r.data
+    assert "内容已被改动" in r.data.decode() and "下载已停止" in r.data.decode()
+    (check,) = _failed_checks(session)
+    assert check.evidence_id == item.id and check.user_id == admin.id
+    assert check.detail["ok"] is False and check.detail["during"] == "download"
+    assert check.detail["aborted"] is False
+    actions = session.scalars(select(CustodyEvent.action).order_by(CustodyEvent.id)).all()
+    assert actions == ["upload", "download", "verify"]  # the refused download is not logged
+    session.refresh(item)
+    assert item.is_last_verify_ok is False
+    assert "校验失败" in client.get(f"/cases/{case.id}/evidence").data.decode()
+
+
+def test_a_changed_large_file_is_cut_off_before_its_last_bytes(app, client, session, monkeypatch):
+    from legalcase.web import downloads
+    from storage import HashMismatch
+
+    monkeypatch.setattr(downloads, "VERIFY_FIRST", 1)  # stream anything past the first chunk
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    data = b"call log line\n" * 200_000  # 2.8 MB: three chunks
+    upload(client, case.id, data, "calls.txt", "other")
+    item = session.scalar(select(EvidenceItem))
+    whole = client.get(f"/evidence/{item.id}/download")
+    assert whole.data == data
+    _tamper(app, item.storage_key, data[:-2] + b"!\n")  # same size, one byte changed at the end
+    r = client.get(f"/evidence/{item.id}/download")
+    assert r.status_code == 200 and r.content_length == len(data)  # the response had begun
+    got = b""
+    with pytest.raises(HashMismatch):
+        for chunk in r.response:
+            got += chunk
+    assert 0 < len(got) < len(data) and data.startswith(got)  # never the whole file
+    (check,) = _failed_checks(session)
+    assert check.evidence_id == item.id and check.detail["aborted"] is True
+    assert "内容已被改动" in check.detail["problem"]
+
+
+def test_a_missing_object_is_a_clear_refusal(app, client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, b"delivery note", "d.txt", "delivery")
+    item = session.scalar(select(EvidenceItem))
+    (app.extensions["legalcase_storage"].root / item.storage_key).unlink()
+    r = client.get(f"/evidence/{item.id}/download")
+    assert r.status_code == 409 and "存储中找不到该文件" in r.data.decode()
+    assert _failed_checks(session)[0].detail["ok"] is False
+
+
+def test_a_changed_bundle_and_an_api_download_are_refused(app, client, session):
+    from legalcase.models import EvidenceBundle
+    from legalcase.services.auth import issue_token
+
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, (PDFS / "minimal-document.pdf").read_bytes(), "b.pdf", "invoice")
+    item = session.scalar(select(EvidenceItem))
+    client.post(f"/cases/{case.id}/bundles", data={f"order-{item.id}": "1"})
+    bundle = session.scalar(select(EvidenceBundle))
+    _tamper(app, bundle.storage_key, b"%PDF-1.4 not the bundle")
+    r = client.get(f"/bundles/{bundle.id}/download")
+    assert r.status_code == 409 and "内容已被改动" in r.data.decode()
+    assert _failed_checks(session)[-1].bundle_id == bundle.id
+
+    token = issue_token(session, admin)
+    session.commit()
+    _tamper(app, item.storage_key, b"%PDF-1.4 not the invoice")
+    r = app.test_client().get(
+        f"/api/v1/evidence/{item.id}/download", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 409 and r.json["error"]["code"] == "integrity_failed"
+    assert "内容已被改动" in r.json["error"]["message"]
+    assert _failed_checks(session)[-1].evidence_id == item.id
