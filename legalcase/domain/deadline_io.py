@@ -6,6 +6,7 @@ from datetime import date
 
 from .deadlines import EVENT_TYPES, FREEZE_YEARS, JURISDICTIONS, Claim, Deadline, Event
 from .errors import ValidationFailed
+from .values import Addressee, AssetKind, GuaranteeType, JudgmentKind
 
 
 class _Reader:
@@ -76,7 +77,9 @@ def parse_deadline_input(data: object) -> tuple[Claim, date]:
         if not isinstance(guarantee, dict):
             r.errors["guarantee"] = "应为对象 {type, period_end}"
         else:
-            g_type = r.choice(guarantee, "type", "guarantee.", {"joint", "general"})
+            g_type = r.choice(
+                guarantee, "type", "guarantee.", {GuaranteeType.JOINT, GuaranteeType.GENERAL}
+            )
             g_end = r.date(guarantee, "period_end", "guarantee.", required=False)
     events = []
     raw_events = data.get("events", [])
@@ -119,7 +122,7 @@ def _event(r: _Reader, raw: dict, kind: str, p: str) -> Event:
     if kind == "judgment":
         return Event(
             kind,
-            kind=r.choice(raw, "kind", p, {"judgment", "ruling"}, "judgment"),
+            kind=r.choice(raw, "kind", p, set(JudgmentKind), JudgmentKind.JUDGMENT.value),
             served=r.date(raw, "served", p, required=False),
             foreign_party=r.flag(raw, "foreign_party", p),
             performance_due=r.date(raw, "performance_due", p, required=False),
@@ -130,13 +133,13 @@ def _event(r: _Reader, raw: dict, kind: str, p: str) -> Event:
             kind,
             date=r.date(raw, "date", p),
             pre_suit=r.flag(raw, "pre_suit", p),
-            asset=r.choice(raw, "asset", p, set(FREEZE_YEARS), "bank_deposit"),
+            asset=r.choice(raw, "asset", p, set(FREEZE_YEARS), AssetKind.BANK_DEPOSIT.value),
             expires=r.date(raw, "expires", p, required=False),
         )
     party = (
-        r.choice(raw, "party", p, {"debtor", "guarantor"}, "debtor")
+        r.choice(raw, "party", p, set(Addressee), Addressee.DEBTOR.value)
         if kind == "demand"
-        else "debtor"
+        else Addressee.DEBTOR.value
     )
     return Event(kind, date=r.date(raw, "date", p), party=party)
 

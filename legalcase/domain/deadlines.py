@@ -10,48 +10,46 @@ from datetime import date
 
 from .calendar import WorkCalendar
 from .periods import add_days, add_months, add_years
+from .values import ASSET_KINDS, CLAIM_EVENT_TYPES, AssetKind, Jurisdiction
 
 RUNNING, EXPIRED, IN_PROCEEDINGS = "running", "expired", "interrupted_by_proceedings"
 SATISFIED, LOST = "satisfied", "lost"
 
-CN_JURISDICTIONS = {"CN": 3, "CN-INTL-SALE": 4}
+# Plain string keys (the codes as stored) keep look-ups on the hot path fast.
+_J = Jurisdiction
+CN_JURISDICTIONS = {_J.CN.value: 3, _J.CN_INTL_SALE.value: 4}
 # code: (years, events that restart the period, period starts at the end of the year)
 FOREIGN: dict[str, tuple[int, frozenset[str], bool, str]] = {
-    "DE": (3, frozenset({"acknowledgment", "part_payment"}), True, "BGB §§195, 199, 212"),
-    "GB-EW": (
+    _J.DE.value: (3, frozenset({"acknowledgment", "part_payment"}), True, "BGB §§195, 199, 212"),
+    _J.GB_EW.value: (
         6,
         frozenset({"acknowledgment", "part_payment"}),
         False,
         "Limitation Act 1980 s.5, s.29",
     ),
-    "FR": (5, frozenset({"acknowledgment"}), False, "Code civil art. 2224, 2240"),
-    "JP": (5, frozenset({"acknowledgment"}), False, "民法第166条、第152条"),
-    "HK": (6, frozenset({"acknowledgment", "part_payment"}), False, "Cap. 347 s.4, s.23"),
-    "SG": (6, frozenset({"acknowledgment", "part_payment"}), False, "Limitation Act s.6, s.26"),
-    "US-NY": (6, frozenset({"acknowledgment"}), False, "CPLR 213; GOL 17-101"),
-    "US-CA": (4, frozenset({"acknowledgment"}), False, "CCP 337, 360"),
+    _J.FR.value: (5, frozenset({"acknowledgment"}), False, "Code civil art. 2224, 2240"),
+    _J.JP.value: (5, frozenset({"acknowledgment"}), False, "民法第166条、第152条"),
+    _J.HK.value: (6, frozenset({"acknowledgment", "part_payment"}), False, "Cap. 347 s.4, s.23"),
+    _J.SG.value: (
+        6,
+        frozenset({"acknowledgment", "part_payment"}),
+        False,
+        "Limitation Act s.6, s.26",
+    ),
+    _J.US_NY.value: (6, frozenset({"acknowledgment"}), False, "CPLR 213; GOL 17-101"),
+    _J.US_CA.value: (4, frozenset({"acknowledgment"}), False, "CCP 337, 360"),
 }
+# Governing laws with a limitation rule above (values.JURISDICTIONS lists them for the forms).
 JURISDICTIONS = frozenset(CN_JURISDICTIONS) | frozenset(FOREIGN)
-EVENT_TYPES = frozenset(
-    {
-        "demand",
-        "acknowledgment",
-        "part_payment",
-        "proceedings_started",
-        "proceedings_ended",
-        "obstacle",
-        "judgment",
-        "settlement",
-        "preservation",
-    }
-)
-FREEZE_YEARS = {"bank_deposit": 1, "movable": 2, "real_estate": 3, "other_right": 3}
-ASSET_LABELS = {
-    "bank_deposit": "银行存款",
-    "movable": "动产",
-    "real_estate": "不动产",
-    "other_right": "其他财产权",
+EVENT_TYPES = frozenset(CLAIM_EVENT_TYPES)
+_A = AssetKind
+FREEZE_YEARS = {
+    _A.BANK_DEPOSIT.value: 1,
+    _A.MOVABLE.value: 2,
+    _A.REAL_ESTATE.value: 3,
+    _A.OTHER_RIGHT.value: 3,
 }
+ASSET_LABELS = ASSET_KINDS
 EVENT_LABELS = {
     "demand": "催告送达",
     "acknowledgment": "债务人同意履行",
@@ -77,7 +75,7 @@ class Event:
     performance_due: date | None = None
     effective: date | None = None
     pre_suit: bool = False
-    asset: str = "bank_deposit"
+    asset: str = AssetKind.BANK_DEPOSIT.value
     expires: date | None = None
 
     @property

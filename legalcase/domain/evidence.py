@@ -5,22 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS = {
-    "contract": "合同/订单",
-    "delivery": "送货单/验收单",
-    "invoice": "发票",
-    "statement": "对账单（债务人签章）",
-    "payment_record": "付款记录/银行流水",
-    "call_recording": "通话录音",
-    "email": "电子邮件",
-    "letter": "函件",
-    "delivery_proof": "送达凭证（快递签收等）",
-    "acknowledgment": "欠条/还款计划/确认函",
-    "judgment": "判决书/裁定书",
-    "preservation_ruling": "保全裁定",
-    "asset_lead": "财产线索",
-    "other": "其他",
-}
+from .values import EVIDENCE_KINDS
+
+KINDS = EVIDENCE_KINDS  # kind -> label, defined in values.py
 
 # content type -> (label, extensions it may carry)
 ALLOWED_TYPES = {

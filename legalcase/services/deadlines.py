@@ -18,6 +18,7 @@ from legalcase.domain.calendar import WorkCalendar, china_calendar
 from legalcase.domain.case_deadlines import Debt, Guarantee, derive
 from legalcase.domain.deadlines import RUNNING, Event
 from legalcase.domain.errors import DomainError, NotFound
+from legalcase.domain.values import ORAL_CHANNELS
 from legalcase.models import (
     Case,
     CaseDeadline,
@@ -36,8 +37,6 @@ from .clock import today as clock_today
 from .common import begin_case_write
 from .uow import lock_cases
 
-# Channels by which a demand reaches the debtor the moment it is made.
-ORAL = {"call", "visit", "meeting"}
 FIELDS = ("due_date", "unadjusted_date", "is_provisional", "status", "basis", "is_defence_waived")
 
 
@@ -161,7 +160,7 @@ def case_inputs(receivables, contracts, payments, ledger, promises, court):
         if e.legal_effect == "acknowledgment":
             events.append((f"ledger:{e.id}", Event("acknowledgment", date=made)))
         elif e.legal_effect == "demand":
-            arrived = e.arrival_date or (made if e.channel in ORAL else None)
+            arrived = e.arrival_date or (made if e.channel in ORAL_CHANNELS else None)
             if arrived is not None:  # a letter counts only once it is known to have arrived
                 events.append((f"ledger:{e.id}", Event("demand", date=arrived, party=e.addressee)))
     for c in sorted(court, key=lambda c: c.id):

@@ -67,3 +67,30 @@ def test_nested_instalment_errors_point_at_the_line():
         },
     )
     assert "instalments.0.amount" in err.fields
+
+
+def test_every_governing_law_the_contract_form_offers_gets_a_limitation_deadline():
+    from datetime import date
+
+    from legalcase import schemas as S
+    from legalcase.domain.calendar import china_calendar
+    from legalcase.domain.deadlines import Claim, compute
+
+    offered = S.ContractSchema().fields["governing_law"].metadata["choices"]
+    for law in offered:
+        (limitation,) = compute(
+            Claim(law, date(2024, 3, 31)), date(2025, 1, 1), china_calendar(), per_event=False
+        )
+        assert limitation.kind == "limitation" and limitation.date > date(2025, 1, 1), law
+
+
+def test_the_preservation_form_shows_each_kind_of_property_with_its_freeze_period():
+    from legalcase import schemas as S
+
+    choices = S.CourtEventSchema().fields["asset_kind"].metadata["choices"]
+    assert choices == {
+        "bank_deposit": "银行存款（1年）",
+        "movable": "动产（2年）",
+        "real_estate": "不动产（3年）",
+        "other_right": "其他财产权（3年）",
+    }

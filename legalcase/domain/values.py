@@ -1,0 +1,290 @@
+"""The value lists of the system, each defined once: the code stored in the database and the
+Chinese label shown for it.
+
+Each list is a ``Coded`` enum (``Channel.CALL == "call"``, ``Channel.CALL.label == "电话"``)
+and a plain ``{code: label}`` dict of it (``CHANNELS``) for forms, templates and look-ups.
+Schemas, templates, the deadline engine, services and seed data take their codes from here.
+Stages and roles live in ``stages.py`` and ``roles.py`` (their rules are there) and are
+re-exported below.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .promises import PROMISE_LABELS, PromiseStatus
+from .roles import ROLE_LABELS, Role
+from .stages import STAGE_LABELS, Stage
+
+
+class Coded(StrEnum):
+    """A code with its label: ``CALL = "call", "电话"``."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str) -> Coded:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """``{code: label}`` in the order of definition."""
+        return {m.value: m.label for m in cls}
+
+
+class PartyKind(Coded):
+    COMPANY = "company", "企业"
+    PERSON = "person", "自然人"
+
+
+class Relation(Coded):
+    SELF = "self", "本人/企业本身"
+    LEGAL_REP = "legal_rep", "法定代表人"
+    FINANCE = "finance", "财务人员"
+    STAFF = "staff", "其他员工"
+    RELATIVE = "relative", "亲属"
+    WORK_SITE = "work_site", "工作地点"
+    OTHER = "other", "其他"
+
+
+class ContractKind(Coded):
+    SALE = "sale", "买卖合同"
+    FINANCING = "financing", "融资合同"
+    LEASE = "lease", "租赁合同"
+    LOAN = "loan", "借款合同"
+
+
+class LateFeeType(Coded):
+    NONE = "none", "未约定"
+    DAILY_RATE = "daily_rate", "按日利率（%）"
+    ANNUAL_RATE = "annual_rate", "按年利率（%）"
+    FIXED_PENALTY = "fixed_penalty", "固定违约金"
+
+
+class Jurisdiction(Coded):
+    """Governing law of a contract; the deadline engine has a limitation rule for each."""
+
+    CN = "CN", "中国法"
+    CN_INTL_SALE = "CN-INTL-SALE", "中国法（国际货物买卖）"
+    DE = "DE", "德国法"
+    GB_EW = "GB-EW", "英格兰法"
+    FR = "FR", "法国法"
+    JP = "JP", "日本法"
+    HK = "HK", "香港法"
+    SG = "SG", "新加坡法"
+    US_NY = "US-NY", "美国纽约州法"
+    US_CA = "US-CA", "美国加州法"
+
+
+class DisputeKind(Coded):
+    COURT = "court", "法院诉讼"
+    ARBITRATION = "arbitration", "仲裁"
+
+
+class GuaranteeType(Coded):
+    NONE = "none", "无保证"
+    JOINT = "joint", "连带责任保证"
+    GENERAL = "general", "一般保证"
+
+
+class RiskLevel(Coded):
+    LOW = "low", "低"
+    MEDIUM = "medium", "中"
+    HIGH = "high", "高"
+
+
+class Channel(Coded):
+    CALL = "call", "电话"
+    SMS = "sms", "短信"
+    EMAIL = "email", "邮件"
+    LETTER = "letter", "信函"
+    VISIT = "visit", "上门拜访"
+    MEETING = "meeting", "会谈"
+
+
+class Outcome(Coded):
+    REACHED = "reached", "已联系上"
+    NO_ANSWER = "no_answer", "未接通/未回复"
+    PROMISED = "promised", "承诺还款"
+    DISPUTED = "disputed", "对欠款有异议"
+    REFUSED = "refused", "拒绝付款"
+    PAID = "paid", "已付款"
+
+
+class NonPaymentReason(Coded):
+    DISPUTE = "dispute", "有争议"
+    CASH_FLOW = "cash_flow", "资金周转困难"
+    HABIT = "habit", "习惯性拖欠"
+    BUSINESS_TROUBLE = "business_trouble", "经营困难"
+    BAD_FAITH = "bad_faith", "恶意逃债"
+
+
+class LegalEffect(Coded):
+    """What a ledger entry means for limitation."""
+
+    NONE = "none", "无"
+    DEMAND = "demand", "催告（主张权利，自送达之日起中断时效）"
+    ACKNOWLEDGMENT = "acknowledgment", "债务人同意履行（对账确认、还款计划、请求延期等）"
+
+
+class Addressee(Coded):
+    DEBTOR = "debtor", "债务人"
+    GUARANTOR = "guarantor", "保证人"
+
+
+class PaymentMethod(Coded):
+    BANK = "bank", "银行转账"
+    CASH = "cash", "现金"
+    BILL = "bill", "票据"
+    OFFSET = "offset", "抵销"
+    OTHER = "other", "其他"
+
+
+class CourtEventKind(Coded):
+    FILING = "filing", "起诉/申请仲裁"
+    PROCEEDINGS_ENDED = "proceedings_ended", "撤诉/驳回等程序终结"
+    JUDGMENT = "judgment", "判决书（含仲裁裁决）"
+    RULING = "ruling", "裁定书"
+    PRESERVATION = "preservation", "财产保全措施"
+    SETTLEMENT = "settlement", "执行和解"
+
+
+class AssetKind(Coded):
+    """Property under preservation; the freeze period depends on it (deadlines.FREEZE_YEARS)."""
+
+    BANK_DEPOSIT = "bank_deposit", "银行存款"
+    MOVABLE = "movable", "动产"
+    REAL_ESTATE = "real_estate", "不动产"
+    OTHER_RIGHT = "other_right", "其他财产权"
+
+
+class EvidenceKind(Coded):
+    CONTRACT = "contract", "合同/订单"
+    DELIVERY = "delivery", "送货单/验收单"
+    INVOICE = "invoice", "发票"
+    STATEMENT = "statement", "对账单（债务人签章）"
+    PAYMENT_RECORD = "payment_record", "付款记录/银行流水"
+    CALL_RECORDING = "call_recording", "通话录音"
+    EMAIL = "email", "电子邮件"
+    LETTER = "letter", "函件"
+    DELIVERY_PROOF = "delivery_proof", "送达凭证（快递签收等）"
+    ACKNOWLEDGMENT = "acknowledgment", "欠条/还款计划/确认函"
+    JUDGMENT = "judgment", "判决书/裁定书"
+    PRESERVATION_RULING = "preservation_ruling", "保全裁定"
+    ASSET_LEAD = "asset_lead", "财产线索"
+    OTHER = "other", "其他"
+
+
+class JudgmentKind(Coded):
+    JUDGMENT = "judgment", "判决"
+    RULING = "ruling", "裁定"
+
+
+class ClaimEventType(Coded):
+    """Facts the deadline engine reads (RULES.md section 7), labelled for the calculator."""
+
+    DEMAND = "demand", "催告送达"
+    ACKNOWLEDGMENT = "acknowledgment", "债务人同意履行"
+    PART_PAYMENT = "part_payment", "部分履行"
+    PROCEEDINGS_STARTED = "proceedings_started", "起诉/仲裁"
+    PROCEEDINGS_ENDED = "proceedings_ended", "程序终结"
+    OBSTACLE = "obstacle", "障碍（不可抗力等）"
+    JUDGMENT = "judgment", "判决/裁定送达"
+    SETTLEMENT = "settlement", "执行和解"
+    PRESERVATION = "preservation", "保全"
+
+
+PARTY_KINDS = PartyKind.labels()
+RELATIONS = Relation.labels()
+CONTRACT_KINDS = ContractKind.labels()
+LATE_FEE_TYPES = LateFeeType.labels()
+JURISDICTIONS = Jurisdiction.labels()
+DISPUTE = DisputeKind.labels()
+# The same codes name the body a case is before (cases.forum_kind).
+FORUM_KINDS = {DisputeKind.COURT.value: "法院", DisputeKind.ARBITRATION.value: "仲裁机构"}
+GUARANTEE_TYPES = GuaranteeType.labels()
+RISK = RiskLevel.labels()
+CHANNELS = Channel.labels()
+# Channels by which a demand reaches the debtor the moment it is made.
+ORAL_CHANNELS = frozenset({Channel.CALL, Channel.VISIT, Channel.MEETING})
+# How a generated letter went out.
+SEND_CHANNELS = {
+    Channel.LETTER.value: "邮寄/快递",
+    Channel.EMAIL.value: "电子邮件",
+    Channel.VISIT.value: "当面送达",
+}
+OUTCOMES = Outcome.labels()
+NON_PAYMENT_REASONS = NonPaymentReason.labels()
+LEGAL_EFFECTS = LegalEffect.labels()
+LEGAL_EFFECT_SHORT = {
+    LegalEffect.NONE.value: "",
+    LegalEffect.DEMAND.value: "催告",
+    LegalEffect.ACKNOWLEDGMENT.value: "债务人同意履行（中断时效）",
+}
+ADDRESSEES = Addressee.labels()
+PAYMENT_METHODS = PaymentMethod.labels()
+COURT_EVENT_KINDS = CourtEventKind.labels()
+ASSET_KINDS = AssetKind.labels()
+EVIDENCE_KINDS = EvidenceKind.labels()
+JUDGMENT_KINDS = JudgmentKind.labels()
+CLAIM_EVENT_TYPES = ClaimEventType.labels()
+STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
+ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
+PROMISE_STATUSES = {s.value: label for s, label in PROMISE_LABELS.items()}
+
+__all__ = [
+    "ADDRESSEES",
+    "ASSET_KINDS",
+    "CHANNELS",
+    "CLAIM_EVENT_TYPES",
+    "CONTRACT_KINDS",
+    "COURT_EVENT_KINDS",
+    "DISPUTE",
+    "EVIDENCE_KINDS",
+    "FORUM_KINDS",
+    "GUARANTEE_TYPES",
+    "JUDGMENT_KINDS",
+    "JURISDICTIONS",
+    "LATE_FEE_TYPES",
+    "LEGAL_EFFECTS",
+    "LEGAL_EFFECT_SHORT",
+    "NON_PAYMENT_REASONS",
+    "ORAL_CHANNELS",
+    "OUTCOMES",
+    "PARTY_KINDS",
+    "PAYMENT_METHODS",
+    "PROMISE_LABELS",
+    "PROMISE_STATUSES",
+    "RELATIONS",
+    "RISK",
+    "ROLES",
+    "ROLE_LABELS",
+    "SEND_CHANNELS",
+    "STAGES",
+    "STAGE_LABELS",
+    "Addressee",
+    "AssetKind",
+    "Channel",
+    "ClaimEventType",
+    "Coded",
+    "ContractKind",
+    "CourtEventKind",
+    "DisputeKind",
+    "EvidenceKind",
+    "GuaranteeType",
+    "JudgmentKind",
+    "Jurisdiction",
+    "LateFeeType",
+    "LegalEffect",
+    "NonPaymentReason",
+    "Outcome",
+    "PartyKind",
+    "PaymentMethod",
+    "PromiseStatus",
+    "Relation",
+    "RiskLevel",
+    "Role",
+    "Stage",
+]

@@ -1,0 +1,24 @@
+"""Users: the admin form and the API's view of the token's user."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from legalcase.domain.values import ROLES
+
+from .fields import Base, choice, text
+
+
+class UserSchema(Base):
+    username = text("用户名", required=True, max_len=64)
+    display_name = text("姓名", max_len=100)
+    email = fields.Email(allow_none=True, error_messages={"invalid": "邮箱格式不正确"})
+    role = choice("角色", ROLES)
+    password = text("密码", required=True, max_len=128)
+
+
+class UserOut(Base):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = choice("角色", ROLES)
