@@ -5,11 +5,14 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
+from marshmallow import Schema
 from werkzeug.exceptions import HTTPException
 
 from legalcase.db import DatabaseBusy, db
 from legalcase.domain.errors import DomainError
+from legalcase.models import Case
 from legalcase.services.auth import user_for_token
+from legalcase.services.common import get_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -66,17 +69,38 @@ def body() -> dict:
     return data
 
 
-def created(payload: dict):
-    return jsonify(payload), 201
+def dumps(schema: type[Schema] | None = None, status: int = 200):
+    """Render what the view returns as JSON: dumped with ``schema``, the output schema the
+    OpenAPI document describes for the response; without one, the view returns the dict of a
+    documented format of its own (the calculators')."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            return jsonify(schema().dump(result) if schema else result), status
+
+        wrapper.dump_schema = schema
+        wrapper.status = status
+        return wrapper
+
+    return decorate
 
 
-def json_view(fn):
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        result = fn(*args, **kwargs)
-        return result if isinstance(result, tuple) else jsonify(result)
-
-    return wrapper
+def case_or_404(case_id: int) -> Case:
+    return get_or_404(db.session, Case, case_id, "案件")
 
 
-from . import views  # noqa: E402,F401  (registers the routes)
+# Each module registers its routes on ``bp``.
+from . import (  # noqa: E402,F401
+    calculators,
+    cases,
+    court,
+    deadlines,
+    documents,
+    evidence,
+    ledger,
+    parties,
+    receivables,
+    users,
+)

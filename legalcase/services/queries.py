@@ -18,6 +18,7 @@ from legalcase.models import (
     Contract,
     CourtEvent,
     Creditor,
+    GeneratedDocument,
     LedgerEntry,
     Party,
     Payment,
@@ -286,3 +287,22 @@ def choices_parties(
             dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(extra))).all())
         )
     return rows
+
+
+def find_parties(session: Session, q: str | None = None, limit: int = 100) -> list[Party]:
+    """The newest parties, or those whose name contains ``q`` or whose ID code is ``q``."""
+    stmt = select(Party).order_by(Party.id.desc()).limit(limit)
+    if q:
+        stmt = stmt.where(or_(Party.name.like(f"%{q}%"), Party.id_code == q))
+    return list(session.scalars(stmt))
+
+
+def case_documents(session: Session, case_id: int) -> list[GeneratedDocument]:
+    """Documents generated for the case, oldest first."""
+    return list(
+        session.scalars(
+            select(GeneratedDocument)
+            .where(GeneratedDocument.case_id == case_id)
+            .order_by(GeneratedDocument.id)
+        )
+    )

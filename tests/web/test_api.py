@@ -2,8 +2,10 @@ import re
 
 import pytest
 import yaml
+from marshmallow import fields
 from openapi_spec_validator import validate
 
+from legalcase import schemas as S
 from legalcase.services.auth import issue_token
 from tests import factories as F
 
@@ -27,9 +29,96 @@ def _flask_to_openapi(rule: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.removeprefix("/api/v1"))
 
 
-def test_openapi_document_is_valid_and_matches_the_routes(app, client):
+def _spec(client) -> dict:
     spec = yaml.safe_load(client.get("/api/v1/openapi.yaml").data)
     validate(spec)
+    return spec
+
+
+def _deref(spec: dict, node: dict) -> dict:
+    """What ``node`` refers to; the parts of an ``allOf`` merged into one object."""
+    while "$ref" in node:
+        target = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    if "allOf" in node:
+        merged: dict = {"type": "object", "properties": {}, "required": []}
+        for part in (_deref(spec, p) for p in node["allOf"]):
+            merged["properties"].update(part.get("properties", {}))
+            merged["required"] += part.get("required", [])
+        return merged
+    return node
+
+
+def _kind(field: fields.Field) -> tuple[str, str | None] | None:
+    """(type, format) the OpenAPI document should give a field; None for a computed one."""
+    if isinstance(field, S.Money):
+        return "string", "money"
+    if isinstance(field, fields.Date):  # before DateTime: Date is a DateTime
+        return "string", "date"
+    if isinstance(field, fields.DateTime):
+        return "string", "date-time"
+    if isinstance(field, fields.Integer):
+        return "integer", None
+    if isinstance(field, fields.Boolean):
+        return "boolean", None
+    if isinstance(field, fields.Dict):
+        return "object", None
+    if isinstance(field, fields.String | S.Rate):
+        return "string", None
+    return None
+
+
+def _field_problems(spec: dict, doc: dict, field: fields.Field, where: str) -> list[str]:
+    money = doc.get("$ref", "").endswith("/Money")
+    doc = _deref(spec, doc)
+    if isinstance(field, fields.List):
+        if doc.get("type") != "array":
+            return [f"{where}: a list, documented as {doc.get('type')}"]
+        return _field_problems(spec, doc["items"], field.inner, f"{where}[]")
+    if isinstance(field, fields.Nested):
+        return _problems(spec, doc, field.schema, where)
+    kind = _kind(field)
+    if kind is None:
+        return []
+    documented = (doc.get("type"), "money" if money else doc.get("format"))
+    out = [] if documented == kind else [f"{where}: {kind}, documented as {documented}"]
+    choices = field.metadata.get("choices")
+    if set(choices or ()) != set(doc.get("enum", ())):
+        out.append(f"{where}: values {sorted(choices or ())}, documented {doc.get('enum')}")
+    return out
+
+
+def _problems(spec: dict, doc: dict, schema, where: str, load: bool = False) -> list[str]:
+    """How the documented object ``doc`` differs from what ``schema`` dumps (or loads)."""
+    doc = _deref(spec, doc)
+    props = doc.get("properties", {})
+    names = schema.load_fields if load else schema.dump_fields
+    out = [f"{where}.{n}: not documented" for n in names.keys() - props.keys()]
+    out += [
+        f"{where}.{n}: documented, never {'read' if load else 'dumped'}"
+        for n in props.keys() - names.keys()
+    ]
+    if load:
+        required = {n for n, f in names.items() if f.required}
+        if required != set(doc.get("required", ())):
+            out.append(f"{where}: required {sorted(required)}, documented {doc.get('required')}")
+    for name in props.keys() & names.keys():
+        out += _field_problems(spec, props[name], names[name], f"{where}.{name}")
+    return out
+
+
+def _operations(app):
+    """(method, OpenAPI path, view function) of every API route."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, _flask_to_openapi(rule.rule), app.view_functions[rule.endpoint]
+
+
+def test_openapi_document_is_valid_and_matches_the_routes(app, client):
+    spec = _spec(client)
     documented = {
         (path, m.upper()) for path, ops in spec["paths"].items() for m in ops if m != "parameters"
     }
@@ -40,6 +129,80 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
         for m in r.methods - {"HEAD", "OPTIONS"}
     }
     assert documented == routed
+
+
+def test_documented_responses_are_what_the_dump_schemas_dump(app, client):
+    """A field dumped but not documented, or documented but never dumped, fails here; so
+    does a documented type or list of values that is not the one dumped."""
+    spec = _spec(client)
+    problems = []
+    for method, path, view in _operations(app):
+        schema, status = getattr(view, "dump_schema", None), str(getattr(view, "status", 200))
+        where = f"{method} {path} {status}"
+        response = spec["paths"][path][method.lower()]["responses"].get(status)
+        if response is None:
+            problems.append(f"{where}: status not documented")
+            continue
+        doc = _deref(spec, response).get("content", {}).get("application/json", {}).get("schema")
+        if schema is None:  # a file, this document, or a calculator's own format
+            if doc is not None and _deref(spec, doc).get("properties"):
+                problems.append(f"{where}: properties documented, but no dump schema")
+        elif doc is None:
+            problems.append(f"{where}: dumps {schema.__name__}, documented as no JSON")
+        else:
+            problems += _problems(spec, doc, schema(), where)
+    assert problems == []
+
+
+REQUESTS = {
+    ("POST", "/parties"): S.PartySchema,
+    ("PATCH", "/parties/{party_id}"): S.PartySchema,
+    ("POST", "/parties/{party_id}/contacts"): S.ContactSchema,
+    ("PATCH", "/contacts/{contact_id}"): S.ContactSchema,
+    ("POST", "/cases"): S.CaseSchema,
+    ("PATCH", "/cases/{case_id}"): S.CaseSchema,
+    ("POST", "/cases/{case_id}/stage"): S.StageMoveSchema,
+    ("POST", "/cases/{case_id}/contracts"): S.ContractSchema,
+    ("PATCH", "/contracts/{contract_id}"): S.ContractSchema,
+    ("POST", "/cases/{case_id}/receivables"): S.ReceivableSchema,
+    ("PATCH", "/receivables/{receivable_id}"): S.ReceivableSchema,
+    ("POST", "/cases/{case_id}/payments"): S.PaymentSchema,
+    ("PATCH", "/payments/{payment_id}"): S.PaymentSchema,
+    ("POST", "/cases/{case_id}/ledger"): S.LedgerSchema,
+    ("PATCH", "/ledger/{entry_id}"): S.LedgerSchema,
+    ("POST", "/deadlines/{deadline_id}/handled"): S.HandledSchema,
+    ("POST", "/cases/{case_id}/court-events"): S.CourtEventSchema,
+    ("PATCH", "/court-events/{event_id}"): S.CourtEventSchema,
+    ("POST", "/cases/{case_id}/evidence"): S.EvidenceSchema,
+    ("POST", "/cases/{case_id}/documents"): S.GenerateSchema,
+}
+
+
+def test_documented_request_bodies_are_what_the_input_schemas_read(app, client):
+    """Fields, types, required fields and lists of values (e.g. channels) as parsed."""
+    spec = _spec(client)
+    problems, described = [], set()
+    for method, path, _view in _operations(app):
+        body = spec["paths"][path][method.lower()].get("requestBody")
+        if body is None:
+            continue
+        (media, content), *_ = body["content"].items()
+        doc = _deref(spec, content["schema"])
+        if not doc.get("properties"):  # the calculators' own formats
+            continue
+        described.add((method, path))
+        if media == "multipart/form-data":  # the file travels beside the fields
+            doc = {
+                **doc,
+                "properties": {k: v for k, v in doc["properties"].items() if k != "file"},
+                "required": [r for r in doc.get("required", ()) if r != "file"],
+            }
+        schema = REQUESTS.get((method, path))
+        if schema is None:
+            problems.append(f"{method} {path}: which input schema reads it? (REQUESTS)")
+            continue
+        problems += _problems(spec, doc, schema(), f"{method} {path}", load=True)
+    assert problems == [] and described == set(REQUESTS)
 
 
 def test_token_required(api):
