@@ -16,6 +16,22 @@ from datetime import date, timedelta
 
 from legalcase.domain.calendar import china_calendar
 from legalcase.domain.deadlines import Claim, Event, compute
+from legalcase.domain.values import (
+    ASSET_KINDS,
+    CLAIM_EVENT_TYPES,
+    JUDGMENT_KINDS,
+    Addressee,
+    ClaimEventType,
+    GuaranteeType,
+    Jurisdiction,
+)
+
+# Plain codes, as they come from the database; demands twice as often as other events.
+EVENTS = [ClaimEventType.DEMAND.value, *CLAIM_EVENT_TYPES]
+PARTIES = [Addressee.DEBTOR.value, Addressee.DEBTOR.value, Addressee.GUARANTOR.value]
+GUARANTEES = [None, None, GuaranteeType.JOINT.value, GuaranteeType.GENERAL.value]
+_J = Jurisdiction
+FOREIGN = [_J.DE.value, _J.GB_EW.value, _J.HK.value, _J.CN_INTL_SALE.value]
 
 
 def scenario(rng: random.Random) -> Claim:
@@ -26,20 +42,7 @@ def scenario(rng: random.Random) -> Claim:
 
     events = []
     for _ in range(rng.randint(0, 6)):
-        kind = rng.choice(
-            [
-                "demand",
-                "demand",
-                "acknowledgment",
-                "part_payment",
-                "proceedings_started",
-                "proceedings_ended",
-                "obstacle",
-                "judgment",
-                "settlement",
-                "preservation",
-            ]
-        )
+        kind = rng.choice(EVENTS)
         if kind == "obstacle":
             start = day()
             events.append(Event(kind, start=start, end=day(start, 200)))
@@ -48,7 +51,7 @@ def scenario(rng: random.Random) -> Claim:
             events.append(
                 Event(
                     kind,
-                    kind=rng.choice(["judgment", "ruling"]),
+                    kind=rng.choice(list(JUDGMENT_KINDS)),
                     served=served,
                     performance_due=day(served, 60),
                 )
@@ -59,17 +62,15 @@ def scenario(rng: random.Random) -> Claim:
                     kind,
                     date=day(),
                     pre_suit=rng.random() < 0.5,
-                    asset=rng.choice(["bank_deposit", "movable", "real_estate", "other_right"]),
+                    asset=rng.choice(list(ASSET_KINDS)),
                 )
             )
         elif kind == "demand":
-            events.append(
-                Event(kind, date=day(), party=rng.choice(["debtor", "debtor", "guarantor"]))
-            )
+            events.append(Event(kind, date=day(), party=rng.choice(PARTIES)))
         else:
             events.append(Event(kind, date=day()))
-    guarantee = rng.choice([None, None, "joint", "general"])
-    jurisdiction = "CN" if rng.random() < 0.9 else rng.choice(["DE", "GB-EW", "HK", "CN-INTL-SALE"])
+    guarantee = rng.choice(GUARANTEES)
+    jurisdiction = Jurisdiction.CN.value if rng.random() < 0.9 else rng.choice(FOREIGN)
     return Claim(jurisdiction, due, tuple(events), guarantee, None)
 
 

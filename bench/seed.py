@@ -18,6 +18,26 @@ from sqlalchemy import create_engine, insert, text
 from werkzeug.security import generate_password_hash
 
 from legalcase.domain.identity import uscc_check_char
+from legalcase.domain.values import (
+    Addressee,
+    AssetKind,
+    Channel,
+    ContractKind,
+    CourtEventKind,
+    DisputeKind,
+    GuaranteeType,
+    Jurisdiction,
+    LateFeeType,
+    LegalEffect,
+    NonPaymentReason,
+    Outcome,
+    PartyKind,
+    PromiseStatus,
+    Relation,
+    RiskLevel,
+    Role,
+    Stage,
+)
 from legalcase.migrate import downgrade, upgrade
 from legalcase.models import (
     Case,
@@ -34,7 +54,9 @@ from legalcase.models import (
 
 PASSWORD = "bench-pass-1"
 STAGES = (
-    ["pre_legal"] * 5 + ["demand"] * 2 + ["preservation", "litigation", "judgment", "enforcement"]
+    [Stage.PRE_LEGAL] * 5
+    + [Stage.DEMAND] * 2
+    + [Stage.PRESERVATION, Stage.LITIGATION, Stage.JUDGMENT, Stage.ENFORCEMENT]
 )
 
 
@@ -68,8 +90,8 @@ def seed(
             "updated_at": now,
         }
         for i, (name, role) in enumerate(
-            [("admin", "admin"), ("legal", "legal")]
-            + [(f"collector{k}", "collector") for k in range(8)]
+            [("admin", Role.ADMIN), ("legal", Role.LEGAL)]
+            + [(f"collector{k}", Role.COLLECTOR) for k in range(8)]
         )
     ]
     _batched(engine, User.__table__, users)
@@ -92,7 +114,7 @@ def seed(
         parties.append(
             {
                 "id": c,
-                "kind": "company",
+                "kind": PartyKind.COMPANY,
                 "name": f"测试债务人{c:05d}有限公司",
                 "id_code": body + uscc_check_char(body),
                 "legal_rep": "王强",
@@ -106,7 +128,7 @@ def seed(
                 "id": c,
                 "party_id": c,
                 "name": "王强",
-                "relation": "legal_rep",
+                "relation": Relation.LEGAL_REP,
                 "phone": "13800000000",
                 "created_at": now,
                 "updated_at": now,
@@ -117,14 +139,14 @@ def seed(
                 "id": c,
                 "case_id": c,
                 "number": f"HT-{c:05d}",
-                "kind": "sale",
+                "kind": ContractKind.SALE,
                 "signed_date": today - timedelta(days=900),
                 "amount": Decimal(10**6),
                 "currency": "CNY",
-                "late_fee_type": "none",
-                "governing_law": "CN",
-                "dispute_resolution": "court",
-                "guarantee_type": "none",
+                "late_fee_type": LateFeeType.NONE,
+                "governing_law": Jurisdiction.CN,
+                "dispute_resolution": DisputeKind.COURT,
+                "guarantee_type": GuaranteeType.NONE,
                 "created_at": now,
                 "updated_at": now,
             }
@@ -166,16 +188,16 @@ def seed(
                     "case_id": c,
                     "user_id": 3 + c % 8,
                     "contacted_at": at,
-                    "channel": "call",
+                    "channel": Channel.CALL,
                     "contact_id": c,
                     "summary": "电话催收，对方称资金紧张，承诺尽快付款。",
-                    "outcome": "promised" if k % 10 == 0 else "reached",
-                    "non_payment_reason": "cash_flow",
+                    "outcome": Outcome.PROMISED if k % 10 == 0 else Outcome.REACHED,
+                    "non_payment_reason": NonPaymentReason.CASH_FLOW,
                     # every tenth entry is a letter that arrived (a demand), every 15th an acknowledgment
-                    "legal_effect": "demand"
+                    "legal_effect": LegalEffect.DEMAND
                     if k % 10 == 5
-                    else ("acknowledgment" if k % 15 == 7 else "none"),
-                    "addressee": "debtor",
+                    else (LegalEffect.ACKNOWLEDGMENT if k % 15 == 7 else LegalEffect.NONE),
+                    "addressee": Addressee.DEBTOR,
                     "arrival_date": (at + timedelta(days=3)).date() if k % 10 == 5 else None,
                     "created_at": now,
                     "updated_at": now,
@@ -189,7 +211,7 @@ def seed(
                         "amount": Decimal(5000),
                         "made_date": at.date(),
                         "due_date": at.date() + timedelta(days=7),
-                        "status": "broken",
+                        "status": PromiseStatus.BROKEN,
                         "created_at": now,
                         "updated_at": now,
                     }
@@ -204,26 +226,26 @@ def seed(
             "is_foreign_party": False,
             "is_pre_suit": False,
         }
-        if stage in ("litigation", "judgment", "enforcement"):
-            court.append({**base_event, "kind": "filing", "event_date": filed})
-        if stage in ("judgment", "enforcement"):
+        if stage in (Stage.LITIGATION, Stage.JUDGMENT, Stage.ENFORCEMENT):
+            court.append({**base_event, "kind": CourtEventKind.FILING, "event_date": filed})
+        if stage in (Stage.JUDGMENT, Stage.ENFORCEMENT):
             served = filed + timedelta(days=90)
             court.append(
                 {
                     **base_event,
-                    "kind": "judgment",
+                    "kind": CourtEventKind.JUDGMENT,
                     "served_date": served,
                     "performance_due": served + timedelta(days=30),
                 }
             )
-        if stage == "preservation":
+        if stage == Stage.PRESERVATION:
             court.append(
                 {
                     **base_event,
-                    "kind": "preservation",
+                    "kind": CourtEventKind.PRESERVATION,
                     "event_date": filed,
                     "is_pre_suit": True,
-                    "asset_kind": "bank_deposit",
+                    "asset_kind": AssetKind.BANK_DEPOSIT,
                 }
             )
         cases.append(
@@ -234,7 +256,7 @@ def seed(
                 "owner_id": 3 + c % 8,
                 "title": f"测试债务人{c:05d}货款纠纷",
                 "stage": stage,
-                "risk_level": "medium",
+                "risk_level": RiskLevel.MEDIUM,
                 "currency": "CNY",
                 "principal_amount": principal,
                 "paid_amount": paid_total,

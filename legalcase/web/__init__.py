@@ -52,6 +52,7 @@ def _label(table: dict, value) -> str:
 
 def init_web(app: Flask) -> None:
     from legalcase import schemas
+    from legalcase.domain import values
 
     app.config.setdefault("MAX_CONTENT_LENGTH", (app.config["EVIDENCE_MAX_MB"] + 1) * 2**20)
     login_manager.init_app(app)
@@ -70,6 +71,7 @@ def init_web(app: Flask) -> None:
         Tier=Tier,
         Role=Role,
         S=schemas,
+        V=values,
         tier_of=tier_for,
         KIND_LABELS=KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
