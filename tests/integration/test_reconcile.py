@@ -261,4 +261,3 @@ def test_a_held_orphan_on_s3_is_reported_not_removed(session, minio_storage, tmp
     session.commit()
     assert not r.orphans[0].removed and "无法删除" in r.orphans[0].kept_because
     assert minio_storage.exists(orphan) and r.problem_count == 1
-
