@@ -86,6 +86,8 @@ class HashingWriter:
         return n
 
     def read(self, size: int = -1) -> bytes:
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise TooLarge(self.max_bytes)  # never hand on a silently truncated file
         return self._fh.read(size)
 
     def seek(self, offset: int, whence: int = 0) -> int:

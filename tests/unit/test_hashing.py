@@ -41,6 +41,9 @@ def test_a_writer_past_its_limit_stops_writing_to_disk(tmp_path):
         assert out.path.stat().st_size == 0  # nothing of an oversized body reaches the disk
         with pytest.raises(TooLarge):
             out.spooled()
+        out.seek(0)
+        with pytest.raises(TooLarge):  # nor is a truncated file read back
+            out.read()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -350,3 +350,16 @@ def test_a_changed_bundle_and_an_api_download_are_refused(app, client, session):
     assert r.status_code == 409 and r.json["error"]["code"] == "integrity_failed"
     assert "内容已被改动" in r.json["error"]["message"]
     assert _failed_checks(session)[-1].evidence_id == item.id
+
+
+def test_an_oversized_upload_is_refused_and_leaves_no_temp_file(app, client, session):
+    from pathlib import Path
+
+    app.config["EVIDENCE_MAX_MB"] = 1
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    r = upload(client, case.id, b"x" * (3 * 2**19), "big.txt", "other")
+    assert r.status_code == 422 and "文件超过上限 1 MB" in r.data.decode()
+    assert session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
+    assert list(Path(app.config["UPLOAD_TMP"]).iterdir()) == []
