@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from docgen.fields import DOCUMENTS
 from docgen.pdf import convert
-from docgen.render import render_docx
 from legalcase.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from legalcase.domain.roles import Role
 from legalcase.models import Case, GeneratedDocument, User
@@ -23,7 +22,7 @@ from storage import Storage, hash_file
 from ..common import begin_case_write
 from .context import document_context, firm_profile, missing_for, seal_image
 from .numbering import next_letter_number
-from .templates import current_template
+from .templates import current_template, render_template
 
 
 def case_documents(session: Session, case: Case) -> list[GeneratedDocument]:
@@ -82,7 +81,7 @@ def generate(
     path = None
     try:  # the number is taken in the caller's transaction: all or nothing, so no gaps
         context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
-        data = render_docx(template, context, images)
+        data = render_template(template, context, images)
         with tempfile.NamedTemporaryFile(
             dir=config["UPLOAD_TMP"], suffix=".docx", delete=False
         ) as fh:

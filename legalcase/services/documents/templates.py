@@ -71,9 +71,26 @@ def template_versions(session: Session) -> dict[str, list[TemplateVersion]]:
     return out
 
 
+def _refused(exc: TemplateProblem, what: str) -> DomainError:
+    return DomainError(
+        "bad_template", f"{what}：" + "；".join(exc.problems), {"file": "；".join(exc.problems)}
+    )
+
+
+def render_template(
+    data: bytes, context: dict, images: dict[str, tuple[bytes, int]] | None = None
+) -> bytes:
+    """A template rendered with ``context``; a template that cannot be rendered within the
+    sandbox's limits is a DomainError naming what is wrong and in which part of the file."""
+    try:
+        return render_docx(data, context, images)
+    except TemplateProblem as exc:
+        raise _refused(exc, "文书模板无法填充") from None
+
+
 def preview_template(data: bytes) -> bytes:
     """A template rendered with the sample data, so that staff see what it would print."""
-    return render_docx(data, sample_context())
+    return render_template(data, sample_context())
 
 
 def sample_context() -> dict:
@@ -188,15 +205,11 @@ def upload_template(
         raise ValidationFailed({"doc_type": "未知的文书类型"})
     if len(data) > TEMPLATE_MAX_BYTES:
         raise DomainError("too_large", f"模板文件不应超过 {TEMPLATE_MAX_BYTES // 2**20} MB")
-    try:
+    try:  # the archive is measured before anything is unpacked, then every part is checked
         used = check_template(data, DOCUMENTS[doc_type]["fields"], LISTS)
-        render_docx(data, sample_context())  # it must also render
+        render_docx(data, sample_context())  # it must also render, within the limits
     except TemplateProblem as exc:
-        raise DomainError(
-            "bad_template",
-            "模板未通过检查：" + "；".join(exc.problems),
-            {"file": "；".join(exc.problems)},
-        ) from None
+        raise _refused(exc, "模板未通过检查") from None
     Path(tmp_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".docx", delete=False) as fh:
         fh.write(data)
