@@ -3,6 +3,7 @@ stages, upcoming deadlines, per owner and per creditor; and the rows behind them
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,6 +28,23 @@ from legalcase.models import (
 
 CONTACT_TARGET = Decimal("0.85")
 COMMITMENT_TARGET = Decimal("0.40")
+
+# A text cell starting with one of these is read as a formula by a spreadsheet (OWASP CSV
+# injection; the full-width forms are typed by Chinese input methods).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# What XML 1.0 forbids (an XLSX is XML): C0 controls except tab, LF, CR; lone surrogates;
+# U+FFFE and U+FFFF.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CELL_MAX = 32767  # characters Excel keeps in one cell
+
+
+def export_cell(value: object) -> object:
+    """A value fit for a CSV or XLSX cell: text loses the characters XML forbids and, when it
+    would start a formula, gets a leading single quote; numbers, dates and None are kept."""
+    if not isinstance(value, str):
+        return value
+    text = XML_FORBIDDEN.sub("", value)[:CELL_MAX]
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 @dataclass

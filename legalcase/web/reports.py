@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from flask import Blueprint, Response, render_template, send_file
 from flask_login import login_required
@@ -52,9 +53,9 @@ def export_csv():
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(out)
+        writer.writerow(list(rows[0]))
+        writer.writerows([dashboard.export_cell(v) for v in row.values()] for row in rows)
     return Response(
         out.getvalue(),
         mimetype="text/csv; charset=utf-8",
@@ -73,7 +74,8 @@ def export_xlsx():
     if rows:
         ws.append(list(rows[0]))
         for row in rows:
-            ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row.values()])
+            cells = [dashboard.export_cell(v) for v in row.values()]
+            ws.append([float(v) if isinstance(v, Decimal) else v for v in cells])
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

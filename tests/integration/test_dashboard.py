@@ -85,3 +85,31 @@ def test_reports_page_and_exports(client, session):
         and sheet["B2"].value == "报表案件"
         and sheet["I2"].value == 1234.56
     )
+
+
+def test_exports_neutralise_formulas_and_drop_control_characters(client, session):
+    from tests.web.test_pages import login
+
+    admin = F.user(session)
+    evil = F.case(session, admin, title="公式案件")
+    bell = F.case(session, admin, title="响铃案件")
+    # names as an import or an older version stored them
+    bell.title = "响铃\x07案件"
+    evil.debtor.name = '=HYPERLINK("http://evil.example","x")'
+    bell.debtor.name = "恒达\x07机电"
+    session.commit()
+    login(client, admin)
+    r = client.get("/reports/export.csv")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert [(row["案件"], row["债务人"]) for row in rows] == [
+        ("公式案件", '\'=HYPERLINK("http://evil.example","x")'),
+        ("响铃案件", "恒达机电"),
+    ]
+    r = client.get("/reports/export.xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    assert sheet["C2"].value == '\'=HYPERLINK("http://evil.example","x")'
+    assert sheet["C2"].data_type == "s"  # text, not a formula
+    assert (sheet["B3"].value, sheet["C3"].value) == ("响铃案件", "恒达机电")
+    assert sheet["J2"].value == 0 and sheet["J2"].data_type == "n"
