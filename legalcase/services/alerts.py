@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from itertools import count
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -156,7 +158,7 @@ def compose(digest: Digest, sender: str, today: date) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = f"【法务催收】{today} 到期提醒：{len(digest.items)} 项"
     msg["From"] = sender
-    msg["To"] = digest.user.email
+    msg["To"] = validate_email(digest.user.email or "", check_deliverability=False).normalized
     msg["Message-ID"] = make_msgid(domain="legalcase")
     lines = [f"{digest.user.display_name}，您好：", "", "以下事项需要处理：", ""]
     lines += [f"{n}. {item.line}" for n, item in enumerate(digest.items, start=1)]
@@ -227,17 +229,19 @@ class SmtpTransport:
 
 
 class FileTransport:
-    """Without SMTP settings the digests are written to files (the command says where)."""
+    """Without SMTP settings the digests are written to files (the command says where), named
+    by time and a counter only: nothing a user typed goes into a file name."""
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
+        self._seq = count(1)
 
     def __enter__(self):
         self.directory.mkdir(parents=True, exist_ok=True)
         return self
 
     def send(self, msg: EmailMessage) -> None:
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{msg['To'].split('@')[0]}.eml"
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{next(self._seq):05d}.eml"
         (self.directory / name).write_bytes(bytes(msg))
 
     def __exit__(self, *exc) -> None:
@@ -246,9 +250,32 @@ class FileTransport:
 
 @dataclass
 class Report:
+    """``error``: the server failed and the run stopped, or some digests were skipped
+    (``skipped`` says whose and why); either way what was not sent is sent by the next run."""
+
     sent: int = 0
     items: int = 0
     error: str | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+def _refusal(exc: Exception) -> str | None:
+    """Why the digest of one recipient failed, or None when the server failed for everyone."""
+    if isinstance(exc, (EmailNotValidError, ValueError)):
+        return "邮箱地址无效，请本人在“提醒设置”中改正"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        if any(code == 421 for code, _ in exc.recipients.values()):
+            return None  # the server is closing the connection
+        codes = "、".join(
+            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for code, msg in exc.recipients.values()
+        )
+        return f"邮件服务器拒收该地址（{codes}）"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return "邮件服务器不支持该地址（需要 SMTPUTF8）"
+    if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code != 421:
+        return f"邮件服务器拒收该邮件（{exc.smtp_code}）"
+    return None
 
 
 def send_alerts(
@@ -259,8 +286,9 @@ def send_alerts(
     checkpoint: Callable[[], None] = lambda: None,
 ) -> Report:
     """One digest per user; ``checkpoint`` (the caller's commit) records a user's deliveries
-    right after the server took the mail. The first failure stops the run: what was not
-    sent is sent by the next one."""
+    right after the server took the mail. A digest refused for its recipient (a bad stored
+    address, a mailbox the server refuses) is reported and skipped; a failure of the server
+    itself (connection lost, sender refused) stops the run."""
     report = Report()
     digests = collect(session, today)
     if not digests:
@@ -268,7 +296,15 @@ def send_alerts(
     try:
         with transport:
             for digest in digests:
-                transport.send(compose(digest, sender, today))
+                try:
+                    transport.send(compose(digest, sender, today))
+                except (EmailNotValidError, ValueError, smtplib.SMTPException) as exc:
+                    reason = _refusal(exc)
+                    if reason is None:
+                        raise
+                    user = digest.user
+                    report.skipped.append(f"用户 #{user.id}（{user.username}）：{reason}")
+                    continue
                 now = utcnow()
                 for item in digest.items:
                     for key in item.keys:
@@ -280,4 +316,6 @@ def send_alerts(
                 report.items += len(digest.items)
     except (smtplib.SMTPException, OSError) as exc:  # nothing of this digest was added yet
         report.error = f"邮件服务器出错：{type(exc).__name__}: {exc}"
+    if report.skipped and report.error is None:
+        report.error = f"{len(report.skipped)} 份提醒未发送：" + "；".join(report.skipped)
     return report

@@ -86,9 +86,20 @@ def user_for_token(session: Session, token: str) -> User | None:
 def update_alert_settings(
     session: Session, actor: User, email: str | None, enabled: bool, thresholds: str
 ) -> User:
-    """Which deadline alerts ``actor`` gets by e-mail (their own settings only)."""
+    """Which deadline alerts ``actor`` gets by e-mail (their own settings only); the address
+    is checked (syntax only, no DNS) and kept in its normalised form."""
+    from email_validator import EmailNotValidError, validate_email
+
+    email = (email or "").strip()
     if enabled and not email:
         raise ValidationFailed({"email": "开启提醒需要填写邮箱"})
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationFailed(
+                {"email": "邮箱地址格式不正确，请填写如 zhang@example.cn 的地址"}
+            ) from None
     user = session.get(User, actor.id)
     set_actor(session, user.id)
     user.email = email or None

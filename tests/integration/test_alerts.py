@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 from datetime import date
 
@@ -24,6 +25,13 @@ TODAY = date(2026, 11, 24)
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.refused: set[str] = set()  # mailboxes this server refuses (550 at RCPT)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(
@@ -227,3 +235,92 @@ def test_tasks_due_are_in_the_digest(session, smtp):
     alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY, session.commit)
     (msg,) = smtp.messages
     assert "任务明天到期：逾期30天：提醒业务负责人跟进" in msg.get_body(("plain",)).get_content()
+
+
+def _delivered_to(session) -> set[str]:
+    session.rollback()
+    return set(session.scalars(select(User.email).join(AlertDelivery)))
+
+
+def test_a_refused_recipient_is_skipped_and_the_others_get_their_digests(session, smtp):
+    for name in ("an", "bo", "cai"):
+        _owner_with_deadline(session, name, 3)
+    smtp.inbox.refused.add("bo@example.cn")
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
+    assert (report.sent, len(report.skipped)) == (2, 1)
+    assert "（bo）：邮件服务器拒收该地址（550 5.1.1 mailbox unavailable）" in report.skipped[0]
+    assert "1 份提醒未发送" in report.error
+    assert sorted(m["To"] for m in smtp.messages) == ["an@example.cn", "cai@example.cn"]
+    assert _delivered_to(session) == {"an@example.cn", "cai@example.cn"}
+    # once the mailbox accepts mail again, the next run sends only the missed digest
+    smtp.inbox.refused.clear()
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
+    assert (report.sent, report.skipped, report.error) == (1, [], None)
+    assert [m["To"] for m in smtp.messages][2:] == ["bo@example.cn"]
+
+
+def test_a_bad_stored_address_is_skipped_and_never_reaches_a_header(session, smtp):
+    for name in ("du", "fan"):
+        _owner_with_deadline(session, name, 3)
+    bad = session.scalar(select(User).where(User.username == "du"))
+    bad.email = "du@example.cn\r\nBcc: spy@evil.example"  # stored before addresses were checked
+    session.commit()
+    report = alerts.send_alerts(
+        session, _transport(smtp), "legal@example.cn", TODAY, session.commit
+    )
+    assert report.sent == 1 and "（du）：邮箱地址无效" in report.skipped[0]
+    assert [m["To"] for m in smtp.messages] == ["fan@example.cn"]
+    assert all(m["Bcc"] is None for m in smtp.messages)
+
+
+def test_a_lost_connection_stops_the_run(session, smtp):
+    for name in ("ge", "hu", "jin"):
+        _owner_with_deadline(session, name, 3)
+    real = alerts.SmtpTransport
+
+    class Drops(real):
+        def send(self, msg):
+            if smtp.messages:
+                self._smtp.close()  # the connection is gone after the first digest
+            super().send(msg)
+
+    report = alerts.send_alerts(
+        session, Drops("127.0.0.1", smtp.port), "legal@example.cn", TODAY, session.commit
+    )
+    assert report.sent == 1 and "SMTPServerDisconnected" in report.error
+    assert report.skipped == [] and len(smtp.messages) == 1
+
+
+def test_digest_files_are_named_by_time_and_number_only(tmp_path):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["To"] = "../../../tmp/evil@example.cn"
+    msg.set_content("x")
+    with alerts.FileTransport(tmp_path / "outbox") as files:
+        files.send(msg)
+        files.send(msg)
+    names = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    assert len(names) == 2 and all(re.fullmatch(r"\d{8}T\d{12}-\d{5}\.eml", n) for n in names)
+
+
+@pytest.mark.parametrize(
+    "address", ["not-an-address", "a@b", "zhang@example.cn\nBcc: spy@evil.example", "a@@b.cn"]
+)
+def test_an_alert_address_is_checked_when_saved(client, session, address):
+    from tests.web.test_pages import login
+
+    user = F.user(session, "collector", username="addr", name="地址")
+    login(client, user)
+    r = client.post("/settings/alerts", data={"enabled": "1", "email": address})
+    assert r.status_code == 422 and "邮箱地址格式不正确" in r.data.decode()
+    session.expire_all()
+    assert session.get(User, user.id).email is None
+    r = client.post("/settings/alerts", data={"enabled": "1", "email": " Zhang@Example.CN "})
+    assert r.status_code == 302
+    session.expire_all()
+    assert session.get(User, user.id).email == "Zhang@example.cn"
