@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from legalcase.domain.calendar import WorkCalendar, china_calendar
 from legalcase.domain.case_deadlines import Debt, Guarantee, derive
-from legalcase.domain.deadlines import RUNNING, Event
+from legalcase.domain.deadlines import Event
 from legalcase.domain.errors import DomainError, NotFound
 from legalcase.domain.values import ORAL_CHANNELS
 from legalcase.models import (
@@ -32,6 +32,7 @@ from legalcase.models import (
 )
 from legalcase.models.base import utcnow
 
+from .balances import store_next_deadlines
 from .clock import SHANGHAI
 from .clock import today as clock_today
 from .common import begin_case_write
@@ -191,7 +192,6 @@ def refresh_cases(
         )
     }
     inserts, updates, seen = [], [], set()
-    next_dates = []
     for case_id in ids:
         debts, guarantees, events = case_inputs(
             receivables.get(case_id, ()),
@@ -201,7 +201,6 @@ def refresh_cases(
             promises.get(case_id, ()),
             court.get(case_id, ()),
         )
-        upcoming = []
         for kd in derive(debts, guarantees, events, today, cal):
             d = kd.deadline
             key = (case_id, d.kind, kd.source_key)
@@ -227,16 +226,8 @@ def refresh_cases(
                         **values,
                     }
                 )
-                handled = False
-            else:
-                handled = old.is_handled
-                if not old.is_active or any(getattr(old, f) != values[f] for f in FIELDS):
-                    updates.append(
-                        {"row_id": old.id, "is_active": True, "computed_at": now, **values}
-                    )
-            if d.status == RUNNING and d.date is not None and not handled:
-                upcoming.append(d.date)
-        next_dates.append({"row_id": case_id, "next_date": min(upcoming) if upcoming else None})
+            elif not old.is_active or any(getattr(old, f) != values[f] for f in FIELDS):
+                updates.append({"row_id": old.id, "is_active": True, "computed_at": now, **values})
     for key, old in existing.items():
         if key not in seen and old.is_active:
             updates.append(
@@ -262,16 +253,7 @@ def refresh_cases(
             ),
             updates,
         )
-    cases = Case.__table__
-    conn.execute(
-        update(cases)
-        .where(cases.c.id == bindparam("row_id"))
-        .values(next_deadline_date=bindparam("next_date")),
-        next_dates,
-    )
-    for obj in session.identity_map.values():
-        if isinstance(obj, Case) and obj.id in ids:
-            session.expire(obj, ["next_deadline_date"])
+    store_next_deadlines(session, ids)
     return len(inserts) + len(updates)
 
 

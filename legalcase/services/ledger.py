@@ -13,6 +13,7 @@ from legalcase.models.base import utcnow
 from .clock import SHANGHAI
 from .common import begin_case_write
 from .deadlines import refresh_case
+from .promises import refresh_promises
 
 WRITTEN = {"letter", "email", "sms"}
 
@@ -71,6 +72,9 @@ def record_contact(
         entry.promises.append(
             Promise(case_id=case.id, amount=promise_amount, due_date=promise_due, made_date=made)
         )
+        session.flush()
+        # payments already recorded since the promise was made may have kept it
+        refresh_promises(session, case, now.astimezone(SHANGHAI).date())
     refresh_case(session, case)
     session.flush()
     return entry

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from legalcase.domain.aging import Slice, oldest_unpaid_due
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.money import ZERO, format_money
 from legalcase.models import (
@@ -24,6 +23,7 @@ from legalcase.models import (
 )
 from legalcase.models.base import utcnow
 
+from .balances import allocate, owed, refresh_balances
 from .clock import today as clock_today
 from .common import apply, begin_case_write
 from .deadlines import refresh_case
@@ -91,25 +91,8 @@ _CONTRACT_FIELDS = (
 # ---- receivables -------------------------------------------------------------------
 
 
-def _slices(r: Receivable) -> list[Slice]:
-    if r.instalments:
-        return [Slice(i.seq, i.due_date, i.amount) for i in r.instalments]
-    return [Slice(0, r.due_date, r.amount)]
-
-
-def refresh_balances(case: Case) -> None:
-    """Recompute the case's principal, paid, outstanding and oldest unpaid due date."""
-    principal = sum((r.amount for r in case.receivables), ZERO)
-    paid = sum((r.paid_amount for r in case.receivables), ZERO)
-    dues = [d for r in case.receivables if (d := oldest_unpaid_due(_slices(r), r.paid_amount))]
-    case.principal_amount = principal
-    case.paid_amount = paid
-    case.outstanding_amount = principal - paid
-    case.oldest_unpaid_due_date = min(dues) if dues else None
-
-
 def receivable_oldest_due(r: Receivable) -> date | None:
-    return oldest_unpaid_due(_slices(r), r.paid_amount)
+    return owed(r).oldest_due
 
 
 def _check_receivable(
@@ -169,8 +152,9 @@ def add_receivable(session: Session, actor: User, case: Case, data: dict) -> Rec
     for seq, i in enumerate(instalments or [], start=1):
         r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
     session.add(r)
-    refresh_balances(case)
     _flush_unique(session, case)
+    refresh_balances(case)
+    session.flush()
     return r
 
 
@@ -199,8 +183,9 @@ def update_receivable(session: Session, actor: User, r: Receivable, data: dict) 
         session.flush()
         for seq, i in enumerate(instalments, start=1):
             r.instalments.append(Instalment(seq=seq, due_date=i["due_date"], amount=i["amount"]))
-    refresh_balances(case)
     _flush_unique(session, case)
+    refresh_balances(case)
+    session.flush()
     return r
 
 
@@ -208,15 +193,13 @@ def update_receivable(session: Session, actor: User, r: Receivable, data: dict) 
 
 
 def _allocate(payment: Payment, pool: list[Receivable], amount: Decimal) -> None:
-    """Spread ``amount`` over ``pool``, earliest unpaid due date first (CC 560)."""
-    remaining = amount
-    for r in sorted(pool, key=lambda r: (receivable_oldest_due(r) or date.max, r.id)):
-        part = min(r.outstanding, remaining)
-        if part <= ZERO:
-            continue
-        payment.allocations.append(PaymentAllocation(receivable=r, amount=part))
-        r.paid_amount = r.paid_amount + part
-        remaining -= part
+    """Spread ``amount`` over ``pool`` by the one allocation rule (``balances.allocate``).
+
+    The receivables' paid amounts are then stored by ``refresh_balances``, from the allocations.
+    """
+    by_id = {r.id: r for r in pool}
+    for o, part in allocate(amount, [owed(r) for r in pool]):
+        payment.allocations.append(PaymentAllocation(receivable=by_id[o.id], amount=part))
 
 
 def _check_payment(case: Case, data: dict, receivable_id: int | None, today: date) -> list:
@@ -234,10 +217,10 @@ def _check_payment(case: Case, data: dict, receivable_id: int | None, today: dat
         pool = [target] if target else []
     else:
         pool = list(case.receivables)
-    owed = sum((r.outstanding for r in pool), ZERO)
-    if not errors and data["amount"] > owed:
+    owing = sum((r.outstanding for r in pool), ZERO)
+    if not errors and data["amount"] > owing:
         errors["amount"] = (
-            f"回款 {format_money(data['amount'], currency)} 超过尚欠金额 {format_money(owed, currency)}"
+            f"回款 {format_money(data['amount'], currency)} 超过尚欠金额 {format_money(owing, currency)}"
         )
     if errors:
         raise ValidationFailed(errors)
@@ -263,7 +246,8 @@ def record_payment(
     session.add(payment)
     refresh_balances(case)
     session.flush()
-    refresh_promises(session, case, today)
+    # every promise of the case: a payment dated inside a lapsed promise's window keeps it
+    refresh_promises(session, case, today, recheck=True)
     refresh_case(session, case, today)
     session.flush()
     return payment
