@@ -1,8 +1,10 @@
-"""Import of a 100,000-row aging ledger (dry run + import), then the same file again.
+"""Import of a 100,000-row aging ledger (dry run + import + commit), then the same file again.
 
     python -m bench.importer DATABASE_URL [--rows 100000]
 
 The database is migrated and emptied first; 500 debtors, a third of the rows with payments.
+The session is the application's (with its audit listener); each import commits once, as
+the import screen does. Afterwards `legalcase check`'s reconciliation runs over every case.
 """
 
 from __future__ import annotations
@@ -14,15 +16,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from legalcase.db import make_engine
+from legalcase.db import make_engine, make_sessionmaker
 from legalcase.domain.identity import uscc_check_char
 from legalcase.domain.importer import guess_mapping
 from legalcase.migrate import downgrade, upgrade
 from legalcase.models import Creditor, User
 from legalcase.models.base import utcnow
-from legalcase.services import importer
+from legalcase.services import check, importer
 
 HEADERS = [
     "客户名称",
@@ -70,7 +70,7 @@ def main() -> None:
     path = Path(tempfile.mkdtemp(prefix="lc-import-")) / "ledger.csv"
     write(path, args.rows)
     engine = make_engine(args.url)
-    with Session(engine) as session:
+    with make_sessionmaker(engine)() as session:
         admin = User(username="admin", display_name="admin", role="admin", password_hash="x")
         creditor = Creditor(name="基准债权人", created_at=utcnow(), updated_at=utcnow())
         session.add_all([admin, creditor])
@@ -81,11 +81,15 @@ def main() -> None:
             plan = importer.plan(session, creditor.id, raw, guess_mapping(headers))
             planned = time.perf_counter() - started
             result = importer.apply(session, admin, creditor.id, plan)
+            session.commit()
             total = time.perf_counter() - started
             print(
                 f"{label}: {args.rows} rows, dry run {planned:.1f} s, total {total:.1f} s: {result}",
                 flush=True,
             )
+        started = time.perf_counter()
+        found = check.differences(session)
+        print(f"check: {len(found)} differences, {time.perf_counter() - started:.1f} s", flush=True)
     engine.dispose()
 
 

@@ -39,7 +39,8 @@ def _check_refs(session: Session, actor: User, data: dict) -> None:
         raise ValidationFailed(errors)
 
 
-def open_case(session: Session, actor: User, data: dict) -> Case:
+def open_case(session: Session, actor: User, data: dict, reason: str = "立案") -> Case:
+    """Open a case at the first stage; ``reason`` is recorded with that first stage."""
     begin_write(session, actor)
     data = {"owner_id": actor.id, **data}
     _check_refs(session, actor, data)
@@ -52,7 +53,7 @@ def open_case(session: Session, actor: User, data: dict) -> Case:
             from_stage=None,
             to_stage=Stage.PRE_LEGAL.value,
             user_id=actor.id,
-            reason="立案",
+            reason=reason,
             changed_at=utcnow(),
         )
     )

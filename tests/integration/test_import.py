@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from legalcase.domain.errors import DomainError
 from legalcase.domain.importer import guess_mapping
 from legalcase.models import AuditEntry, Case, Party, Payment, Receivable
-from legalcase.services import importer
+from legalcase.services import check, importer
 from tests import factories as F
 
 HEADERS = [
@@ -115,12 +115,10 @@ def test_ten_thousand_rows_twenty_bad_then_idempotent(session, tmp_path):
     assert session.scalar(select(func.count()).select_from(Payment)) == result["payments"] > 3000
     case = session.scalar(select(Case).order_by(Case.id))
     assert case.outstanding_amount == case.principal_amount - case.paid_amount > 0
-    assert (
-        session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "receivables")
-        )
-        == 9_980
-    )
+    created = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "create")
+    assert session.scalar(created.where(AuditEntry.entity == "receivables")) == 9_980
+    assert session.scalar(created.where(AuditEntry.entity == "payments")) == result["payments"]
+    assert check.differences(session) == []
     # the same file again changes nothing
     again = importer.plan(session, creditor.id, raw, mapping)
     assert again.changes == 0 and len(again.errors) == 20
@@ -221,3 +219,133 @@ def test_imported_balances_respect_instalment_schedules(session, tmp_path):
     session.refresh(case)
     assert case.oldest_unpaid_due_date == date(2026, 2, 1)  # the first instalment, not 2026-06-01
     assert case.outstanding_amount == Decimal("1050.00")
+
+
+def _import(session, admin, creditor, path, today=None):
+    headers, raw = importer.read_table(path)
+    p = importer.plan(session, creditor.id, raw, guess_mapping(headers), today=today)
+    assert not p.errors, p.errors
+    return importer.apply(session, admin, creditor.id, p, today=today)
+
+
+def _one_row(path, name, code, invoice, amount, paid="", paid_on=""):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                HEADERS,
+                [name, code, invoice, "2026-01-05", "2026-03-05", amount, "CNY", paid, paid_on],
+            ]
+        )
+
+
+def test_imported_payments_keep_an_open_promise_and_are_audited_on_the_case(session, tmp_path):
+    from datetime import UTC, datetime
+
+    from legalcase.services import ledger, parties, queries
+
+    admin = F.user(session)
+    creditor = F.creditor(session)
+    debtor = parties.create_party(
+        session, admin, {"kind": "company", "name": "承诺客户有限公司", "id_code": F.uscc(5555)}
+    )
+    case = F.case(session, admin, debtor_party=debtor, cred=creditor)
+    F.receivable(session, admin, case, "PRM-1", "1000.00", date(2026, 1, 5), date(2026, 3, 5))
+    entry = ledger.record_contact(
+        session,
+        admin,
+        case,
+        {
+            "contacted_at": datetime(2026, 6, 1, 2, tzinfo=UTC),
+            "channel": "call",
+            "summary": "承诺月中付款",
+            "outcome": "promised",
+            "promise_amount": Decimal("600"),
+            "promise_due_date": date(2026, 6, 15),
+        },
+        now=datetime(2026, 6, 1, 3, tzinfo=UTC),
+    )
+    session.commit()
+    promise = entry.promises[0]
+    assert promise.status == "open"
+    before_import = session.scalar(select(func.max(AuditEntry.id)))
+    path = tmp_path / "paid.csv"
+    _one_row(path, "承诺客户有限公司", F.uscc(5555), "PRM-1", "1000.00", "600.00", "2026-06-10")
+    result = _import(session, admin, creditor, path, today=date(2026, 6, 12))
+    assert result["payments"] == 1 and result["promises"] == 1
+    session.commit()
+    session.refresh(promise)
+    assert promise.status == "kept"
+    # every row the import wrote for the case names it, and the case's audit tab lists them
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.id > before_import)).all()
+    by_entity = {(a.entity, a.action): a for a in rows}
+    assert {("payments", "create"), ("receivables", "update"), ("cases", "update")} <= set(
+        by_entity
+    ) and ("promises", "update") in by_entity
+    assert all(a.case_id == case.id for a in rows)
+    assert by_entity[("receivables", "update")].after == {"paid_amount": "600.00"}
+    shown = {a.id for a in queries.case_page(session, case.id, date(2026, 6, 12)).audit}
+    assert {a.id for a in rows} <= shown
+    assert check.differences(session, today=date(2026, 6, 12)) == []
+
+
+def test_an_invoice_updated_by_an_import_is_audited_on_its_case(session, tmp_path):
+    admin = F.user(session)
+    creditor = F.creditor(session)
+    path = tmp_path / "a.csv"
+    _one_row(path, "更新客户有限公司", F.uscc(6666), "UPD-1", "1000.00")
+    _import(session, admin, creditor, path)
+    session.commit()
+    case = session.scalar(select(Case))
+    assert case.title == "更新客户有限公司货款"
+    _one_row(path, "更新客户有限公司", F.uscc(6666), "UPD-1", "1500.00", "300.00", "2026-02-01")
+    _import(session, admin, creditor, path)
+    session.commit()
+    update = session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.entity == "receivables",
+            AuditEntry.action == "update",
+            AuditEntry.after["amount"].is_not(None),
+        )
+    )
+    assert update.case_id == case.id
+    assert (update.before, update.after) == (
+        {"amount": "1000.00"},
+        {"amount": "1500.00", "source": "import"},
+    )
+    session.refresh(case)
+    assert (case.principal_amount, case.paid_amount, case.outstanding_amount) == (
+        Decimal("1500.00"),
+        Decimal("300.00"),
+        Decimal("1200.00"),
+    )
+    assert check.differences(session) == []
+
+
+def test_legalcase_check_passes_after_an_import(session, tmp_path, app, database_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from legalcase.cli import main
+
+    admin = F.user(session)
+    creditor = F.creditor(session)
+    path = tmp_path / "ledger.csv"
+    write_ledger(path, 300)
+    _import(session, admin, creditor, path)
+    session.commit()
+    monkeypatch.setenv("LEGALCASE_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEGALCASE_INSTANCE_PATH", str(tmp_path / "cli"))
+    r = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "已核对 50 个案件，未发现差异" in r.output
+
+
+def test_a_payment_dated_in_the_future_is_a_bad_row(session, tmp_path):
+    admin = F.user(session)
+    creditor = F.creditor(session)
+    path = tmp_path / "future.csv"
+    _one_row(path, "未来客户有限公司", F.uscc(7777), "FUT-1", "1000.00", "10.00", "2026-07-01")
+    headers, raw = importer.read_table(path)
+    p = importer.plan(session, creditor.id, raw, guess_mapping(headers), today=date(2026, 6, 30))
+    assert p.errors == [(2, "收款日期 2026-07-01 晚于今天")] and p.changes == 0
+    with pytest.raises(DomainError, match="有 1 行有误"):
+        importer.apply(session, admin, creditor.id, p)

@@ -1,0 +1,137 @@
+"""Reading an ERP aging ledger (CSV or XLSX) and the dry run: what an import would change."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from legalcase.domain.errors import DomainError
+from legalcase.domain.importer import Row, check_rows
+from legalcase.models import (
+    Party,
+    Receivable,
+)
+
+from ..clock import today as clock_today
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Headers and rows (as text) of a CSV (UTF-8 or GB18030) or XLSX file."""
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = wb.active.iter_rows(values_only=True)
+        headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        out = []
+        for values in rows:
+            if values is None or all(v is None for v in values):
+                continue
+            out.append({h: _cell(v) for h, v in zip(headers, values, strict=False)})
+        return headers, out
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError("bad_file", "文件既不是 Excel（.xlsx），也不是 UTF-8/GBK 编码的 CSV")
+    reader = csv.DictReader(io.StringIO(text))
+    return [h.strip() for h in reader.fieldnames or []], [dict(r) for r in reader]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Plan:
+    rows: list[Row]
+    errors: list[tuple[int, str]]
+    new_debtors: set[str] = field(default_factory=set)
+    new_receivables: list[Row] = field(default_factory=list)
+    updated: list[tuple[Row, int]] = field(default_factory=list)  # (row, receivable id)
+    payments: list[tuple[Row, Decimal]] = field(default_factory=list)
+    known_cases: set[int] = field(default_factory=set)  # cases of the known invoices it changes
+
+    @property
+    def changes(self) -> int:
+        return len(self.new_receivables) + len(self.updated) + len(self.payments)
+
+
+def plan(
+    session: Session,
+    creditor_id: int,
+    raw: list[dict],
+    mapping: dict[str, str],
+    today: date | None = None,
+) -> Plan:
+    """The dry run: every bad row by line, and what importing the good ones would change."""
+    from babel.numbers import list_currencies
+
+    today = today or clock_today()
+    rows, errors = check_rows(raw, mapping, frozenset(list_currencies()))
+    p = Plan(rows, errors)
+    known = {
+        r.invoice_no: r
+        for r in session.execute(
+            select(
+                Receivable.id,
+                Receivable.case_id,
+                Receivable.invoice_no,
+                Receivable.amount,
+                Receivable.issue_date,
+                Receivable.due_date,
+                Receivable.paid_amount,
+            ).where(Receivable.creditor_id == creditor_id)
+        )
+    }
+    codes = set(session.scalars(select(Party.id_code).where(Party.id_code.is_not(None))))
+    names = set(session.scalars(select(Party.name)))
+    for row in rows:
+        if row.payment_date is not None and row.payment_date > today:
+            p.errors.append((row.line, f"收款日期 {row.payment_date} 晚于今天"))
+            continue
+        if not (
+            (row.debtor_code and row.debtor_code in codes)
+            or (not row.debtor_code and row.debtor_name in names)
+        ):
+            p.new_debtors.add(row.debtor_code or row.debtor_name)
+        old = known.get(row.invoice_no)
+        if old is None:
+            p.new_receivables.append(row)
+            if row.paid_amount > 0:
+                p.payments.append((row, row.paid_amount))
+            continue
+        if (old.amount, old.issue_date, old.due_date) != (row.amount, row.issue_date, row.due_date):
+            if row.amount < old.paid_amount:
+                p.errors.append((row.line, f"金额 {row.amount} 低于系统中已收的 {old.paid_amount}"))
+                continue
+            p.updated.append((row, old.id))
+            p.known_cases.add(old.case_id)
+        if row.paid_amount > old.paid_amount:
+            p.payments.append((row, row.paid_amount - old.paid_amount))
+            p.known_cases.add(old.case_id)
+    p.errors.sort()
+    bad = {line for line, _ in p.errors}
+    p.new_receivables = [r for r in p.new_receivables if r.line not in bad]
+    p.updated = [(r, i) for r, i in p.updated if r.line not in bad]
+    p.payments = [(r, a) for r, a in p.payments if r.line not in bad]
+    return p

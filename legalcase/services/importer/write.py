@@ -1,0 +1,322 @@
+"""The import itself, in the caller's unit of work, through the services the screens use.
+
+Debtors are created by ``parties.create_party`` and cases opened by ``cases.open_case``;
+receivables, payments and allocations are written in sets (the speed of a 100,000-row
+ledger needs it), each with an audit row that names its case; payments are spread by the
+allocation rule of ``record_payment`` (``balances.allocate``); the paid amounts and case
+balances are stored by ``balances.store_balances``, promises re-judged by
+``refresh_promises`` and deadlines by ``refresh_cases``, as after a payment on a screen.
+The existing cases that the import changes are locked first. Nothing is committed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from legalcase.domain.errors import DomainError, PermissionDenied
+from legalcase.domain.importer import Row
+from legalcase.domain.money import ZERO
+from legalcase.domain.roles import Role
+from legalcase.models import (
+    AuditEntry,
+    Case,
+    Creditor,
+    Party,
+    Payment,
+    PaymentAllocation,
+    Receivable,
+    User,
+)
+from legalcase.models.base import utcnow
+
+from ..audit import set_actor
+from ..balances import allocate, chunks, load_owed, store_balances
+from ..cases import open_case
+from ..clock import today as clock_today
+from ..deadlines import refresh_cases
+from ..parties import create_party
+from ..promises import refresh_promises
+from ..uow import lock_cases
+from .plan import Plan
+
+
+def apply(
+    session: Session,
+    actor: User,
+    creditor_id: int,
+    p: Plan,
+    skip_bad: bool = False,
+    today: date | None = None,
+) -> dict:
+    """Write the plan in the caller's transaction; refused while there are bad rows unless
+    ``skip_bad``. Returns counts of what was done."""
+    if Role(actor.role) not in (Role.ADMIN, Role.LEGAL):
+        raise PermissionDenied("只有法务或管理员可以导入台账")
+    if p.errors and not skip_bad:
+        raise DomainError(
+            "bad_rows", f"有 {len(p.errors)} 行有误，未导入；请改正后重试，或选择跳过错误行"
+        )
+    if session.get(Creditor, creditor_id) is None:
+        raise DomainError("not_found", "债权主体不存在")
+    today = today or clock_today()
+    matched = _match_debtors(session, p)
+    open_cases = _open_cases(session, creditor_id)
+    needed = {_key(r) for r in p.new_receivables}  # debtors that get new invoices
+    existing = {open_cases[d] for k in needed if (d := matched[k]) in open_cases}
+    lock_cases(session, sorted(existing | p.known_cases))
+    set_actor(session, actor.id)
+    debtors = _create_debtors(session, actor, p, matched)
+    cases = _cases(session, actor, creditor_id, debtors, open_cases, needed, p)
+    now = utcnow()
+    audit = _Audit(now, actor.id)
+    _insert_receivables(session, creditor_id, cases, p, now, audit)
+    _update_receivables(session, p, now, audit)
+    paid_cases = _insert_payments(session, actor, creditor_id, p, today, now, audit)
+    audit.write(session)
+    touched = sorted(set(cases.values()) | p.known_cases)
+    store_balances(session, touched, actor.id)
+    promises = refresh_promises(session, today=today, recheck=True, case_ids=paid_cases)
+    for chunk in chunks(touched):
+        refresh_cases(session, chunk, today)
+    session.flush()
+    return {
+        "debtors": len(p.new_debtors),
+        "receivables": len(p.new_receivables),
+        "updated": len(p.updated),
+        "payments": len(p.payments),
+        "promises": promises,
+        "skipped": len(p.errors),
+    }
+
+
+def _plain(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {
+        k: str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v
+        for k, v in values.items()
+    }
+
+
+class _Audit:
+    """Audit rows of what is written in sets, each with its case; inserted at once."""
+
+    def __init__(self, now: datetime, user_id: int) -> None:
+        self.now, self.user_id, self.rows = now, user_id, []
+
+    def add(self, case_id, entity, entity_id, action, before, after) -> None:
+        self.rows.append(
+            {
+                "at": self.now,
+                "user_id": self.user_id,
+                "case_id": case_id,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "before": _plain(before),
+                "after": _plain(after),
+            }
+        )
+
+    def write(self, session: Session) -> None:
+        if self.rows:
+            session.connection().execute(insert(AuditEntry.__table__), self.rows)
+
+
+def _key(row: Row) -> str:
+    return row.debtor_code or row.debtor_name
+
+
+def _match_debtors(session: Session, p: Plan) -> dict[str, int | None]:
+    """Each debtor of the file -> the party it is (by code, or by name without one), or None."""
+    by_code = dict(
+        session.execute(select(Party.id_code, Party.id).where(Party.id_code.is_not(None))).all()
+    )
+    by_name: dict[str, int] = {}
+    for pid, name in session.execute(select(Party.id, Party.name).order_by(Party.id)):
+        by_name.setdefault(name, pid)
+    return {
+        _key(row): by_code.get(row.debtor_code) if row.debtor_code else by_name.get(row.debtor_name)
+        for row in p.rows
+    }
+
+
+def _create_debtors(
+    session: Session, actor: User, p: Plan, matched: dict[str, int | None]
+) -> dict[str, int]:
+    out = {}
+    for row in p.rows:
+        key = _key(row)
+        if key in out:
+            continue
+        pid = matched[key]
+        if pid is None:
+            data = {"kind": "company", "name": row.debtor_name, "id_code": row.debtor_code}
+            pid = create_party(session, actor, data).id
+        out[key] = pid
+    return out
+
+
+def _open_cases(session: Session, creditor_id: int) -> dict[int, int]:
+    """Debtor id -> its oldest open case with this creditor."""
+    out: dict[int, int] = {}
+    for cid, did in session.execute(
+        select(Case.id, Case.debtor_id)
+        .where(Case.creditor_id == creditor_id, ~Case.stage.startswith("closed"))
+        .order_by(Case.id)
+    ):
+        out.setdefault(did, cid)
+    return out
+
+
+def _cases(
+    session: Session,
+    actor: User,
+    creditor_id: int,
+    debtors: dict[str, int],
+    open_cases: dict[int, int],
+    needed: set[str],
+    p: Plan,
+) -> dict[str, int]:
+    """The open case of each debtor with new invoices, opened (``open_case``) if there is none."""
+    first_row = {}
+    for row in p.rows:
+        first_row.setdefault(_key(row), row)
+    out = {}
+    for key in sorted(needed):
+        did = debtors[key]
+        if did not in open_cases:
+            row = first_row[key]
+            data = {
+                "creditor_id": creditor_id,
+                "debtor_id": did,
+                "owner_id": actor.id,
+                "title": f"{row.debtor_name}货款",
+                "risk_level": "medium",
+                "currency": row.currency,
+            }
+            open_cases[did] = open_case(session, actor, data, reason="由台账导入立案").id
+        out[key] = open_cases[did]
+    return out
+
+
+def _insert_receivables(
+    session: Session, creditor_id: int, cases: dict[str, int], p: Plan, now, audit: _Audit
+) -> None:
+    if not p.new_receivables:
+        return
+    table = Receivable.__table__
+    values = [
+        {
+            "case_id": cases[_key(r)],
+            "creditor_id": creditor_id,
+            "invoice_no": r.invoice_no,
+            "amount": r.amount,
+            "currency": r.currency,
+            "issue_date": r.issue_date,
+            "due_date": r.due_date,
+            "paid_amount": ZERO,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for r in p.new_receivables
+    ]
+    ids = session.connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), values
+    )
+    for v, (rid,) in zip(values, ids, strict=True):
+        audit.add(v["case_id"], "receivables", rid, "create", None, {**v, "source": "import"})
+
+
+_UPDATED = ("amount", "issue_date", "due_date")
+
+
+def _update_receivables(session: Session, p: Plan, now, audit: _Audit) -> None:
+    if not p.updated:
+        return
+    table = Receivable.__table__
+    old = {}
+    for chunk in chunks([rid for _, rid in p.updated]):
+        stmt = select(table.c.id, table.c.case_id, *(table.c[f] for f in _UPDATED))
+        old.update({row.id: row for row in session.execute(stmt.where(table.c.id.in_(chunk)))})
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("rid"))
+        .values(
+            amount=bindparam("v_amount"),
+            issue_date=bindparam("v_issue_date"),
+            due_date=bindparam("v_due_date"),
+            updated_at=now,
+        ),
+        [{"rid": rid, **{f"v_{f}": getattr(r, f) for f in _UPDATED}} for r, rid in p.updated],
+    )
+    for r, rid in p.updated:
+        before = {
+            f: getattr(old[rid], f) for f in _UPDATED if getattr(old[rid], f) != getattr(r, f)
+        }
+        after = {f: getattr(r, f) for f in before}
+        audit.add(
+            old[rid].case_id, "receivables", rid, "update", before, {**after, "source": "import"}
+        )
+
+
+def _insert_payments(
+    session: Session, actor: User, creditor_id: int, p: Plan, today: date, now, audit: _Audit
+) -> list[int]:
+    """Record the new payments, each spread by the allocation rule; returns their cases."""
+    if not p.payments:
+        return []
+    receivables = {
+        invoice_no: (rid, cid)
+        for invoice_no, rid, cid in session.execute(
+            select(Receivable.invoice_no, Receivable.id, Receivable.case_id).where(
+                Receivable.creditor_id == creditor_id
+            )
+        )
+    }
+    targets = [receivables[r.invoice_no] for r, _ in p.payments]
+    owed = load_owed(session, sorted({cid for _, cid in targets}))
+    payments, parts = [], []
+    for (r, amount), (rid, cid) in zip(p.payments, targets, strict=True):
+        placed = allocate(amount, [owed[rid]])
+        if sum((part for _, part in placed), ZERO) != amount:
+            raise DomainError(
+                "changed", f"发票 {r.invoice_no} 的回款在预览后有变化，请重新预览后再导入"
+            )
+        for o, part in placed:
+            owed[o.id] = replace(o, paid=o.paid + part)
+        parts.append(placed)
+        payments.append(
+            {
+                "case_id": cid,
+                "paid_date": r.payment_date or today,
+                "amount": amount,
+                "currency": r.currency,
+                "method": "bank",
+                "reference": f"导入 {r.invoice_no}",
+                "recorded_by_id": actor.id,
+                "created_at": now,
+            }
+        )
+    table = Payment.__table__
+    conn = session.connection()
+    ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), payments)
+    allocations = []
+    for v, (pid,), placed in zip(payments, ids, parts, strict=True):
+        mine = [{"payment_id": pid, "receivable_id": o.id, "amount": part} for o, part in placed]
+        allocations += mine
+        after = {
+            **v,
+            "allocations": [
+                {"receivable_id": a["receivable_id"], "amount": str(a["amount"])} for a in mine
+            ],
+            "source": "import",
+        }
+        audit.add(v["case_id"], "payments", pid, "create", None, after)
+    conn.execute(insert(PaymentAllocation.__table__), allocations)
+    return sorted({v["case_id"] for v in payments})
