@@ -94,7 +94,7 @@ def instance(app, session, tmp_path):
         "LEGALCASE_DATABASE_URL": app.config["DATABASE_URL"],
         "LEGALCASE_INSTANCE_PATH": app.config["INSTANCE_PATH"],
         "LEGALCASE_STORAGE_PATH": app.config["STORAGE_PATH"],
-        "LEGALCASE_SECRET_KEY": "test",
+        "LEGALCASE_SECRET_KEY": "fault-test-secret-key-of-enough-length-0123",
     }
     servers: list[Server] = []
 
