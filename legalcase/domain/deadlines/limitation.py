@@ -1,0 +1,132 @@
+"""Limitation periods: Chinese law (with interruption, suspension, the 20-year stop) and foreign laws."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..calendar import WorkCalendar
+from ..periods import add_months, add_years
+from .base import (
+    CN_JURISDICTIONS,
+    EVENT_LABELS,
+    FOREIGN,
+    IN_PROCEEDINGS,
+    Claim,
+    Deadline,
+    _Restarts,
+    _rolled,
+    _status,
+)
+
+
+def _limitation_cn(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> Deadline:
+    years = CN_JURISDICTIONS[claim.jurisdiction]
+    due = claim.due_date
+    stop = add_years(due, 20)
+    source = "民法典第594条（国际货物买卖四年）" if years == 4 else "民法典第188条"
+    parts = [f"{source}：自{due}起算{years}年"]
+    restarts = _Restarts()
+
+    def say(text: str) -> None:
+        """A note in date order, after the interruptions summed up so far."""
+        parts.append(restarts.flush())
+        parts.append(f"；{text}")
+
+    unadj = add_years(due, years)
+    end, provisional, note = _rolled(cal, unadj)
+    in_proceedings = False
+    waived = False
+    for _, e in ordered:
+        if e.type == "judgment":
+            break  # later part payments and settlements act on enforcement
+        t = e.when
+        if e.type == "obstacle":
+            if in_proceedings or e.start > end or e.end < add_months(end, -6):
+                continue
+            new = add_months(e.end, 6)
+            if new > unadj:
+                unadj = new
+                end, provisional, note = _rolled(cal, unadj)
+                say(
+                    f"{e.start}至{e.end}的障碍发生在最后六个月内，时效中止，障碍消除后六个月届满（民法典第194条）"
+                )
+            continue
+        if e.type == "proceedings_started":
+            if not in_proceedings and t <= end:
+                in_proceedings = True
+                say(f"{t}起诉/申请仲裁，时效中断，程序终结后重新计算（民法典第195条）")
+            continue
+        if e.type == "proceedings_ended":
+            if in_proceedings:
+                in_proceedings = False
+                unadj = add_years(t, years)
+                end, provisional, note = _rolled(cal, unadj)
+                say(f"{t}程序终结，重新计算{years}年")
+            continue
+        if in_proceedings:
+            continue
+        if e.type in ("acknowledgment", "part_payment") or (
+            e.type == "demand" and e.party == "debtor"
+        ):
+            if t <= end:
+                new = add_years(t, years)
+                if new > unadj:
+                    unadj = new
+                    end, provisional, note = _rolled(cal, unadj)
+                    restarts.add(
+                        f"{t}{EVENT_LABELS[e.type]}，时效中断，重新计算{years}年（民法典第195条）"
+                    )
+            elif e.type != "demand":
+                waived = True
+                say(
+                    f"时效届满后{t}{EVENT_LABELS[e.type]}，债务人不得再以时效抗辩（诉讼时效规定第19条）"
+                )
+    parts.append(restarts.flush())
+    if in_proceedings:
+        return Deadline(
+            "limitation", None, None, False, IN_PROCEEDINGS, "".join(parts), None, waived
+        )
+    if end > stop:
+        end, unadj, provisional, note = stop, min(unadj, stop), False, ""
+        parts.append(f"；不超过自{due}起二十年（民法典第188条）")
+    parts.append(note)
+    return Deadline(
+        "limitation", end, unadj, provisional, _status(end, as_of), "".join(parts), None, waived
+    )
+
+
+def _limitation_foreign(claim: Claim, ordered, as_of: date) -> Deadline:
+    years, restarts, year_end, source = FOREIGN[claim.jurisdiction]
+    due = claim.due_date
+    if year_end:
+        end = date(due.year + years, 12, 31)
+        basis = f"{source}：自{due.year}年末起算{years}年"
+    else:
+        end = add_years(due, years)
+        basis = f"{source}：自{due}起算{years}年"
+    in_proceedings = False
+    for _, e in ordered:
+        if e.type == "judgment":
+            break
+        t = e.when
+        if e.type == "proceedings_started" and t <= end:
+            in_proceedings = True
+        elif e.type in restarts and not in_proceedings and t <= end:
+            new = add_years(t, years)
+            if new > end:
+                end = new
+                basis += f"；{t}{EVENT_LABELS[e.type]}，重新计算{years}年"
+    if in_proceedings:
+        return Deadline(
+            "limitation", None, None, False, IN_PROCEEDINGS, basis + "；已起诉", None, False
+        )
+    return Deadline(
+        "limitation",
+        end,
+        end,
+        False,
+        _status(end, as_of),
+        basis + "（不按节假日顺延）",
+        None,
+        False,
+    )
