@@ -56,7 +56,7 @@ def served(database_url: str, instance: Path, workers: int = 3) -> Iterator[str]
         **os.environ,
         "LEGALCASE_DATABASE_URL": database_url,
         "LEGALCASE_INSTANCE_PATH": str(instance),
-        "LEGALCASE_SECRET_KEY": "concurrency",
+        "LEGALCASE_SECRET_KEY": "concurrency-benchmark-secret-key-0123456789",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "legalcase.cli", "serve"]

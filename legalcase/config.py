@@ -14,8 +14,13 @@ def default_instance_path() -> Path:
     return (Path.cwd() / "instance").resolve()
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _secret_key(instance: Path) -> str:
-    """A stable secret kept in instance/ so that sessions survive restarts."""
+    """LEGALCASE_SECRET_KEY, else a secret kept in instance/ so that sessions survive restarts
+    of this one machine (the embedded default; ``legalcase serve`` on PostgreSQL refuses it)."""
     if os.environ.get("LEGALCASE_SECRET_KEY"):
         return os.environ["LEGALCASE_SECRET_KEY"]
     path = instance / "secret_key"
@@ -30,6 +35,8 @@ def load_config(overrides: dict | None = None) -> dict:
     overrides = dict(overrides or {})
     instance = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
     instance.mkdir(parents=True, exist_ok=True)
+    https = _flag("LEGALCASE_HTTPS")
+    redis_url = os.environ.get("LEGALCASE_REDIS_URL", "")
     config = {
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": os.environ.get(
@@ -70,6 +77,30 @@ def load_config(overrides: dict | None = None) -> dict:
             "LEGALCASE_TEMPLATES_PATH",
             str(Path(__file__).resolve().parent.parent / "templates" / "documents"),
         ),
+        # Security (OWASP ASVS level 2). LEGALCASE_HTTPS: served over TLS (Secure cookies, HSTS).
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+        "TRUSTED_PROXIES": int(os.environ.get("LEGALCASE_TRUSTED_PROXIES", "0")),
+        # Shared state (login throttling): Redis when LEGALCASE_REDIS_URL is set, else memory.
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": "legalcase",
+        # Failed logins allowed per account and per client address (Flask-Limiter syntax).
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get(
+            "LEGALCASE_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour"
+        ),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get(
+            "LEGALCASE_LOGIN_LIMIT_ADDRESS", "20 per minute;100 per hour"
+        ),
+        # Days an API token is valid for.
+        "TOKEN_DAYS": int(os.environ.get("LEGALCASE_TOKEN_DAYS", "180")),
+        "SECRET_KEY_FROM_ENV": bool(os.environ.get("LEGALCASE_SECRET_KEY")),
         "PAGE_SIZE": 50,
         "WTF_CSRF_TIME_LIMIT": None,
         "BOOTSTRAP_SERVE_LOCAL": True,

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from legalcase.db import DatabaseBusy, db
 from legalcase.domain.errors import DomainError
 from legalcase.models import Case
-from legalcase.services.auth import user_for_token
+from legalcase.services.auth import find_token, note_token_use
 from legalcase.services.common import get_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -55,10 +55,11 @@ def _authenticate():
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return error(401, "unauthorized", "缺少访问令牌（Authorization: Bearer <token>）")
-    user = user_for_token(db.session, header.removeprefix("Bearer ").strip())
-    if user is None:
-        return error(401, "unauthorized", "访问令牌无效或已撤销")
-    g.api_user = user
+    token = find_token(db.session, header.removeprefix("Bearer ").strip())
+    if token is None:
+        return error(401, "unauthorized", "访问令牌无效、已过期或已撤销")
+    note_token_use(db.session, token)
+    g.api_user = token.user
     return None
 
 

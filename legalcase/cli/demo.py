@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import DEMO_PASSWORD, has_data, make_app, unit_of_work
@@ -29,28 +31,63 @@ def demo(force: bool) -> None:
         )
 
 
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def production_problem(config: dict) -> str | None:
+    """Why this configuration may not be served, or None. On PostgreSQL (a production
+    database) the secret key that signs sessions must be set, the same on every machine,
+    and long: a key generated per machine in instance/ would not do."""
+    if not config["DATABASE_URL"].startswith("postgresql"):
+        return None
+    if not config.get("SECRET_KEY_FROM_ENV"):
+        return (
+            "在 PostgreSQL 上运行需要设置 LEGALCASE_SECRET_KEY（各台服务器相同的随机密钥，"
+            '至少 32 个字符，例如 python3 -c "import secrets; print(secrets.token_hex(32))" 的输出）'
+        )
+    if len(config["SECRET_KEY"]) < SECRET_KEY_MIN_LENGTH:
+        return f"LEGALCASE_SECRET_KEY 太短：至少 {SECRET_KEY_MIN_LENGTH} 个字符"
+    return None
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Migrate, load the demo portfolio into an empty database, and serve with gunicorn."""
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Load the demo portfolio (known passwords!) if the database has no users yet.",
+)
+def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
+    """Migrate and serve with gunicorn. The demo portfolio only with --demo (and only into
+    an empty database). On PostgreSQL LEGALCASE_SECRET_KEY must be set."""
     from gunicorn.app.base import BaseApplication
 
     from legalcase.demo.load import load_demo
     from legalcase.migrate import upgrade
 
     app = make_app()
+    problem = production_problem(app.config)
+    if problem:
+        click.echo(f"错误：{problem}", err=True)
+        sys.exit(2)
     upgrade(app.config["DATABASE_URL"])
     with unit_of_work(app) as uow:
-        if not has_data(uow.session):
+        empty = not has_data(uow.session)
+        if empty and with_demo:
             click.echo("数据库为空，正在加载演示数据……")
             load_demo(
                 uow.session, DEMO_PASSWORD, storage=uow.storage, tmp_dir=app.config["UPLOAD_TMP"]
             )
             login = f"演示登录：用户名 admin（或 legal / zhangwei / viewer），密码 {DEMO_PASSWORD}"
+        elif empty:
+            login = "数据库中还没有用户：先用 legalcase user create NAME --role admin 创建管理员"
         else:
             login = "使用已有账号登录（新建账号：legalcase user create NAME --role admin）"
+    if not app.config.get("REDIS_URL") and workers > 1:
+        click.echo("提示：未设置 LEGALCASE_REDIS_URL，登录限流按每个工作进程分别计数", err=True)
     database_engine = app.extensions["legalcase_db"]["engine"]
     database_engine.dispose()
 

@@ -10,6 +10,7 @@ from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, Promise
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
+from .security import SecurityEvent
 from .tasks import Task
 from .users import ApiToken, Creditor, User
 
@@ -37,6 +38,7 @@ __all__ = [
     "PaymentAllocation",
     "Promise",
     "Receivable",
+    "SecurityEvent",
     "StageChange",
     "Task",
     "TemplateVersion",

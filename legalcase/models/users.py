@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from legalcase.domain.roles import Role
 
 from .base import Base, TimestampMixin, UTCDateTime
+
+
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
 
 
 class Creditor(TimestampMixin, Base):
@@ -37,6 +42,9 @@ class User(TimestampMixin, Base):
         String(64), default="90,30,7,1,overdue", server_default="90,30,7,1,overdue"
     )
     is_alerts_enabled: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # Part of every signed-in session's id: a new value ends all the user's sessions
+    # (logout, deactivation, password change).
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -54,7 +62,8 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id kept in the session cookie: a cookie of an ended session no longer matches."""
+        return f"{self.id}:{self.session_nonce}"
 
 
 class ApiToken(Base):
@@ -67,6 +76,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute per token (see services.auth.TOKEN_USE_INTERVAL).
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_revoked: Mapped[bool] = mapped_column(default=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,12 +11,13 @@ from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from legalcase.models import AuditEntry, Base
+from legalcase.models.audit import CURRENT_OPERATOR
 from legalcase.models.base import utcnow
 
 # Columns never copied into the log.
-SECRET_COLUMNS = {"password_hash", "token_hash"}
-# custody_events is its own append-only log
-NOT_AUDITED = {"audit_entries", "custody_events"}
+SECRET_COLUMNS = {"password_hash", "token_hash", "session_nonce"}
+# custody_events and security_events are append-only logs of their own
+NOT_AUDITED = {"audit_entries", "custody_events", "security_events"}
 
 
 def _plain(value):
@@ -50,6 +53,17 @@ def _changes(obj) -> tuple[dict, dict]:
 def set_actor(session: Session, user_id: int | None) -> None:
     """Name the user to whom this session's changes are attributed."""
     session.info["actor_id"] = user_id
+
+
+@contextmanager
+def operating_as(operator: str | None) -> Iterator[None]:
+    """Name the person (not a signed-in user: the CLI's operator) to whom every audit row
+    written inside the block is attributed, in the ``operator`` column."""
+    token = CURRENT_OPERATOR.set(operator)
+    try:
+        yield
+    finally:
+        CURRENT_OPERATOR.reset(token)
 
 
 def _case_id(obj) -> int | None:

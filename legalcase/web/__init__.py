@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from flask import Flask, render_template
@@ -28,9 +29,16 @@ bootstrap = Bootstrap5()
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """``id:nonce`` (User.get_id): a session ended by logout, deactivation or a password
+    change carries an old nonce and is refused."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    return user if secrets.compare_digest(user.session_nonce, nonce) else None
 
 
 def _local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -95,9 +103,16 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
 
+    from .security import init_security
+
+    init_security(app)
+
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
+        from flask import g
+
         db.uow.rollback()
+        g.refusal_message = exc.message  # a 403 goes to the security log with its reason
         return render_template("error.html", error=exc), exc.status
 
     from legalcase.db import DatabaseBusy

@@ -265,3 +265,67 @@ def test_import_screens_in_the_browser(live_url, page, session, tmp_path):
     page.click("#import-apply button")
     expect(page.locator(".alert-success")).to_contain_text("新增应收 28 笔")
     expect(page.locator("#portfolio")).to_contain_text("导入客户")
+
+
+def _watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports (event and console)."""
+    seen: list[str] = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on(
+        "console",
+        lambda msg: (
+            seen.append(msg.text)
+            if "Content Security Policy" in msg.text or "CSP violation" in msg.text
+            else None
+        ),
+    )
+    return seen
+
+
+def test_no_csp_violations_on_the_main_pages_and_the_batch(live_url, page, session):
+    from datetime import timedelta
+
+    from legalcase.services.clock import today
+
+    admin = F.user(session, "admin", username="csp", name="管理员")
+    case = F.case(session, admin, title="内容安全策略案件")
+    for n in range(3):
+        c = case if n == 0 else F.case(session, admin, title=f"批量{n}")
+        due = today() - timedelta(days=40)
+        F.receivable(session, admin, c, f"CSP-{n}", "1000", due - timedelta(days=30), due)
+    violations = _watch_csp(page)
+    _login(page, live_url, "csp")
+    for path in (
+        "/",
+        "/cases",
+        f"/cases/{case.id}",
+        f"/cases/{case.id}/evidence",
+        f"/cases/{case.id}/documents",
+        "/parties",
+        "/imports",
+        "/reports",
+        "/calculators/deadlines",
+        "/calculators/interest",
+        "/settings/templates",
+        "/settings/account",
+        "/settings/security",
+        "/settings/alerts",
+    ):
+        response = page.goto(live_url + path)
+        assert response.status == 200, path
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+    page.goto(live_url + "/reports")
+    assert page.evaluate("Chart.getChart('aging-chart') !== undefined")
+    page.goto(f"{live_url}/cases/{case.id}")
+    page.click("text=审计")  # Bootstrap's tabs run from its own script file
+    expect(page.locator("#audit")).to_be_visible()
+    page.goto(live_url + "/documents/batch")
+    page.select_option("select[name=tier]", "31-60")
+    page.click("#batch-form button[type=submit]")
+    expect(page.locator("#batch-done")).to_contain_text("下载全部")
+    expect(page.locator("#batch-log li")).to_have_count(3)
+    assert page.evaluate("document.getElementById('bar').style.width") == "100%"
+    assert violations == []
