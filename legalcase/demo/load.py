@@ -3,122 +3,28 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from legalcase.domain.identity import USCC_CHARS, id_check_char, uscc_check_char
 from legalcase.models import Creditor
-from legalcase.services import cases, court, ledger, parties, receivables
+from legalcase.services import cases, ledger, parties, receivables
 from legalcase.services.auth import create_user
 from legalcase.services.clock import SHANGHAI
 from legalcase.services.clock import today as clock_today
 
-CITIES = [
-    "上海",
-    "苏州",
-    "杭州",
-    "宁波",
-    "无锡",
-    "南京",
-    "合肥",
-    "广州",
-    "深圳",
-    "佛山",
-    "东莞",
-    "成都",
-    "武汉",
-    "天津",
-]
-WORDS = [
-    "恒达",
-    "宏运",
-    "鑫源",
-    "华泰",
-    "博远",
-    "金桥",
-    "瑞丰",
-    "信诚",
-    "永盛",
-    "启航",
-    "嘉禾",
-    "中联",
-    "天成",
-    "汇通",
-    "龙腾",
-    "新锐",
-]
-TRADES = [
-    "机电设备",
-    "建材",
-    "电子科技",
-    "物流",
-    "包装材料",
-    "汽车配件",
-    "化工",
-    "食品",
-    "五金制品",
-    "工程",
-]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "涛",
-    "明",
-    "超",
-    "霞",
-]
-STREETS = [
-    "人民路",
-    "中山路",
-    "建设大道",
-    "解放路",
-    "工业园区星湖街",
-    "科技园南区",
-    "滨江大道",
-    "长江路",
-]
-SUMMARIES = [
-    "电话联系财务负责人，称本月资金紧张，承诺尽快安排付款。",
-    "对方称货物部分批次存在质量问题，需核对验收记录。",
-    "法定代表人未接电话，已发送短信提醒付款。",
-    "上门拜访，对方承认欠款，请求分期偿还。",
-    "邮件发送对账单，请对方盖章确认后回传。",
-    "对方表示上游客户回款延迟，下周给出还款计划。",
-]
-
-
-def _uscc(rng: random.Random) -> str:
-    body = (
-        "91"
-        + f"{rng.randint(110000, 659000)}"
-        + "".join(rng.choice(USCC_CHARS[:10]) for _ in range(9))
-    )
-    return body + uscc_check_char(body)
-
-
-def _resident_id(rng: random.Random) -> str:
-    born = date(1965, 1, 1) + timedelta(days=rng.randint(0, 12000))
-    body = f"{rng.randint(110101, 650000)}{born:%Y%m%d}{rng.randint(100, 999)}"
-    return body + id_check_char(body)
-
-
-def _person(rng: random.Random) -> str:
-    return (
-        rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-    )
+from .facts import _court_events, _evidence
+from .words import (
+    CITIES,
+    STREETS,
+    SUMMARIES,
+    TRADES,
+    WORDS,
+    _person,
+    _resident_id,
+    _uscc,
+)
 
 
 def load_demo(
@@ -377,115 +283,3 @@ def load_demo(
         if storage is not None and n < 8:
             _evidence(session, storage, legal, case, contract, creditor, debtor, tmp_dir)
     return n_cases
-
-
-def _evidence(session, storage, actor, case, contract, creditor, debtor, tmp_dir) -> None:
-    import io
-
-    from legalcase.services import evidence
-
-    from .documents import demo_pdf
-
-    docs = [
-        (
-            "contract",
-            f"买卖合同（{contract.number}）",
-            [
-                f"甲方（卖方）：{creditor.name}",
-                f"乙方（买方）：{debtor.name}",
-                f"合同编号：{contract.number}　签订日期：{contract.signed_date}",
-                f"合同金额：人民币 {contract.amount:,.2f} 元",
-                "付款方式：货到验收合格后 60 日内付清货款",
-                "逾期付款的，按日万分之五支付逾期付款违约金。",
-                "争议解决：向原告所在地人民法院起诉。",
-            ],
-        ),
-        (
-            "delivery",
-            "送货单及验收确认",
-            [
-                f"收货单位：{debtor.name}",
-                "货物已于约定日期送达并验收合格。",
-                "收货人签字：＿＿＿＿　日期：＿＿＿＿",
-            ],
-        ),
-        (
-            "invoice",
-            "增值税专用发票（复印件）",
-            [
-                f"购买方：{debtor.name}",
-                f"销售方：{creditor.name}",
-                f"价税合计：人民币 {contract.amount:,.2f} 元",
-            ],
-        ),
-    ]
-    for kind, title, lines in docs:
-        evidence.add_evidence(
-            session,
-            storage,
-            actor,
-            case,
-            io.BytesIO(demo_pdf(title, lines)),
-            f"{title}.pdf",
-            {
-                "kind": kind,
-                "title": title,
-                "source": f"{creditor.name}保存",
-                "purpose": "证明双方买卖合同关系及交货、开票事实",
-                "is_original": kind == "contract",
-            },
-            tmp_dir=tmp_dir,
-            max_bytes=10 * 2**20,
-        )
-
-
-def _court_events(
-    session: Session, actor, case, target: str, today: date, rng: random.Random
-) -> None:
-    """The procedural facts a case at ``target`` would have, so that its deadlines are real."""
-    filed = today - timedelta(days=rng.randint(120, 400))
-    if target == "preservation":
-        court.add_court_event(
-            session,
-            actor,
-            case,
-            {
-                "kind": "preservation",
-                "event_date": today - timedelta(days=rng.randint(3, 25)),
-                "is_pre_suit": True,
-                "asset_kind": "bank_deposit",
-                "court_name": "上海市闵行区人民法院",
-            },
-        )
-    if target in ("litigation", "judgment", "enforcement"):
-        court.add_court_event(
-            session,
-            actor,
-            case,
-            {"kind": "filing", "event_date": filed, "court_name": "上海市闵行区人民法院"},
-        )
-        court.add_court_event(
-            session,
-            actor,
-            case,
-            {
-                "kind": "preservation",
-                "event_date": filed + timedelta(days=10),
-                "is_pre_suit": False,
-                "asset_kind": rng.choice(["bank_deposit", "real_estate"]),
-            },
-        )
-    if target in ("judgment", "enforcement"):
-        served = filed + timedelta(days=rng.randint(60, 100))
-        court.add_court_event(
-            session,
-            actor,
-            case,
-            {
-                "kind": "judgment",
-                "served_date": served,
-                "performance_due": served + timedelta(days=25),
-                "court_name": "上海市闵行区人民法院",
-                "document_number": case.case_number,
-            },
-        )
