@@ -14,6 +14,7 @@ from docgen.fields import DOCUMENTS
 from legalcase.domain.calendar import china_calendar
 from legalcase.domain.errors import DomainError
 from legalcase.domain.evidence import KINDS, checklist
+from legalcase.domain.values import JUDGMENT_KINDS
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Payment, Receivable
 
 from ..claims import claim_for_case
@@ -67,7 +68,7 @@ def document_context(
     pay_by, _ = china_calendar().roll_forward(as_of + timedelta(days=pay_days))
     judgment = session.scalar(
         select(CourtEvent)
-        .where(CourtEvent.case_id == case.id, CourtEvent.kind.in_(("judgment", "ruling")))
+        .where(CourtEvent.case_id == case.id, CourtEvent.kind.in_(list(JUDGMENT_KINDS)))
         .order_by(CourtEvent.id.desc())
     )
     evidence = list(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from docgen.fields import DOCUMENTS
 from legalcase.domain.errors import DomainError, ValidationFailed
+from legalcase.domain.values import Addressee, EvidenceKind, LegalEffect, Outcome
 from legalcase.models import Case, EvidenceItem, GeneratedDocument, LedgerEntry, User
 from legalcase.models.base import utcnow
 from storage import Storage
@@ -27,9 +28,9 @@ def _demand(data: dict) -> dict:
     return {
         "contacted_at": data["sent_at"],
         "channel": data["channel"],
-        "outcome": "reached",
-        "legal_effect": "demand",
-        "addressee": "debtor",
+        "outcome": Outcome.REACHED,
+        "legal_effect": LegalEffect.DEMAND,
+        "addressee": Addressee.DEBTOR,
         "arrival_date": data.get("arrival_date"),
     }
 
@@ -95,7 +96,7 @@ def mark_sent(
             fh,
             f"{doc.letter_number}.docx",
             {
-                "kind": "letter",
+                "kind": EvidenceKind.LETTER,
                 "title": f"{title}（{doc.letter_number}）",
                 "source": "本方发出",
                 "purpose": "证明已向债务人主张权利",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from docgen.inspect import recipients
 from legalcase.domain.errors import DomainError
+from legalcase.domain.values import Addressee, Channel, LegalEffect, Outcome
 from legalcase.models import Case, Contact, Contract, EvidenceItem, LedgerEntry, User
 
 from ..common import begin_case_write
@@ -39,7 +40,7 @@ def demand_addressee(session: Session, case: Case, item: EvidenceItem) -> str | 
     )
     for party_id, address in rows:
         if address and address.lower() in to:
-            return "debtor" if party_id == case.debtor_id else "guarantor"
+            return Addressee.DEBTOR if party_id == case.debtor_id else Addressee.GUARANTOR
     return None
 
 
@@ -62,10 +63,10 @@ def record_email_as_demand(session: Session, actor: User, item: EvidenceItem) ->
         case_id=case.id,
         user_id=actor.id,
         contacted_at=at,
-        channel="email",
+        channel=Channel.EMAIL,
         summary=f"邮件催告：{(item.email_meta or {}).get('subject', '')}",
-        outcome="reached",
-        legal_effect="demand",
+        outcome=Outcome.REACHED,
+        legal_effect=LegalEffect.DEMAND,
         addressee=addressee,
         arrival_date=at.astimezone(SHANGHAI).date(),
     )

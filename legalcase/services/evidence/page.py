@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from legalcase.domain.evidence import checklist, interruption_proven
+from legalcase.domain.values import LegalEffect
 from legalcase.models import Case, EvidenceBundle, EvidenceItem, LedgerEntry
 
 
@@ -38,7 +39,7 @@ def evidence_page(session: Session, case: Case) -> EvidencePage:
             linked.setdefault(entry.id, set()).add(item.kind)
     entries = session.scalars(
         select(LedgerEntry)
-        .where(LedgerEntry.case_id == case.id, LedgerEntry.legal_effect != "none")
+        .where(LedgerEntry.case_id == case.id, LedgerEntry.legal_effect != LegalEffect.NONE)
         .order_by(LedgerEntry.contacted_at)
     )
     interruptions = [
