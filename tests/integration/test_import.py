@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from legalcase.domain.errors import DomainError
 from legalcase.domain.importer import guess_mapping
-from legalcase.models import AuditEntry, Case, Party, Payment, Receivable
+from legalcase.models import AuditEntry, Case, Party, Payment, Receivable, StageChange
 from legalcase.services import check, importer
 from tests import factories as F
 
@@ -297,6 +297,10 @@ def test_an_invoice_updated_by_an_import_is_audited_on_its_case(session, tmp_pat
     session.commit()
     case = session.scalar(select(Case))
     assert case.title == "更新客户有限公司货款"
+    opened = session.scalars(select(StageChange).where(StageChange.case_id == case.id)).all()
+    assert [(s.to_stage, s.reason) for s in opened] == [("pre_legal", "由台账导入立案")]
+    created = session.scalars(select(AuditEntry.entity).where(AuditEntry.case_id == case.id)).all()
+    assert {"cases", "stage_changes", "receivables"} <= set(created)
     _one_row(path, "更新客户有限公司", F.uscc(6666), "UPD-1", "1500.00", "300.00", "2026-02-01")
     _import(session, admin, creditor, path)
     session.commit()

@@ -36,10 +36,10 @@ from legalcase.models.base import utcnow
 
 from ..audit import set_actor
 from ..balances import allocate, chunks, load_owed, store_balances
-from ..cases import open_case
+from ..cases import open_cases
 from ..clock import today as clock_today
 from ..deadlines import refresh_cases
-from ..parties import create_party
+from ..parties import create_parties
 from ..promises import refresh_promises
 from ..uow import lock_cases
 from .plan import Plan
@@ -65,13 +65,13 @@ def apply(
         raise DomainError("not_found", "债权主体不存在")
     today = today or clock_today()
     matched = _match_debtors(session, p)
-    open_cases = _open_cases(session, creditor_id)
+    case_of_debtor = _cases_by_debtor(session, creditor_id)
     needed = {_key(r) for r in p.new_receivables}  # debtors that get new invoices
-    existing = {open_cases[d] for k in needed if (d := matched[k]) in open_cases}
+    existing = {case_of_debtor[d] for k in needed if (d := matched[k]) in case_of_debtor}
     lock_cases(session, sorted(existing | p.known_cases))
     set_actor(session, actor.id)
     debtors = _create_debtors(session, actor, p, matched)
-    cases = _cases(session, actor, creditor_id, debtors, open_cases, needed, p)
+    cases = _cases(session, actor, creditor_id, debtors, case_of_debtor, needed, p)
     now = utcnow()
     audit = _Audit(now, actor.id)
     _insert_receivables(session, creditor_id, cases, p, now, audit)
@@ -149,20 +149,18 @@ def _match_debtors(session: Session, p: Plan) -> dict[str, int | None]:
 def _create_debtors(
     session: Session, actor: User, p: Plan, matched: dict[str, int | None]
 ) -> dict[str, int]:
-    out = {}
+    """Each debtor of the file -> its party, created (``create_parties``) when unknown."""
+    new = {}
     for row in p.rows:
         key = _key(row)
-        if key in out:
-            continue
-        pid = matched[key]
-        if pid is None:
-            data = {"kind": "company", "name": row.debtor_name, "id_code": row.debtor_code}
-            pid = create_party(session, actor, data).id
-        out[key] = pid
-    return out
+        if matched[key] is None and key not in new:
+            new[key] = {"kind": "company", "name": row.debtor_name, "id_code": row.debtor_code}
+    created = create_parties(session, actor, list(new.values())) if new else []
+    ids = {key: party.id for key, party in zip(new, created, strict=True)}
+    return {key: pid if pid is not None else ids[key] for key, pid in matched.items()}
 
 
-def _open_cases(session: Session, creditor_id: int) -> dict[int, int]:
+def _cases_by_debtor(session: Session, creditor_id: int) -> dict[int, int]:
     """Debtor id -> its oldest open case with this creditor."""
     out: dict[int, int] = {}
     for cid, did in session.execute(
@@ -179,30 +177,33 @@ def _cases(
     actor: User,
     creditor_id: int,
     debtors: dict[str, int],
-    open_cases: dict[int, int],
+    case_of_debtor: dict[int, int],
     needed: set[str],
     p: Plan,
 ) -> dict[str, int]:
-    """The open case of each debtor with new invoices, opened (``open_case``) if there is none."""
+    """The open case of each debtor with new invoices, opened (``open_cases``) if there is none."""
     first_row = {}
     for row in p.rows:
         first_row.setdefault(_key(row), row)
-    out = {}
+    missing = {}  # debtor id -> the first of its rows (a debtor may be named two ways)
     for key in sorted(needed):
-        did = debtors[key]
-        if did not in open_cases:
-            row = first_row[key]
-            data = {
-                "creditor_id": creditor_id,
-                "debtor_id": did,
-                "owner_id": actor.id,
-                "title": f"{row.debtor_name}货款",
-                "risk_level": "medium",
-                "currency": row.currency,
-            }
-            open_cases[did] = open_case(session, actor, data, reason="由台账导入立案").id
-        out[key] = open_cases[did]
-    return out
+        if debtors[key] not in case_of_debtor:
+            missing.setdefault(debtors[key], first_row[key])
+    items = [
+        {
+            "creditor_id": creditor_id,
+            "debtor_id": did,
+            "owner_id": actor.id,
+            "title": f"{row.debtor_name}货款",
+            "risk_level": "medium",
+            "currency": row.currency,
+        }
+        for did, row in missing.items()
+    ]
+    if items:
+        for case in open_cases(session, actor, items, reason="由台账导入立案"):
+            case_of_debtor[case.debtor_id] = case.id
+    return {key: case_of_debtor[debtors[key]] for key in needed}
 
 
 def _insert_receivables(
