@@ -28,36 +28,6 @@ ALLOWED_TYPES = {
 }
 PDF_ABLE = {"application/pdf", "image/jpeg", "image/png"}
 
-EMAIL_HEADERS = (
-    b"from:",
-    b"to:",
-    b"subject:",
-    b"date:",
-    b"received:",
-    b"message-id:",
-    b"mime-version:",
-    b"return-path:",
-    b"delivered-to:",
-)
-
-
-def sniff_text(head: bytes) -> str | None:
-    """message/rfc822 or text/plain for text content; None for binary."""
-    if b"\x00" in head:
-        return None
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = head.decode("gb18030")
-        except UnicodeDecodeError:
-            return None
-    lines = [line.strip().lower().encode() for line in text.splitlines()[:40] if line.strip()]
-    headers = sum(1 for line in lines if line.startswith(EMAIL_HEADERS))
-    if headers >= 3 and lines and b":" in lines[0]:
-        return "message/rfc822"
-    return "text/plain"
-
 
 @dataclass(frozen=True)
 class Requirement:
