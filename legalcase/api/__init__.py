@@ -32,6 +32,13 @@ def _busy(exc: DatabaseBusy):
     return error(503, "busy", str(exc))
 
 
+@bp.errorhandler(413)
+def _too_large(_exc):
+    from legalcase.web.limits import too_large_message
+
+    return error(413, "too_large", too_large_message())
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     messages = {404: "资源不存在", 405: "不支持该请求方法", 400: "请求格式错误"}
@@ -99,6 +106,7 @@ from . import (  # noqa: E402,F401
     court,
     deadlines,
     documents,
+    errors,
     evidence,
     ledger,
     parties,

@@ -109,10 +109,14 @@ def _problems(spec: dict, doc: dict, schema, where: str, load: bool = False) -> 
     return out
 
 
+# The catch-all answering unknown paths with a JSON 404 or 405 is no operation of its own.
+CATCH_ALL = {"api.unknown", "api.unknown_root"}
+
+
 def _operations(app):
     """(method, OpenAPI path, view function) of every API route."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("api."):
+        if rule.endpoint.startswith("api.") and rule.endpoint not in CATCH_ALL:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, _flask_to_openapi(rule.rule), app.view_functions[rule.endpoint]
 
@@ -125,7 +129,7 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
     routed = {
         (_flask_to_openapi(r.rule), m)
         for r in app.url_map.iter_rules()
-        if r.endpoint.startswith("api.")
+        if r.endpoint.startswith("api.") and r.endpoint not in CATCH_ALL
         for m in r.methods - {"HEAD", "OPTIONS"}
     }
     assert documented == routed
@@ -210,6 +214,33 @@ def test_token_required(api):
     assert r.status_code == 401
     assert r.json["error"]["code"] == "unauthorized"
     assert api("GET", "/cases", token="lc_wrong").status_code == 401
+
+
+def test_unknown_paths_and_methods_answer_in_the_error_format(api):
+    for url in ("/no-such-thing", "/cases/1/nothing", "/"):
+        r = api("GET", url)
+        assert r.status_code == 404 and r.is_json, url
+        assert r.json["error"]["code"] == "not_found"
+    r = api("DELETE", "/cases")
+    assert r.status_code == 405 and r.is_json
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "POST"}
+    for url in (f"/cases/{2**31}", f"/cases/{2**70}/receivables", f"/documents/{2**63}/docx"):
+        r = api("GET", url)
+        assert r.status_code == 404 and r.json["error"]["code"] == "not_found", url
+    assert api("GET", "/no-such-thing", token=None).status_code == 401
+
+
+def test_an_unexpected_failure_is_a_json_500_without_traceback(api, app, monkeypatch):
+    from legalcase.services import cases as case_svc
+
+    def broken(*_a, **_k):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(case_svc, "list_cases", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    r = api("GET", "/cases")
+    assert r.status_code == 500 and r.json["error"]["code"] == "internal_error"
+    assert b"secret internals" not in r.data and b"Traceback" not in r.data
 
 
 def _setup_case(api):
