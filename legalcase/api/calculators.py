@@ -5,10 +5,10 @@ Their JSON formats are the domain's own (``to_json``, ``output_json``), document
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import request
+from marshmallow import ValidationError
 
+from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.calendar import china_calendar
 from legalcase.domain.deadline_io import output_json, parse_deadline_input
@@ -42,7 +42,7 @@ def calculate_interest():
 def get_claim(case_id: int):
     as_of = request.args.get("as_of")
     try:
-        day = date.fromisoformat(as_of) if as_of else today()
-    except ValueError:
-        raise ValidationFailed({"as_of": f"日期无效：{as_of}"}) from None
+        day = S.Day().deserialize(as_of) if as_of else today()
+    except ValidationError as exc:
+        raise ValidationFailed({"as_of": "；".join(exc.messages)}) from None
     return claim_svc.claim_for_case(db.session, case_or_404(case_id), day).to_json()

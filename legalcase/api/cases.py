@@ -18,10 +18,10 @@ from . import body, bp, case_or_404, dumps
 @dumps(S.CaseList)
 def list_cases():
     f, errors = S.portfolio_filter(request.args)
+    page = S.int_arg(request.args, "page", 1, 1, 100_000, errors)
+    per_page = S.int_arg(request.args, "per_page", 50, 1, 200, errors)
     if errors:
         raise ValidationFailed(errors)
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = min(request.args.get("per_page", 50, type=int) or 50, 200)
     rows, total = case_svc.list_cases(db.session, f, today(), page, per_page)
     return {"items": rows, "total": total, "page": page, "per_page": per_page}
 

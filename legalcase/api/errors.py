@@ -61,3 +61,15 @@ def _method_not_allowed(exc: MethodNotAllowed):
     response, status = error(405, "method_not_allowed", "不支持该请求方法")
     response.headers["Allow"] = ", ".join(exc.valid_methods or ())
     return response, status
+
+
+@bp.before_request
+def _no_nul_in_query():
+    """PostgreSQL refuses NUL in text: a query or form value carrying one is a 400."""
+    from legalcase.schemas.fields import NO_NUL, NUL
+
+    for source in (request.args, request.form):
+        bad = sorted({k for k, v in source.items(multi=True) if NUL in k or NUL in v})
+        if bad:
+            return error(400, "invalid_input", f"输入有误：{NO_NUL}", dict.fromkeys(bad, NO_NUL))
+    return None

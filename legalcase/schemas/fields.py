@@ -20,6 +20,13 @@ CURRENCIES = frozenset(list_currencies())
 
 REQUIRED = {"required": "必填", "null": "必填"}
 
+# Ids and counts are PostgreSQL ``integer`` columns; dates outside these years are typing
+# mistakes (and some, like year 0 or 10000, cannot be represented at all).
+MAX_INT = 2**31 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+NUL = "\x00"  # PostgreSQL refuses it in text
+NO_NUL = "不能包含 NUL（\\u0000）字符"
+
 
 class Money(fields.Field):
     """A positive amount with at most two decimals, e.g. ``1234.56`` or ``1,234.56``."""
@@ -62,8 +69,17 @@ class Rate(fields.Field):
         return None if value is None else str(value)
 
 
+YEARS = f"年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间"
+
+
 class Day(fields.Date):
     default_error_messages = {"invalid": "日期无效，应为真实存在的日期，格式 YYYY-MM-DD"}
+
+    def _deserialize(self, value, attr, data, **kw):
+        result = super()._deserialize(value, attr, data, **kw)
+        if not FIRST_YEAR <= result.year <= LAST_YEAR:
+            raise ValidationError(YEARS)
+        return result
 
 
 class Moment(fields.DateTime):
@@ -72,6 +88,15 @@ class Moment(fields.DateTime):
     default_error_messages = {"invalid": "时间无效，格式 YYYY-MM-DD HH:MM"}
 
     def _deserialize(self, value, attr, data, **kw):
+        try:
+            result = self._moment(value, attr, data, **kw)
+        except OverflowError:  # e.g. 0001-01-01 with an offset east of UTC
+            raise ValidationError(YEARS) from None
+        if not FIRST_YEAR <= result.year <= LAST_YEAR:
+            raise ValidationError(YEARS)
+        return result
+
+    def _moment(self, value, attr, data, **kw):
         from legalcase.services.clock import SHANGHAI
 
         text = str(value).strip().replace("T", " ")
@@ -115,6 +140,7 @@ def ref(label: str, required: bool = True, **kw):
     return fields.Integer(
         required=required,
         allow_none=not required,
+        validate=validate.Range(min=1, max=MAX_INT, error="请选择列表中的一项"),
         error_messages={**REQUIRED, "invalid": "请选择列表中的一项"},
         metadata={"label": label, "widget": "select"},
         **kw,
@@ -173,6 +199,11 @@ def clean(raw: dict) -> dict:
 def parse(schema: Schema, raw: dict, partial: bool = False) -> dict:
     """Load ``raw`` with ``schema``; raise ValidationFailed naming every bad field."""
     data = clean(raw)
+    nul = sorted(k for k, v in data.items() if _has_nul(v))
+    if nul:
+        errors = dict.fromkeys(nul, NO_NUL)
+        summary = "输入有误：" + "；".join(f"{label(schema, k)}：{NO_NUL}" for k in nul)
+        raise ValidationFailed(errors, summary)
     if partial:
         data = {k: v for k, v in data.items() if k in schema.fields}
     else:
@@ -184,6 +215,27 @@ def parse(schema: Schema, raw: dict, partial: bool = False) -> dict:
         summary = "输入有误：" + "；".join(f"{label(schema, k)}：{v}" for k, v in errors.items())
         raise ValidationFailed(errors, summary) from None
     return result
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def int_arg(args, name: str, default: int | None, low: int, high: int, errors: dict) -> int | None:
+    """An integer query argument between ``low`` and ``high``; a bad one goes into ``errors``."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.lstrip("-").isdigit()) or not low <= int(raw) <= high:
+        errors[name] = f"应为 {low} 到 {high} 之间的整数"
+        return default
+    return int(raw)
 
 
 def _flatten(messages: dict, schema: Schema, prefix: str = "") -> dict[str, str]:

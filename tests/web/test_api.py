@@ -365,6 +365,49 @@ def test_errors_name_the_fields_and_write_nothing(api):
     assert api("GET", "/cases/99999").status_code == 404
 
 
+def test_out_of_range_input_is_a_400_naming_the_field(api):
+    case_id = _setup_case(api)
+    cases = [
+        ("POST", "/cases", {"title": "t", "creditor_id": 2**70, "debtor_id": 1}, "creditor_id"),
+        ("POST", "/cases", {"title": "a\u0000b", "creditor_id": 1, "debtor_id": 1}, "title"),
+        ("POST", "/cases", {"title": "t" * 201, "creditor_id": 1, "debtor_id": 1}, "title"),
+        (
+            "POST",
+            f"/cases/{case_id}/documents",
+            {"doc_type": "demand_letter", "as_of": "2025-01-01", "pay_days": 2**64},
+            "pay_days",
+        ),
+        (
+            "POST",
+            f"/cases/{case_id}/receivables",
+            {
+                "invoice_no": "F",
+                "amount": "1",
+                "issue_date": "0001-01-01",
+                "due_date": "9999-12-31",
+            },
+            "issue_date",
+        ),
+        ("GET", f"/cases/{case_id}/claim?as_of=1899-12-31", None, "as_of"),
+        ("GET", "/cases?page=99999999999999999999", None, "page"),
+        ("GET", "/cases?owner_id=99999999999999999999", None, "owner_id"),
+        ("GET", "/cases?q=a%00b", None, "q"),
+        ("GET", "/parties?q=%00", None, "q"),
+    ]
+    for method, url, payload, field in cases:
+        r = api(method, url, payload)
+        assert r.status_code == 400, (url, r.status_code, r.data[:300])
+        assert r.json["error"]["code"] == "invalid_input"
+        assert field in r.json["error"]["fields"], (url, r.json)
+    r = api(
+        "POST",
+        f"/cases/{case_id}/receivables",
+        {"invoice_no": "F", "amount": "1", "issue_date": "2025-01-01", "due_date": "9999-12-31"},
+    )
+    assert "due_date" in r.json["error"]["fields"]
+    assert api("GET", f"/cases/{case_id}/receivables").json["items"] == []
+
+
 def test_viewer_token_is_refused_changes(api):
     case_id = _setup_case(api)
     viewer = F.user(api.session, "viewer")
