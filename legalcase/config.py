@@ -51,6 +51,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "MINIO_SECURE": os.environ.get("LEGALCASE_MINIO_SECURE", "") in ("1", "true", "yes"),
         "EVIDENCE_MAX_MB": int(os.environ.get("LEGALCASE_EVIDENCE_MAX_MB", "200")),
         "UPLOAD_TMP": str(instance / "tmp"),
+        # Request bodies (legalcase.web.limits): ordinary forms and JSON at most REQUEST_MAX_KB,
+        # a request without a session or API token at most ANONYMOUS_MAX_KB (the login form);
+        # uploads have their own limits (evidence EVIDENCE_MAX_MB, imports IMPORT_MAX_MB).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LEGALCASE_REQUEST_MAX_KB", "1024")) * 1024,
+        "ANONYMOUS_MAX_BYTES": int(os.environ.get("LEGALCASE_ANONYMOUS_MAX_KB", "64")) * 1024,
+        "IMPORT_MAX_MB": int(os.environ.get("LEGALCASE_IMPORT_MAX_MB", "50")),
         # Alert e-mails; without SMTP_HOST the digests are written to OUTBOX as .eml files.
         "SMTP_HOST": os.environ.get("LEGALCASE_SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("LEGALCASE_SMTP_PORT", "25")),

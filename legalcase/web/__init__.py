@@ -62,7 +62,9 @@ def init_web(app: Flask) -> None:
     from legalcase import schemas
     from legalcase.domain import values
 
-    app.config.setdefault("MAX_CONTENT_LENGTH", (app.config["EVIDENCE_MAX_MB"] + 1) * 2**20)
+    from .limits import init_limits
+
+    init_limits(app)  # first: the body limit is set before anything reads the body (CSRF)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -120,13 +122,6 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(DatabaseBusy)
     def _busy(exc: DatabaseBusy):
         return render_template("error.html", error=DomainError("busy", str(exc))), 503
-
-    @app.errorhandler(413)
-    def _too_large(_exc):
-        limit = app.config["EVIDENCE_MAX_MB"]
-        return render_template(
-            "error.html", error=DomainError("too_large", f"文件超过上限 {limit} MB，未保存")
-        ), 413
 
     @app.errorhandler(404)
     def _not_found(_exc):
