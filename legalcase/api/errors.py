@@ -69,7 +69,7 @@ def _no_nul_in_query():
     from legalcase.schemas.fields import NO_NUL, NUL
 
     for source in (request.args, request.form):
-        bad = sorted({k for k, v in source.items(multi=True) if NUL in k or NUL in v})
+        bad = sorted({str(k) for k, v in source.items(multi=True) if NUL in f"{k}{v}"})
         if bad:
             return error(400, "invalid_input", f"输入有误：{NO_NUL}", dict.fromkeys(bad, NO_NUL))
     return None
