@@ -70,6 +70,8 @@ def check_cmd(fix: bool, case_id: int | None) -> None:
         return
     with app.app_context(), database.unit_of_work() as uow:
         session = uow.session
+        if session.get_bind().dialect.name == "postgresql":  # one snapshot for every query
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         if case_id is not None and session.get(Case, case_id) is None:
             fail(NotFound(f"案件 {case_id} "))
         found = check.differences(session, ids)

@@ -139,23 +139,20 @@ def chunks(ids: Sequence[int] | None, size: int = CHUNK) -> Iterator[list[int] |
         yield ordered[i : i + size]
 
 
-def allocated(session: Session, case_ids: list[int] | None) -> dict[int, Decimal]:
-    """Receivable id -> the sum of its payment allocations, for ``case_ids`` (None: all)."""
+def allocated(session: Session, where: ColumnElement[bool] | None = None) -> dict[int, Decimal]:
+    """Receivable id -> the sum of its payment allocations, for the receivables ``where``
+    selects (a condition on ``Receivable``; None: all)."""
     a = PaymentAllocation
     stmt = select(a.receivable_id, func.sum(a.amount)).group_by(a.receivable_id)
-    if case_ids is not None:
-        stmt = stmt.join(Receivable, Receivable.id == a.receivable_id).where(
-            Receivable.case_id.in_(case_ids)
-        )
+    if where is not None:
+        stmt = stmt.join(Receivable, Receivable.id == a.receivable_id).where(where)
     return {rid: total for rid, total in session.execute(stmt)}
 
 
-def _instalments(session: Session, case_ids: list[int] | None) -> dict[int, list]:
+def _instalments(session: Session, where: ColumnElement[bool] | None) -> dict[int, list]:
     stmt = select(Instalment.receivable_id, Instalment.seq, Instalment.due_date, Instalment.amount)
-    if case_ids is not None:
-        stmt = stmt.join(Receivable, Receivable.id == Instalment.receivable_id).where(
-            Receivable.case_id.in_(case_ids)
-        )
+    if where is not None:
+        stmt = stmt.join(Receivable, Receivable.id == Instalment.receivable_id).where(where)
     out: dict[int, list] = defaultdict(list)
     for rid, seq, due, amount in session.execute(stmt.order_by(Instalment.seq)):
         out[rid].append((seq, due, amount))
@@ -173,7 +170,7 @@ def refresh_balances(case: Case) -> None:
     """
     session = object_session(case)
     session.flush()
-    sums = allocated(session, [case.id])
+    sums = allocated(session, Receivable.case_id == case.id)
     items = []
     for r in case.receivables:
         o = owed(r, sums.get(r.id, ZERO))
@@ -202,30 +199,35 @@ class Difference:
     what: str  # in Chinese, e.g. "应收款 INV-1 的已收金额"
 
 
-def _receivables(session: Session, chunk: list[int] | None) -> list[tuple[Owed, str, Decimal]]:
+def _receivables(
+    session: Session, where: ColumnElement[bool] | None
+) -> list[tuple[Owed, str, Decimal]]:
     """(receivable as its allocations make it, invoice number, stored paid amount)."""
     r = Receivable
     stmt = select(r.id, r.case_id, r.invoice_no, r.amount, r.due_date, r.paid_amount)
-    if chunk is not None:
-        stmt = stmt.where(r.case_id.in_(chunk))
-    sums = allocated(session, chunk)
-    instalments = _instalments(session, chunk)
+    if where is not None:
+        stmt = stmt.where(where)
+    sums = allocated(session, where)
+    instalments = _instalments(session, where)
     out = []
     for rid, cid, invoice_no, amount, due, stored in session.execute(stmt):
         paid = sums.get(rid, ZERO)
-        out.append(
-            (
-                Owed(rid, cid, amount, paid, slices_of(amount, due, instalments[rid])),
-                invoice_no,
-                stored,
-            )
-        )
+        o = Owed(rid, cid, amount, paid, slices_of(amount, due, instalments[rid]))
+        out.append((o, invoice_no, stored))
     return out
 
 
-def load_owed(session: Session, case_ids: Sequence[int]) -> dict[int, Owed]:
-    """Receivable id -> the receivable as its allocations make it, for many cases at once."""
-    return {o.id: o for chunk in chunks(case_ids) for o, _, _ in _receivables(session, chunk)}
+def _of_cases(chunk: list[int] | None) -> ColumnElement[bool] | None:
+    return None if chunk is None else Receivable.case_id.in_(chunk)
+
+
+def load_owed(session: Session, receivable_ids: Sequence[int]) -> dict[int, Owed]:
+    """Receivable id -> the receivable as its allocations make it, for many at once."""
+    return {
+        o.id: o
+        for chunk in chunks(receivable_ids)
+        for o, _, _ in _receivables(session, Receivable.id.in_(chunk))
+    }
 
 
 def balance_differences(
@@ -235,7 +237,7 @@ def balance_differences(
     out: list[Difference] = []
     for chunk in chunks(case_ids):
         by_case: dict[int, list[Owed]] = defaultdict(list)
-        for o, invoice_no, stored in _receivables(session, chunk):
+        for o, invoice_no, stored in _receivables(session, _of_cases(chunk)):
             by_case[o.case_id].append(o)
             if stored != o.paid:
                 what = f"应收款 {invoice_no} 的已收金额"

@@ -70,6 +70,7 @@ class Plan:
     updated: list[tuple[Row, int]] = field(default_factory=list)  # (row, receivable id)
     payments: list[tuple[Row, Decimal]] = field(default_factory=list)
     known_cases: set[int] = field(default_factory=set)  # cases of the known invoices it changes
+    known_ids: dict[str, int] = field(default_factory=dict)  # their invoice number -> id
 
     @property
     def changes(self) -> int:
@@ -126,9 +127,11 @@ def plan(
                 continue
             p.updated.append((row, old.id))
             p.known_cases.add(old.case_id)
+            p.known_ids[row.invoice_no] = old.id
         if row.paid_amount > old.paid_amount:
             p.payments.append((row, row.paid_amount - old.paid_amount))
             p.known_cases.add(old.case_id)
+            p.known_ids[row.invoice_no] = old.id
     p.errors.sort()
     bad = {line for line, _ in p.errors}
     p.new_receivables = [r for r in p.new_receivables if r.line not in bad]

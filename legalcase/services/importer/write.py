@@ -1,12 +1,14 @@
 """The import itself, in the caller's unit of work, through the services the screens use.
 
-Debtors are created by ``parties.create_party`` and cases opened by ``cases.open_case``;
-receivables, payments and allocations are written in sets (the speed of a 100,000-row
-ledger needs it), each with an audit row that names its case; payments are spread by the
-allocation rule of ``record_payment`` (``balances.allocate``); the paid amounts and case
-balances are stored by ``balances.store_balances``, promises re-judged by
-``refresh_promises`` and deadlines by ``refresh_cases``, as after a payment on a screen.
-The existing cases that the import changes are locked first. Nothing is committed here.
+Debtors are created by ``parties.create_parties`` and cases opened by ``cases.open_cases``
+(the batch forms of ``create_party`` and ``open_case``); receivables, payments and
+allocations are written in sets (the speed of a 100,000-row ledger needs it), each with an
+audit row that names its case. Each payment is placed by the allocation rule of
+``record_payment`` (``balances.allocate``) and a new invoice is stored with what its payment
+allocates to it; then ``balances.store_balances`` brings every paid amount and case balance
+in line with the allocations (audited), ``refresh_promises`` re-judges the promises of the
+cases that were paid and ``refresh_cases`` their deadlines, as after a payment on a screen.
+The existing cases the import changes are locked first. Nothing is committed here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError, PermissionDenied
@@ -35,7 +37,7 @@ from legalcase.models import (
 from legalcase.models.base import utcnow
 
 from ..audit import set_actor
-from ..balances import allocate, chunks, load_owed, store_balances
+from ..balances import Owed, allocate, chunks, load_owed, slices_of, store_balances
 from ..cases import open_cases
 from ..clock import today as clock_today
 from ..deadlines import refresh_cases
@@ -74,9 +76,10 @@ def apply(
     cases = _cases(session, actor, creditor_id, debtors, case_of_debtor, needed, p)
     now = utcnow()
     audit = _Audit(now, actor.id)
-    _insert_receivables(session, creditor_id, cases, p, now, audit)
     _update_receivables(session, p, now, audit)
-    paid_cases = _insert_payments(session, actor, creditor_id, p, today, now, audit)
+    targets = _allocate(session, p)
+    new_ids = _insert_receivables(session, creditor_id, cases, p, targets, now, audit)
+    paid_cases = _insert_payments(session, actor, p, targets, new_ids, today, now, audit)
     audit.write(session)
     touched = sorted(set(cases.values()) | p.known_cases)
     store_balances(session, touched, actor.id)
@@ -125,7 +128,25 @@ class _Audit:
 
     def write(self, session: Session) -> None:
         if self.rows:
-            session.connection().execute(insert(AuditEntry.__table__), self.rows)
+            _insert(session, AuditEntry.__table__, self.rows)
+
+
+# psycopg caches the conversion of a statement of at most 50 parameters only; converting a
+# 1,000-row INSERT anew costs more than the round trips that pages of a few rows add
+# (30,000 receivables on PostgreSQL: 7.5 s in pages of 1,000 rows, 3.3 s in pages of 5).
+_PG_PARAMS_PER_STATEMENT = 50
+
+
+def _insert(session: Session, table: Table, rows: list[dict], returning: bool = False):
+    """Insert many rows in one executemany; with ``returning``, their ids in order."""
+    stmt = insert(table)
+    if returning:
+        stmt = stmt.returning(table.c.id, sort_by_parameter_order=True)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        page = max(1, _PG_PARAMS_PER_STATEMENT // len(rows[0]))
+        stmt = stmt.execution_options(insertmanyvalues_page_size=page)
+    return conn.execute(stmt, rows)
 
 
 def _key(row: Row) -> str:
@@ -206,34 +227,6 @@ def _cases(
     return {key: case_of_debtor[debtors[key]] for key in needed}
 
 
-def _insert_receivables(
-    session: Session, creditor_id: int, cases: dict[str, int], p: Plan, now, audit: _Audit
-) -> None:
-    if not p.new_receivables:
-        return
-    table = Receivable.__table__
-    values = [
-        {
-            "case_id": cases[_key(r)],
-            "creditor_id": creditor_id,
-            "invoice_no": r.invoice_no,
-            "amount": r.amount,
-            "currency": r.currency,
-            "issue_date": r.issue_date,
-            "due_date": r.due_date,
-            "paid_amount": ZERO,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for r in p.new_receivables
-    ]
-    ids = session.connection().execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), values
-    )
-    for v, (rid,) in zip(values, ids, strict=True):
-        audit.add(v["case_id"], "receivables", rid, "create", None, {**v, "source": "import"})
-
-
 _UPDATED = ("amount", "issue_date", "due_date")
 
 
@@ -266,58 +259,102 @@ def _update_receivables(session: Session, p: Plan, now, audit: _Audit) -> None:
         )
 
 
-def _insert_payments(
-    session: Session, actor: User, creditor_id: int, p: Plan, today: date, now, audit: _Audit
-) -> list[int]:
-    """Record the new payments, each spread by the allocation rule; returns their cases."""
-    if not p.payments:
-        return []
-    receivables = {
-        invoice_no: (rid, cid)
-        for invoice_no, rid, cid in session.execute(
-            select(Receivable.invoice_no, Receivable.id, Receivable.case_id).where(
-                Receivable.creditor_id == creditor_id
-            )
-        )
-    }
-    targets = [receivables[r.invoice_no] for r, _ in p.payments]
-    owed = load_owed(session, sorted({cid for _, cid in targets}))
-    payments, parts = [], []
-    for (r, amount), (rid, cid) in zip(p.payments, targets, strict=True):
-        placed = allocate(amount, [owed[rid]])
+def _allocate(session: Session, p: Plan) -> list[tuple[Row, Decimal, Owed]]:
+    """Each payment with the receivable it settles, placed by the allocation rule of
+    ``record_payment``. A new invoice is the ``Owed`` its row describes (id 0, nothing paid)."""
+    known = load_owed(session, sorted(set(p.known_ids.values())))
+    new = {r.invoice_no for r in p.new_receivables}
+    out = []
+    for row, amount in p.payments:
+        if row.invoice_no in new:
+            target = Owed(0, 0, row.amount, ZERO, slices_of(row.amount, row.due_date))
+        else:
+            target = known[p.known_ids[row.invoice_no]]
+        placed = allocate(amount, [target])
         if sum((part for _, part in placed), ZERO) != amount:
             raise DomainError(
-                "changed", f"发票 {r.invoice_no} 的回款在预览后有变化，请重新预览后再导入"
+                "changed", f"发票 {row.invoice_no} 的回款在预览后有变化，请重新预览后再导入"
             )
-        for o, part in placed:
-            owed[o.id] = replace(o, paid=o.paid + part)
-        parts.append(placed)
+        out.append((row, amount, target))
+        if target.id:
+            known[target.id] = replace(target, paid=target.paid + amount)
+    return out
+
+
+def _insert_receivables(
+    session: Session,
+    creditor_id: int,
+    cases: dict[str, int],
+    p: Plan,
+    targets: list[tuple[Row, Decimal, Owed]],
+    now: datetime,
+    audit: _Audit,
+) -> dict[str, tuple[int, int]]:
+    """The new invoices, each stored with what its payment (inserted next) allocates to it.
+
+    Returns invoice number -> (receivable id, case id)."""
+    if not p.new_receivables:
+        return {}
+    paid = {row.invoice_no: amount for row, amount, target in targets if not target.id}
+    table = Receivable.__table__
+    values = [
+        {
+            "case_id": cases[_key(r)],
+            "creditor_id": creditor_id,
+            "invoice_no": r.invoice_no,
+            "amount": r.amount,
+            "currency": r.currency,
+            "issue_date": r.issue_date,
+            "due_date": r.due_date,
+            "paid_amount": paid.get(r.invoice_no, ZERO),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for r in p.new_receivables
+    ]
+    ids = _insert(session, table, values, returning=True)
+    out = {}
+    for v, (rid,) in zip(values, ids, strict=True):
+        audit.add(v["case_id"], "receivables", rid, "create", None, {**v, "source": "import"})
+        out[v["invoice_no"]] = (rid, v["case_id"])
+    return out
+
+
+def _insert_payments(
+    session: Session,
+    actor: User,
+    p: Plan,
+    targets: list[tuple[Row, Decimal, Owed]],
+    new_ids: dict[str, tuple[int, int]],
+    today: date,
+    now: datetime,
+    audit: _Audit,
+) -> list[int]:
+    """The new payments and their allocations; returns the cases that were paid."""
+    if not targets:
+        return []
+    payments, allocations = [], []
+    for row, amount, target in targets:
+        rid, cid = (target.id, target.case_id) if target.id else new_ids[row.invoice_no]
+        allocations.append({"receivable_id": rid, "amount": amount})
         payments.append(
             {
                 "case_id": cid,
-                "paid_date": r.payment_date or today,
+                "paid_date": row.payment_date or today,
                 "amount": amount,
-                "currency": r.currency,
+                "currency": row.currency,
                 "method": "bank",
-                "reference": f"导入 {r.invoice_no}",
+                "reference": f"导入 {row.invoice_no}",
                 "recorded_by_id": actor.id,
                 "created_at": now,
             }
         )
     table = Payment.__table__
-    conn = session.connection()
-    ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), payments)
-    allocations = []
-    for v, (pid,), placed in zip(payments, ids, parts, strict=True):
-        mine = [{"payment_id": pid, "receivable_id": o.id, "amount": part} for o, part in placed]
-        allocations += mine
-        after = {
-            **v,
-            "allocations": [
-                {"receivable_id": a["receivable_id"], "amount": str(a["amount"])} for a in mine
-            ],
-            "source": "import",
-        }
+    ids = _insert(session, table, payments, returning=True)
+    for v, (pid,), a in zip(payments, ids, allocations, strict=True):
+        a["payment_id"] = pid
+        allocated = [{"receivable_id": a["receivable_id"], "amount": str(a["amount"])}]
+        after = {**v, "allocations": allocated, "source": "import"}
         audit.add(v["case_id"], "payments", pid, "create", None, after)
-    conn.execute(insert(PaymentAllocation.__table__), allocations)
+    _insert(session, PaymentAllocation.__table__, allocations)
     return sorted({v["case_id"] for v in payments})
