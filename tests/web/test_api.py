@@ -3,6 +3,7 @@ import re
 import pytest
 import yaml
 from marshmallow import fields
+from marshmallow import validate as checks
 from openapi_spec_validator import validate
 
 from legalcase import schemas as S
@@ -70,7 +71,9 @@ def _kind(field: fields.Field) -> tuple[str, str | None] | None:
     return None
 
 
-def _field_problems(spec: dict, doc: dict, field: fields.Field, where: str) -> list[str]:
+def _field_problems(
+    spec: dict, doc: dict, field: fields.Field, where: str, load: bool = False
+) -> list[str]:
     money = doc.get("$ref", "").endswith("/Money")
     doc = _deref(spec, doc)
     if isinstance(field, fields.List):
@@ -84,10 +87,26 @@ def _field_problems(spec: dict, doc: dict, field: fields.Field, where: str) -> l
         return []
     documented = (doc.get("type"), "money" if money else doc.get("format"))
     out = [] if documented == kind else [f"{where}: {kind}, documented as {documented}"]
+    if load:
+        out += _limit_problems(doc, field, where)
     choices = field.metadata.get("choices")
     if set(choices or ()) != set(doc.get("enum", ())):
         out.append(f"{where}: values {sorted(choices or ())}, documented {doc.get('enum')}")
     return out
+
+
+def _limit_problems(doc: dict, field: fields.Field, where: str) -> list[str]:
+    """The lengths and integer ranges the server enforces are in the document."""
+    enforced = {}
+    for v in field.validators:
+        if isinstance(v, checks.Length) and isinstance(field, fields.String):
+            enforced["maxLength"] = v.max
+        if isinstance(v, checks.Range) and isinstance(field, fields.Integer):
+            enforced.update(minimum=v.min, maximum=v.max)
+    documented = {k: doc.get(k) for k in enforced}
+    return (
+        [] if documented == enforced else [f"{where}: limits {enforced}, documented {documented}"]
+    )
 
 
 def _problems(spec: dict, doc: dict, schema, where: str, load: bool = False) -> list[str]:
@@ -105,7 +124,7 @@ def _problems(spec: dict, doc: dict, schema, where: str, load: bool = False) -> 
         if required != set(doc.get("required", ())):
             out.append(f"{where}: required {sorted(required)}, documented {doc.get('required')}")
     for name in props.keys() & names.keys():
-        out += _field_problems(spec, props[name], names[name], f"{where}.{name}")
+        out += _field_problems(spec, props[name], names[name], f"{where}.{name}", load)
     return out
 
 
