@@ -74,7 +74,7 @@ def _kind(field: fields.Field) -> tuple[str, str | None] | None:
 def _field_problems(
     spec: dict, doc: dict, field: fields.Field, where: str, load: bool = False
 ) -> list[str]:
-    money = doc.get("$ref", "").endswith("/Money")
+    money = doc.get("$ref", "").endswith("Money")  # Money or OptionalMoney
     doc = _deref(spec, doc)
     if isinstance(field, fields.List):
         if doc.get("type") != "array":
@@ -90,7 +90,7 @@ def _field_problems(
     if load:
         out += _limit_problems(doc, field, where)
     choices = field.metadata.get("choices")
-    if set(choices or ()) != set(doc.get("enum", ())):
+    if set(choices or ()) != set(doc.get("enum", ())) - {None}:
         out.append(f"{where}: values {sorted(choices or ())}, documented {doc.get('enum')}")
     return out
 
