@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from legalcase.db import db
-from legalcase.domain.errors import DomainError
+from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.domain.importer import FIELDS, guess_mapping
 from legalcase.services import importer, queries
 
@@ -18,19 +19,35 @@ from .forms import only_form_errors
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
+# An uploaded ledger waits this long for its dry run and import, then it is gone.
+TOKEN_SECONDS = 3600
+
+
 @bp.before_request
 @login_required
-def _require_login():
+def _require_importer():
+    importer.require_importer(current_user)  # before any file is read
     return None
 
 
 def _path(token: str) -> Path:
     if len(token) != 32 or any(c not in "0123456789abcdef" for c in token):
-        raise DomainError("not_found", "导入文件不存在或已过期")
+        raise NotFound("导入文件")
     path = Path(current_app.config["UPLOAD_TMP"]) / f"import-{token}"
+    if path.exists() and time.time() - path.stat().st_mtime > TOKEN_SECONDS:
+        path.unlink(missing_ok=True)
     if not path.exists():
-        raise DomainError("not_found", "导入文件不存在或已过期，请重新上传")
+        gone = NotFound("导入文件")
+        gone.message = "导入文件不存在或已过期（上传后保留 1 小时），请重新上传"
+        raise gone
     return path
+
+
+def _creditor_id() -> int:
+    raw = (request.form.get("creditor_id") or "").strip()
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 2**31:
+        raise ValidationFailed({"creditor_id": "请选择债权主体"})
+    return int(raw)
 
 
 def _mapping(form) -> dict[str, str]:
@@ -74,7 +91,7 @@ def upload():
 @bp.post("/<token>/preview")
 def preview(token: str):
     _, raw = importer.read_table(_path(token))
-    creditor_id = int(request.form.get("creditor_id") or 0)
+    creditor_id = _creditor_id()
     plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
     return render_template(
         "import_preview.html",
@@ -90,7 +107,7 @@ def preview(token: str):
 def run(token: str):
     path = _path(token)
     _, raw = importer.read_table(path)
-    creditor_id = int(request.form.get("creditor_id") or 0)
+    creditor_id = _creditor_id()
     plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
     try:
         result = importer.apply(

@@ -6,7 +6,7 @@ the same services as the screens) in ``.write``.
 
 from __future__ import annotations
 
-from .plan import Plan, plan, read_table
-from .write import apply
+from .plan import MAX_ROWS, Plan, plan, read_table
+from .write import apply, require_importer
 
-__all__ = ["Plan", "apply", "plan", "read_table"]
+__all__ = ["MAX_ROWS", "Plan", "apply", "plan", "read_table", "require_importer"]

@@ -21,9 +21,20 @@ from legalcase.models import (
 
 from ..clock import today as clock_today
 
+# Rows one import may hold: more is refused with a clear message (split the file).
+MAX_ROWS = 200_000
+
+
+def _too_many() -> DomainError:
+    return DomainError(
+        "too_many_rows",
+        f"文件超过单次导入上限 {MAX_ROWS:,} 行，未导入；请拆分为多个文件分批导入",
+        {"file": f"最多 {MAX_ROWS:,} 行"},
+    )
+
 
 def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Headers and rows (as text) of a CSV (UTF-8 or GB18030) or XLSX file."""
+    """Headers and rows (as text) of a CSV (UTF-8 or GB18030) or XLSX file, at most MAX_ROWS."""
     data = path.read_bytes()
     if data[:2] == b"PK":
         from openpyxl import load_workbook
@@ -35,6 +46,8 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         for values in rows:
             if values is None or all(v is None for v in values):
                 continue
+            if len(out) >= MAX_ROWS:
+                raise _too_many()
             out.append({h: _cell(v) for h, v in zip(headers, values, strict=False)})
         return headers, out
     for encoding in ("utf-8-sig", "gb18030"):
@@ -46,7 +59,12 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     else:
         raise DomainError("bad_file", "文件既不是 Excel（.xlsx），也不是 UTF-8/GBK 编码的 CSV")
     reader = csv.DictReader(io.StringIO(text))
-    return [h.strip() for h in reader.fieldnames or []], [dict(r) for r in reader]
+    rows = []
+    for r in reader:
+        if len(rows) >= MAX_ROWS:
+            raise _too_many()
+        rows.append(dict(r))
+    return [h.strip() for h in reader.fieldnames or []], rows
 
 
 def _cell(value) -> str:

@@ -47,6 +47,12 @@ from ..uow import lock_cases
 from .plan import Plan
 
 
+def require_importer(actor: User) -> None:
+    """Only legal staff and admins bring ledgers in (the upload is refused before it is read)."""
+    if Role(actor.role) not in (Role.ADMIN, Role.LEGAL):
+        raise PermissionDenied("只有法务或管理员可以导入台账")
+
+
 def apply(
     session: Session,
     actor: User,
@@ -57,8 +63,7 @@ def apply(
 ) -> dict:
     """Write the plan in the caller's transaction; refused while there are bad rows unless
     ``skip_bad``. Returns counts of what was done."""
-    if Role(actor.role) not in (Role.ADMIN, Role.LEGAL):
-        raise PermissionDenied("只有法务或管理员可以导入台账")
+    require_importer(actor)
     if p.errors and not skip_bad:
         raise DomainError(
             "bad_rows", f"有 {len(p.errors)} 行有误，未导入；请改正后重试，或选择跳过错误行"
