@@ -22,13 +22,17 @@ def make_app():
 
 @contextmanager
 def unit_of_work(app=None) -> Iterator:
-    """One command, one unit of work: committed when the block ends without an error."""
+    """One command, one unit of work: committed when the block ends without an error; a
+    DomainError is printed and exits 2 with nothing written."""
     from legalcase.db import db as database
 
     app = app or make_app()
     with app.app_context():
         uow = database.uow
-        yield uow
+        try:
+            yield uow
+        except DomainError as exc:
+            fail(exc)
         uow.commit()
 
 

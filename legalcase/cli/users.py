@@ -29,10 +29,7 @@ def user_create(
     from legalcase.services.auth import create_user
 
     with unit_of_work() as uow:
-        try:
-            u = create_user(uow.session, username, password, role, display_name, email)
-        except DomainError as exc:
-            fail(exc)
+        u = create_user(uow.session, username, password, role, display_name, email)
         click.echo(f"已创建用户 {u.username}（{u.role}）")
 
 
@@ -44,10 +41,7 @@ def user_password(username: str, password: str) -> None:
     from legalcase.services.auth import set_password, user_by_name
 
     with unit_of_work() as uow:
-        try:
-            set_password(uow.session, user_by_name(uow.session, username), password)
-        except DomainError as exc:
-            fail(exc)
+        set_password(uow.session, user_by_name(uow.session, username), password)
     click.echo(f"已为 {username} 设置新密码，其已登录的会话全部失效")
 
 
@@ -58,10 +52,7 @@ def user_deactivate(username: str) -> None:
     from legalcase.services.auth import set_active, user_by_name
 
     with unit_of_work() as uow:
-        try:
-            n = set_active(uow.session, user_by_name(uow.session, username), False)
-        except DomainError as exc:
-            fail(exc)
+        n = set_active(uow.session, user_by_name(uow.session, username), False)
     click.echo(f"已停用 {username}：会话已失效，撤销令牌 {n} 个")
 
 
@@ -72,10 +63,7 @@ def user_activate(username: str) -> None:
     from legalcase.services.auth import set_active, user_by_name
 
     with unit_of_work() as uow:
-        try:
-            set_active(uow.session, user_by_name(uow.session, username), True)
-        except DomainError as exc:
-            fail(exc)
+        set_active(uow.session, user_by_name(uow.session, username), True)
     click.echo(f"已启用 {username}")
 
 
@@ -112,10 +100,7 @@ def user_tokens(username: str) -> None:
         return value.strftime("%Y-%m-%d %H:%M") if value else "从未使用"
 
     with unit_of_work() as uow:
-        try:
-            rows = tokens_of(uow.session, user_by_name(uow.session, username))
-        except DomainError as exc:
-            fail(exc)
+        rows = tokens_of(uow.session, user_by_name(uow.session, username))
         for t in rows:
             click.echo(
                 f"{t.name}\t签发 {day(t.created_at)}\t到期 {day(t.expires_at)}\t"
@@ -134,10 +119,7 @@ def user_revoke_token(username: str, name: str | None, everything: bool) -> None
     if (name is None) == (not everything):
         fail(DomainError("bad_options", "请指定 --name NAME 或 --all（二选一）"))
     with unit_of_work() as uow:
-        try:
-            n = revoke_tokens(
-                uow.session, user_by_name(uow.session, username), name=name, everything=everything
-            )
-        except DomainError as exc:
-            fail(exc)
+        n = revoke_tokens(
+            uow.session, user_by_name(uow.session, username), name=name, everything=everything
+        )
     click.echo(f"已撤销 {username} 的 {n} 个令牌")
