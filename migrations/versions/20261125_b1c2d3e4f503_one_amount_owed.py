@@ -1,0 +1,24 @@
+"""One amount owed: allocation setting per case, judgment awards (issue 12 points 2 and 3)
+
+Revision ID: b1c2d3e4f503
+Revises: b1c2d3e4f502
+Create Date: 2026-11-25 13:00:00.000000+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "b1c2d3e4f503"
+down_revision: str | None = "b1c2d3e4f502"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
