@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .errors import ValidationFailed
+from .judgment_money import judgment_money
 from .money import ZERO, to_fen
 
 LPR_START = date(2019, 8, 20)
@@ -39,8 +40,11 @@ class Payment:
 
 @dataclass(frozen=True, slots=True)
 class Judgment:
-    amount: Decimal
+    amount: Decimal  # all money awarded
     performance_due: date
+    ordinary_interest: Decimal = ZERO  # the part of amount that is ordinary interest
+    payments: tuple[Payment, ...] = ()  # paid after the judgment
+    costs: Decimal = ZERO  # the part of amount that is costs and court fees
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,20 +228,12 @@ def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
     judgment_left = ZERO
     delayed = ZERO
     if inp.judgment is not None:
-        judgment_left = inp.judgment.amount
-        days = max(0, (inp.as_of - inp.judgment.performance_due).days)
-        delayed = to_fen(judgment_left * DELAYED_DAILY * days)
-        lines.append(
-            Line(
-                "迟延履行期间的加倍部分债务利息（民事诉讼法第264条）",
-                inp.judgment.performance_due,
-                inp.as_of,
-                days,
-                judgment_left,
-                "日万分之一点七五",
-                delayed,
-            )
+        j = inp.judgment
+        owed = judgment_money(
+            j.amount, j.ordinary_interest, j.performance_due, j.payments, inp.as_of, j.costs
         )
+        judgment_left, delayed = owed.judgment_outstanding, owed.delayed_interest
+        lines.extend(owed.lines)
     return InterestResult(
         principal_outstanding=sum(outstanding.values(), ZERO),
         interest_outstanding=interest,
