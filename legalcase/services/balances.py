@@ -2,11 +2,10 @@
 
 A receivable's ``paid_amount`` is the sum of its payment allocations; a case's principal,
 paid, outstanding and oldest unpaid due date add up its receivables (instalments settled
-earliest first, ``domain.aging``); a case's ``next_deadline_date`` is the earliest running,
-unhandled deadline in ``case_deadlines``. The services store them when they write
-(``refresh_balances`` for one case, ``store_balances`` for many, ``store_next_deadlines``);
-``legalcase check`` compares the stored figures with the same functions
-(``balance_differences``, ``deadline_differences``) and ``write_differences`` corrects them
+earliest first, ``domain.aging``); a case's ``next_deadline_date`` is stored and checked by
+``next_deadline``. The services store them when they write (``refresh_balances`` for one
+case, ``store_balances`` for many); ``legalcase check`` compares the stored figures with the
+same functions (``balance_differences``) and ``write_differences`` corrects them
 with an audit row (case, before, after) for every row changed.
 """
 
@@ -22,12 +21,10 @@ from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, object_session
 
 from legalcase.domain.aging import Slice, oldest_unpaid_due
-from legalcase.domain.deadlines import RUNNING
 from legalcase.domain.money import ZERO
 from legalcase.models import (
     AuditEntry,
     Case,
-    CaseDeadline,
     Instalment,
     PaymentAllocation,
     Promise,
@@ -256,56 +253,11 @@ def balance_differences(
     return out
 
 
-def next_deadline_expr(case_id: ColumnElement) -> ColumnElement:
-    """The case's next deadline: its earliest running, active, unhandled stored deadline."""
-    d = CaseDeadline
-    return (
-        select(func.min(d.due_date))
-        .where(
-            d.case_id == case_id,
-            d.is_active.is_(True),
-            d.is_handled.is_(False),
-            d.status == RUNNING,
-            d.due_date.is_not(None),
-        )
-        .scalar_subquery()
-    )
-
-
-def store_next_deadlines(session: Session, case_ids: list[int]) -> None:
-    """Set ``next_deadline_date`` of ``case_ids`` from their stored deadlines."""
-    cases = Case.__table__
-    conn = session.connection()
-    for chunk in chunks(case_ids):
-        conn.execute(
-            update(cases)
-            .where(cases.c.id.in_(chunk))
-            .values(next_deadline_date=next_deadline_expr(cases.c.id))
-        )
-    _expire(session, {("cases", cid) for cid in case_ids}, ["next_deadline_date"])
-
-
 def _expire(session: Session, keys: set[tuple[str, int]], fields: list[str] | None = None) -> None:
     """Expire the loaded objects of rows written with SQL, so they are read again."""
     for (cls, ident, _token), obj in list(session.identity_map.items()):
         if (cls.__tablename__, ident[0]) in keys:
             session.expire(obj, fields)
-
-
-def deadline_differences(
-    session: Session, case_ids: Sequence[int] | None = None
-) -> list[Difference]:
-    """Cases whose stored next deadline is not the one in their deadlines table."""
-    out = []
-    for chunk in chunks(case_ids):
-        stmt = select(Case.id, Case.next_deadline_date, next_deadline_expr(Case.id))
-        if chunk is not None:
-            stmt = stmt.where(Case.id.in_(chunk))
-        for cid, stored, expected in session.execute(stmt):
-            if stored != expected:
-                field = "next_deadline_date"
-                out.append(Difference(cid, "cases", cid, field, stored, expected, LABELS[field]))
-    return out
 
 
 # ---- writing corrections -----------------------------------------------------------

@@ -18,14 +18,9 @@ from sqlalchemy.orm import Session
 from legalcase.models import Case
 
 from .audit import set_actor
-from .balances import (
-    Difference,
-    balance_differences,
-    chunks,
-    deadline_differences,
-    write_differences,
-)
+from .balances import Difference, balance_differences, chunks, write_differences
 from .deadlines import refresh_cases
+from .next_deadline import deadline_differences
 from .promises import promise_differences
 from .uow import lock_cases
 

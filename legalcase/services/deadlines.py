@@ -32,10 +32,10 @@ from legalcase.models import (
 )
 from legalcase.models.base import utcnow
 
-from .balances import store_next_deadlines
 from .clock import SHANGHAI
 from .clock import today as clock_today
 from .common import begin_case_write
+from .next_deadline import store_next_deadlines
 from .uow import lock_cases
 
 FIELDS = ("due_date", "unadjusted_date", "is_provisional", "status", "basis", "is_defence_waived")
