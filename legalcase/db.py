@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from legalcase.services.audit import install_audit_listener
+from legalcase.services.scope import install_scope_filter
 from legalcase.services.uow import IMMEDIATE, UnitOfWork
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -68,6 +69,7 @@ def _forget_locks(session: Session, *_args) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     install_audit_listener(factory)
+    install_scope_filter(factory)
     event.listen(factory, "after_commit", _forget_locks)
     event.listen(factory, "after_soft_rollback", _forget_locks)
     return factory

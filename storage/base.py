@@ -8,6 +8,9 @@ from typing import BinaryIO, Protocol
 
 from .tempfiles import StrayFile
 
+# Presigned download links live this long at most (issue 11: a forwarded link soon dies).
+MAX_LINK_SECONDS = 60
+
 
 class StorageError(Exception):
     """The storage refused or failed; the message says what happened."""
@@ -44,8 +47,12 @@ class Storage(Protocol):
     def discard(self, key: str) -> None:
         """Remove an object stored for a write that then failed (never for kept evidence)."""
 
-    def download_url(self, key: str, filename: str, expires_seconds: int = 600) -> str | None:
-        """A time-limited URL for the object, or None when the backend serves through the app."""
+    def download_url(
+        self, key: str, filename: str, expires_seconds: int = MAX_LINK_SECONDS
+    ) -> str | None:
+        """A URL for the object living at most MAX_LINK_SECONDS (a link passed on, e.g. in
+        an e-mail, is dead within a minute), or None when the backend serves through the
+        app (which checks the user's access on every download)."""
 
     def set_legal_hold(self, key: str, on: bool = True) -> bool:
         """Place a legal hold where the backend supports it; returns whether it did."""

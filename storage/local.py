@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import ObjectInfo, StorageError
+from .base import MAX_LINK_SECONDS, ObjectInfo, StorageError
 from .tempfiles import StrayFile, stray_part_files
 
 SAFE = set("abcdefghijklmnopqrstuvwxyz0123456789-_/")
@@ -89,7 +89,9 @@ class LocalStorage:
     def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def download_url(self, key: str, filename: str, expires_seconds: int = 600) -> str | None:
+    def download_url(
+        self, key: str, filename: str, expires_seconds: int = MAX_LINK_SECONDS
+    ) -> str | None:
         return None
 
     def set_legal_hold(self, key: str, on: bool = True) -> bool:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from minio import Minio
 from minio.error import S3Error
 
-from .base import ObjectInfo, StorageError
+from .base import MAX_LINK_SECONDS, ObjectInfo, StorageError
 from .tempfiles import StrayFile
 
 
@@ -103,12 +103,14 @@ class MinioStorage:
         except S3Error as exc:
             raise StorageError(f"could not remove {key}: {exc.code}") from exc
 
-    def download_url(self, key: str, filename: str, expires_seconds: int = 600) -> str | None:
+    def download_url(
+        self, key: str, filename: str, expires_seconds: int = MAX_LINK_SECONDS
+    ) -> str | None:
         disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
         return self.client.presigned_get_object(
             self.bucket,
             key,
-            expires=timedelta(seconds=expires_seconds),
+            expires=timedelta(seconds=min(expires_seconds, MAX_LINK_SECONDS)),
             response_headers={"response-content-disposition": disposition},
         )
 

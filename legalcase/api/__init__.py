@@ -13,6 +13,7 @@ from legalcase.domain.errors import DomainError
 from legalcase.models import Case
 from legalcase.services.auth import find_token, note_token_use
 from legalcase.services.common import get_or_404
+from legalcase.services.scope import apply_scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -67,6 +68,7 @@ def _authenticate():
         return error(401, "unauthorized", "访问令牌无效、已过期或已撤销")
     note_token_use(db.session, token)
     g.api_user = token.user
+    apply_scope(db.session, token.user)  # only the user's creditors from here on
     return None
 
 

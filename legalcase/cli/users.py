@@ -123,3 +123,27 @@ def user_revoke_token(username: str, name: str | None, everything: bool) -> None
             uow.session, user_by_name(uow.session, username), name=name, everything=everything
         )
     click.echo(f"已撤销 {username} 的 {n} 个令牌")
+
+
+@user.command("scope")
+@click.argument("username")
+@click.option(
+    "--creditor",
+    "creditors",
+    multiple=True,
+    help="A creditor entity (id or exact name) the user may see; repeat for several.",
+)
+@click.option("--all", "everything", is_flag=True, help="Let the user see every creditor.")
+def user_scope(username: str, creditors: tuple[str, ...], everything: bool) -> None:
+    """Limit USERNAME to some creditors' cases (--creditor ...), or to none (--all)."""
+    from legalcase.services.auth import user_by_name
+    from legalcase.services.scope import creditor_ids_named, scope_label, set_creditor_scope
+
+    if bool(creditors) == everything:
+        fail(DomainError("bad_options", "请指定 --creditor（可多次）或 --all（二选一）"))
+    with unit_of_work() as uow:
+        target = user_by_name(uow.session, username)
+        ids = creditor_ids_named(uow.session, creditors)
+        set_creditor_scope(uow.session, target, ids)
+        label = scope_label(target)
+    click.echo(f"{username} 可见的债权主体：{label}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legalcase.domain.roles import Role
@@ -27,6 +27,16 @@ class Creditor(TimestampMixin, Base):
     bank_account: Mapped[str | None] = mapped_column(String(200))
 
 
+# A user limited to some creditor entities (a group's subsidiaries) has rows here; a user
+# without rows sees every creditor's cases (the default).
+user_creditors = Table(
+    "user_creditors",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("creditor_id", ForeignKey("creditors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(TimestampMixin, Base):
     __tablename__ = "users"
 
@@ -47,6 +57,16 @@ class User(TimestampMixin, Base):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    # Empty: every creditor (see services.scope).
+    scoped_creditors: Mapped[list[Creditor]] = relationship(
+        secondary=user_creditors, order_by="Creditor.id"
+    )
+
+    @property
+    def creditor_scope(self) -> frozenset[int] | None:
+        """The creditor ids this user may see, or None for all of them."""
+        ids = frozenset(c.id for c in self.scoped_creditors)
+        return ids or None
 
     @property
     def role_enum(self) -> Role:

@@ -22,3 +22,7 @@ class UserOut(Base):
     username = fields.String()
     display_name = fields.String()
     role = choice("角色", ROLES)
+    # The creditor entities whose cases the user may see; null: all of them.
+    creditor_ids = fields.Function(
+        lambda u: sorted(u.creditor_scope) if u.creditor_scope is not None else None
+    )

@@ -19,10 +19,12 @@ from storage import Storage
 
 from .common import apply, begin_case_write, begin_write
 from .evidence import HELD_STAGES, hold_case_evidence
+from .scope import may_see_creditor
 
 
-def _check_refs(session: Session, actor: User, data: dict) -> None:
+def _check_refs(session: Session, actor: User, data: dict, creditor_id: int | None = None) -> None:
     errors = {}
+    creditor_id = data.get("creditor_id", creditor_id)
     if "creditor_id" in data and session.get(Creditor, data["creditor_id"]) is None:
         errors["creditor_id"] = "债权主体不存在"
     if "debtor_id" in data and session.get(Party, data["debtor_id"]) is None:
@@ -35,6 +37,8 @@ def _check_refs(session: Session, actor: User, data: dict) -> None:
             errors["owner_id"] = "只读用户不能负责案件"
         elif actor.role == Role.COLLECTOR and owner.id != actor.id:
             errors["owner_id"] = "催收专员只能把案件分配给自己"
+        elif creditor_id is not None and not may_see_creditor(owner, creditor_id):
+            errors["owner_id"] = "该负责人无权查看该债权主体的案件"
     if errors:
         raise ValidationFailed(errors)
 
@@ -92,7 +96,7 @@ def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
         )
     if "currency" in data and data["currency"] != case.currency and case.receivables:
         raise ValidationFailed({"currency": "案件已有应收款，不能更改币种"})
-    _check_refs(session, actor, data)
+    _check_refs(session, actor, data, case.creditor_id)
     apply(case, data)
     session.flush()
     return case

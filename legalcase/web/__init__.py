@@ -20,6 +20,7 @@ from legalcase.domain.roles import ROLE_LABELS, Role
 from legalcase.domain.stages import STAGE_LABELS, Stage
 from legalcase.models import User
 from legalcase.services.clock import SHANGHAI
+from legalcase.services.scope import apply_scope
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -38,7 +39,10 @@ def _load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active:
         return None
-    return user if secrets.compare_digest(user.session_nonce, nonce) else None
+    if not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    apply_scope(db.session, user)  # from here on the request sees only the user's creditors
+    return user
 
 
 def _local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from legalcase.db import db
 from legalcase.domain.errors import DomainError
-from legalcase.services import auth, security
+from legalcase.services import auth, scope, security
 
 from .forms import only_form_errors
 from .security import log_security_event, safe_next
@@ -49,6 +49,7 @@ def _account_page(errors: dict | None = None, message: str | None = None):
         tokens=auth.user_tokens(db.session, current_user),
         status=auth.token_status,
         STATUS=auth.TOKEN_STATUS_LABELS,
+        scope_label=scope.scope_label(current_user),
         errors=errors or {},
         message=message,
     ), (422 if message else 200)

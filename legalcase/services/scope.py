@@ -1,0 +1,233 @@
+"""Creditor scoping: a user limited to some creditor entities reaches only their cases.
+
+A user with rows in ``user_creditors`` (a group's subsidiary, say) sees and reaches only the
+cases of those creditors, and what hangs off them: receivables, payments, ledger, promises,
+evidence, documents, deadlines, court events, tasks, the audit of those cases, the debtors
+and guarantors of those cases (a party on no case at all stays visible: it belongs to no
+creditor yet) and their contacts. A user without rows sees everything (the default).
+
+The rule is applied once, to every ORM query of a session whose ``info`` carries the scope
+(``apply_scope``), with SQLAlchemy's ``with_loader_criteria``: lists, searches, exports,
+counts, ``session.get`` and relationship loads all pass through it, so a screen, an export or
+an API call written later cannot forget it. A case outside the scope is simply not found
+(404), which does not tell the user that it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, event, exists, false, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from legalcase.domain.errors import ValidationFailed
+from legalcase.domain.roles import require_admin
+from legalcase.models import (
+    AuditEntry,
+    Case,
+    Contact,
+    Contract,
+    Creditor,
+    Instalment,
+    Party,
+    Payment,
+    PaymentAllocation,
+    Receivable,
+    User,
+)
+from legalcase.models.base import Base, utcnow
+
+from .audit import set_actor
+
+SCOPE_KEY = "creditor_scope"
+
+_cases = Case.__table__
+_contracts = Contract.__table__
+
+
+def _visible_cases(scope: frozenset[int]) -> Select:
+    # Never correlated: the outer query may itself select from cases.
+    return select(_cases.c.id).where(_cases.c.creditor_id.in_(sorted(scope))).correlate(None)
+
+
+def _party_visible(party_id: ColumnElement, scope: frozenset[int]) -> ColumnElement[bool]:
+    """On a visible case (debtor or guarantor), or on no case at all."""
+    ids = sorted(scope)
+    as_debtor = select(_cases.c.id).where(_cases.c.debtor_id == party_id)
+    as_guarantor = (
+        select(_contracts.c.id)
+        .join(_cases, _cases.c.id == _contracts.c.case_id)
+        .where(_contracts.c.guarantor_id == party_id)
+    )
+    as_debtor = as_debtor.correlate_except(_cases)
+    as_guarantor = as_guarantor.correlate_except(_cases, _contracts)
+    return or_(
+        as_debtor.where(_cases.c.creditor_id.in_(ids)).exists(),
+        as_guarantor.where(_cases.c.creditor_id.in_(ids)).exists(),
+        ~or_(as_debtor.exists(), as_guarantor.exists()),
+    )
+
+
+def _criteria(scope: frozenset[int]) -> list:
+    ids = sorted(scope)
+    options = [
+        with_loader_criteria(Case, Case.creditor_id.in_(ids), include_aliases=True),
+        with_loader_criteria(Creditor, Creditor.id.in_(ids), include_aliases=True),
+        with_loader_criteria(Party, _party_visible(Party.id, scope), include_aliases=True),
+        with_loader_criteria(
+            Contact, _party_visible(Contact.party_id, scope), include_aliases=True
+        ),
+        with_loader_criteria(
+            Instalment,
+            Instalment.receivable_id.in_(
+                select(Receivable.__table__.c.id)
+                .where(Receivable.__table__.c.case_id.in_(_visible_cases(scope)))
+                .correlate(None)
+            ),
+            include_aliases=True,
+        ),
+        with_loader_criteria(
+            PaymentAllocation,
+            PaymentAllocation.payment_id.in_(
+                select(Payment.__table__.c.id)
+                .where(Payment.__table__.c.case_id.in_(_visible_cases(scope)))
+                .correlate(None)
+            ),
+            include_aliases=True,
+        ),
+        with_loader_criteria(
+            AuditEntry,
+            or_(AuditEntry.case_id.is_(None), AuditEntry.case_id.in_(_visible_cases(scope))),
+            include_aliases=True,
+        ),
+    ]
+    for cls in _case_children():
+        options.append(
+            with_loader_criteria(cls, cls.case_id.in_(_visible_cases(scope)), include_aliases=True)
+        )
+    return options
+
+
+def _case_children() -> list[type]:
+    """Every mapped class with a ``case_id`` column (audit entries have their own rule)."""
+    out = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if cls in (Case, AuditEntry) or "case_id" not in mapper.columns:
+            continue
+        out.append(cls)
+    return out
+
+
+def _filter(state: ORMExecuteState) -> None:
+    scope = state.session.info.get(SCOPE_KEY)
+    if scope is None or state.is_column_load:
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if not scope:  # limited to creditors that no longer exist: nothing at all
+        state.statement = state.statement.options(
+            with_loader_criteria(Case, false(), include_aliases=True)
+        )
+        return
+    state.statement = state.statement.options(*_criteria(scope))
+
+
+def install_scope_filter(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "do_orm_execute", _filter)
+
+
+def apply_scope(session: Session, user: User | None) -> None:
+    """From now on this session sees only what ``user`` may see."""
+    scope = user.creditor_scope if user is not None else None
+    if scope is None:
+        session.info.pop(SCOPE_KEY, None)
+    else:
+        session.info[SCOPE_KEY] = scope
+
+
+def may_see_creditor(user: User, creditor_id: int) -> bool:
+    scope = user.creditor_scope
+    return scope is None or creditor_id in scope
+
+
+def scope_label(user: User) -> str:
+    if user.creditor_scope is None:
+        return "全部债权主体"
+    return "、".join(c.name for c in user.scoped_creditors)
+
+
+def set_creditor_scope(
+    session: Session, user: User, creditor_ids: Iterable[int], actor: User | None = None
+) -> User:
+    """Limit ``user`` to these creditors (none: all of them); audited.
+
+    ``actor`` is the admin doing it on a screen or the API; the command line passes none
+    (its operator is recorded instead)."""
+    if actor is not None:
+        require_admin(actor.role_enum)
+        set_actor(session, actor.id)
+    wanted = sorted(set(creditor_ids))
+    found = {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ValidationFailed(
+            {"creditor_ids": "债权主体不存在：" + "、".join(str(i) for i in missing)}
+        )
+    before = scope_label(user)
+    user.scoped_creditors = [found[i] for i in wanted]
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            user_id=actor.id if actor is not None else None,
+            entity="users",
+            entity_id=user.id,
+            action="update",
+            before={"creditor_scope": before},
+            after={"creditor_scope": scope_label(user)},
+        )
+    )
+    session.flush()
+    return user
+
+
+def creditor_ids_named(session: Session, refs: Iterable[str]) -> list[int]:
+    """Creditor ids from ids or exact names (the command line's --creditor)."""
+    ids, unknown = [], []
+    for ref in refs:
+        ref = ref.strip()
+        creditor = (
+            session.get(Creditor, int(ref))
+            if ref.isdigit()
+            else session.scalar(select(Creditor).where(Creditor.name == ref))
+        )
+        if creditor is None:
+            unknown.append(ref)
+        else:
+            ids.append(creditor.id)
+    if unknown:
+        raise ValidationFailed({"creditor": "债权主体不存在：" + "、".join(unknown)})
+    return ids
+
+
+def case_visible_to(session: Session, user: User, case_id: int) -> bool:
+    """For work done outside the user's own session (alert digests)."""
+    scope = user.creditor_scope
+    if scope is None:
+        return True
+    return bool(
+        session.scalar(
+            select(exists().where(_cases.c.id == case_id, _cases.c.creditor_id.in_(scope)))
+        )
+    )
+
+
+__all__ = [
+    "apply_scope",
+    "case_visible_to",
+    "creditor_ids_named",
+    "install_scope_filter",
+    "may_see_creditor",
+    "scope_label",
+    "set_creditor_scope",
+]
