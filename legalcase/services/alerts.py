@@ -24,6 +24,7 @@ from legalcase.models import AlertDelivery, Case, CaseDeadline, Promise, Task, U
 from legalcase.models.base import utcnow
 
 from .clock import SHANGHAI
+from .scope import may_see_creditor
 
 
 @dataclass
@@ -61,6 +62,8 @@ def collect(session: Session, today: date) -> list[Digest]:
     digests: dict[int, Digest] = {}
 
     def add(uid: int, keys: list[str], item: Item) -> None:
+        if not may_see_creditor(users[uid], item.case.creditor_id):
+            return  # limited to other creditors (services.scope): not a word about this case
         new = [k for k in keys if (uid, k) not in sent]
         if new:
             item.keys = new
