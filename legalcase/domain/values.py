@@ -194,6 +194,15 @@ class ClaimEventType(Coded):
     JUDGMENT = "judgment", "判决/裁定送达"
     SETTLEMENT = "settlement", "执行和解"
     PRESERVATION = "preservation", "保全"
+    ENFORCEMENT_APPLIED = "enforcement_applied", "申请强制执行（法院收到）"
+    ENFORCEMENT_TERMINATED = "enforcement_terminated", "终结（本次）执行裁定送达"
+
+
+class ProceedingsOutcome(Coded):
+    """How proceedings ended without a judgment (RULES.md section 7, ``proceedings_ended``)."""
+
+    WITHDRAWN = "withdrawn", "撤诉/撤回仲裁申请"
+    DISMISSED = "dismissed", "驳回起诉"
 
 
 PARTY_KINDS = PartyKind.labels()
@@ -282,6 +291,7 @@ __all__ = [
     "Outcome",
     "PartyKind",
     "PaymentMethod",
+    "ProceedingsOutcome",
     "PromiseStatus",
     "Relation",
     "RiskLevel",
