@@ -300,13 +300,37 @@ def enforcement() -> Document:
         "执行依据：{{ judgment.court }}作出的{{ judgment.number }}，已于{{ judgment.effective }}发生法律效力。",
     )
     para(doc, "执行请求：")
+    # With the amounts the judgment awarded recorded: the judgment money and the
+    # delayed-performance interest after the payments since (RULES.md s.6).
+    para(doc, "{%p if judgment.awarded %}")
+    para(
+        doc,
+        "1. 执行生效法律文书确定的款项共计{{ judgment.awarded_total }}元（本金{{ judgment.awarded_principal }}元、"
+        "利息{{ judgment.awarded_interest }}元、诉讼费等{{ judgment.awarded_costs }}元），扣除判决生效后已履行的"
+        "{{ judgment.paid }}元，尚欠{{ judgment.outstanding }}元（{{ judgment.outstanding_cn }}），其中诉讼费等"
+        "{{ judgment.costs_outstanding }}元、利息{{ judgment.interest_outstanding }}元、本金"
+        "{{ judgment.principal_outstanding }}元；",
+    )
+    para(
+        doc,
+        "2. 执行迟延履行期间的加倍部分债务利息，截至{{ claim.as_of }}为{{ judgment.delayed_interest }}元（以尚未履行的"
+        "除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算，自{{ judgment.performance_due }}次日起至实际履行之日止）；",
+    )
+    para(
+        doc,
+        "以上截至{{ claim.as_of }}合计{{ judgment.total }}元（{{ judgment.total_cn }}）；",
+    )
+    para(doc, "{%p else %}")
     para(doc, "1. 执行本金{{ claim.principal }}元及利息{{ claim.interest }}元；")
     para(
         doc,
         "2. 执行迟延履行期间的加倍部分债务利息（以未履行金额为基数，按日万分之一点七五计算，自{{ judgment.performance_due }}"
         "次日起至实际履行之日止）；",
     )
+    para(doc, "{%p endif %}")
     para(doc, "3. 被执行人承担执行费用。")
+    para(doc, "金额计算明细：")
+    table(doc, *CLAIM_LINES)
     para(
         doc,
         "事实与理由：上述生效法律文书确定的履行期限最后一日为{{ judgment.performance_due }}，被执行人至今未履行，"

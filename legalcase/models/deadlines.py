@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, DecimalText, TimestampMixin, UTCDateTime
+from .base import Base, DecimalText, MoneyType, TimestampMixin, UTCDateTime
 from .cases import Case
 from .users import User
 
@@ -31,6 +31,19 @@ class CourtEvent(TimestampMixin, Base):
     document_number: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # What a judgment, ruling or mediation document awarded (issue 12 point 3, RULES s.6):
+    # principal, ordinary interest to the performance date, costs and court fees.
+    awarded_principal: Mapped[Decimal | None] = mapped_column(MoneyType)
+    awarded_interest: Mapped[Decimal | None] = mapped_column(MoneyType)
+    awarded_costs: Mapped[Decimal | None] = mapped_column(MoneyType)
+
+    @property
+    def awarded_total(self) -> Decimal | None:
+        """All money awarded, or None when the event awards none."""
+        parts = (self.awarded_principal, self.awarded_interest, self.awarded_costs)
+        if all(p is None for p in parts):
+            return None
+        return sum((p for p in parts if p is not None), Decimal("0.00"))
 
     @property
     def audit_case_id(self) -> int:

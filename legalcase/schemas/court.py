@@ -8,7 +8,7 @@ from marshmallow import fields
 from legalcase.domain.deadlines import FREEZE_YEARS
 from legalcase.domain.values import ASSET_KINDS, COURT_EVENT_KINDS
 
-from .fields import Base, choice, day, list_of, text
+from .fields import Base, choice, day, list_of, money, text
 
 # The form shows how long a freeze of each kind of property lasts.
 ASSET_CHOICES = {k: f"{label}（{FREEZE_YEARS[k]}年）" for k, label in ASSET_KINDS.items()}
@@ -31,6 +31,12 @@ class CourtEventSchema(Base):
     expires_date = day("裁定载明的保全届满日", required=False)
     court_name = text("法院/仲裁机构")
     document_number = text("文书编号", max_len=100)
+    # What a judgment, ruling or mediation document awarded (RULES s.6); blank if no money.
+    awarded_principal = money("判决确定的本金（判决/裁定/调解书）", required=False)
+    awarded_interest = money(
+        "判决确定的一般债务利息（计至履行期限）", required=False, allow_zero=True
+    )
+    awarded_costs = money("判决确定由对方负担的诉讼费、保全费等", required=False, allow_zero=True)
     note = text("备注", max_len=2000, widget="textarea")
 
 
@@ -43,6 +49,7 @@ class HandledSchema(Base):
 
 class CourtEventOut(CourtEventSchema):
     id = fields.Integer()
+    awarded_total = money("判决金额合计", required=False)
 
 
 class DeadlineOut(Base):

@@ -21,6 +21,7 @@ from legalcase.domain.money import ZERO
 from legalcase.models import Case, Contract, Receivable
 from legalcase.models import Payment as PaymentRow
 
+from .judgments import judgment_claim
 from .lpr import lpr_table
 
 # Without an agreed rate: one-year LPR + 50%, the top of the range courts allow in sales
@@ -65,6 +66,9 @@ def claim_for_case(
                 .options(selectinload(PaymentRow.allocations))
             )
         )
+    judged = judgment_claim(session, case, as_of, payments)  # issue 12 point 3
+    if judged is not None:  # after a money judgment the claim is the judgment money
+        return judged
     group_of: dict[int, Rate] = {}
     principal: dict[Rate, list[Principal]] = defaultdict(list)
     for r in receivables:

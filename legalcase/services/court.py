@@ -12,6 +12,7 @@ from legalcase.models import Case, CourtEvent, User
 from .clock import today as clock_today
 from .common import apply, begin_case_write
 from .deadlines import refresh_case
+from .judgments import MONEY_JUDGMENT_KINDS
 
 
 def _check(data: dict, today: date) -> None:
@@ -29,6 +30,7 @@ def _check(data: dict, today: date) -> None:
         served = data.get("served_date")
         if served and served > today:
             errors["served_date"] = "送达日不能晚于今天"
+    _check_award(data, errors)
     if kind == "preservation":
         if not data.get("asset_kind"):
             errors["asset_kind"] = "请选择被保全财产的类型"
@@ -37,6 +39,34 @@ def _check(data: dict, today: date) -> None:
             errors["expires_date"] = "保全期限届满日应晚于采取措施之日"
     if errors:
         raise ValidationFailed(errors)
+
+
+AWARD_FIELDS = ("awarded_principal", "awarded_interest", "awarded_costs")
+
+
+def _check_award(data: dict, errors: dict) -> None:
+    """What a judgment awarded (issue 12 point 3): amounts, effective and performance dates."""
+    effective, due = data.get("effective_date"), data.get("performance_due")
+    if effective and due and due < effective:
+        errors["performance_due"] = "履行期限最后一日不能早于生效日"
+    given = [f for f in AWARD_FIELDS if data.get(f) is not None]
+    if not given:
+        return
+    if data["kind"] not in MONEY_JUDGMENT_KINDS:
+        for f in given:
+            errors[f] = "只有判决书、裁定书（含调解书）可登记判决金额"
+        return
+    for f in given:
+        if data[f] < 0:
+            errors[f] = "金额不能为负数"
+    if data.get("awarded_principal") is None:
+        errors["awarded_principal"] = "登记判决金额时请填写判决确定的本金"
+    elif data["awarded_principal"] <= 0 and "awarded_principal" not in errors:
+        errors["awarded_principal"] = "判决确定的本金须大于 0"
+    if not effective:
+        errors["effective_date"] = "登记判决金额时请填写生效日（此后的回款冲抵判决款项）"
+    if not due:
+        errors["performance_due"] = "登记判决金额时请填写履行期限最后一日（迟延履行利息自次日起算）"
 
 
 def add_court_event(
@@ -66,6 +96,7 @@ def update_court_event(
             "effective_date",
             "asset_kind",
             "expires_date",
+            *AWARD_FIELDS,
         )
     }
     _check({**current, **data}, today or clock_today())

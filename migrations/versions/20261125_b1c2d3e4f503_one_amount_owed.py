@@ -17,8 +17,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # ---- issue 12 point 3 (judgments on a case): what a judgment awarded -------------
+    with op.batch_alter_table("court_events") as batch:
+        batch.add_column(sa.Column("awarded_principal", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("awarded_interest", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("awarded_costs", sa.BigInteger(), nullable=True))
+    # ---- end of issue 12 point 3 -------------------------------------------------------
 
 
 def downgrade() -> None:
-    pass
+    # ---- issue 12 point 3 (judgments on a case) ----------------------------------------
+    with op.batch_alter_table("court_events") as batch:
+        batch.drop_column("awarded_costs")
+        batch.drop_column("awarded_interest")
+        batch.drop_column("awarded_principal")
+    # ---- end of issue 12 point 3 -------------------------------------------------------

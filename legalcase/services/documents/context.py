@@ -18,6 +18,7 @@ from legalcase.domain.values import JUDGMENT_KINDS
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Payment, Receivable
 
 from ..claims import claim_for_case
+from ..judgments import judgment_figures
 
 
 def _money(value: Decimal) -> str:
@@ -174,6 +175,7 @@ def document_context(
             "performance_due": chinese_date(judgment.performance_due)
             if judgment and judgment.performance_due
             else "",
+            **judgment_figures(claim),  # what it awarded and what is owed on it (issue 12.3)
         },
     }
 

@@ -185,6 +185,21 @@ def sample_context() -> dict:
             "number": "（2026）沪0112民初0001号民事判决书",
             "effective": "2026年9月17日",
             "performance_due": "2026年9月30日",
+            # what the judgment awarded and what is owed on it (issue 12 point 3)
+            "awarded": True,
+            "awarded_principal": "100,000.00",
+            "awarded_interest": "5,000.00",
+            "awarded_costs": "2,300.00",
+            "awarded_total": "107,300.00",
+            "paid": "60,000.00",
+            "costs_outstanding": "0.00",
+            "interest_outstanding": "0.00",
+            "principal_outstanding": "47,300.00",
+            "outstanding": "47,300.00",
+            "outstanding_cn": amount_in_capitals(D("47300")),
+            "delayed_interest": "3,510.24",
+            "total": "50,810.24",
+            "total_cn": amount_in_capitals(D("50810.24")),
         },
     }
 

@@ -1,0 +1,188 @@
+"""A case's claim after a money judgment (RULES.md section 6): the judgment money still unpaid
+plus delayed-performance interest, itemised.
+
+The case's money judgment is its latest judgment or ruling (incl. a mediation document) that
+records what it awarded, with an effective date and a performance date. Payments dated on or
+after its effective date are payments after the judgment: they go to the judgment money
+(costs, then the ordinary-interest part, then the rest), and only when that is all paid to the
+delayed-performance interest, which runs at 0.0175% a day on the unpaid judgment money less
+its unpaid ordinary interest from the day after the performance period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docgen.chinese import amount_in_capitals
+from legalcase.domain.interest import InterestResult, Judgment, Line, Payment
+from legalcase.domain.judgment_money import judgment_money
+from legalcase.domain.money import ZERO
+from legalcase.models import Case, CourtEvent
+from legalcase.models import Payment as PaymentRow
+
+MONEY_JUDGMENT_KINDS = ("judgment", "ruling")
+
+
+def money_judgment(session: Session, case_id: int) -> CourtEvent | None:
+    """The case's latest judgment or ruling that records money awarded, or None."""
+    return session.scalar(
+        select(CourtEvent)
+        .where(
+            CourtEvent.case_id == case_id,
+            CourtEvent.kind.in_(MONEY_JUDGMENT_KINDS),
+            CourtEvent.awarded_principal.is_not(None),
+            CourtEvent.effective_date.is_not(None),
+            CourtEvent.performance_due.is_not(None),
+        )
+        .order_by(CourtEvent.effective_date.desc(), CourtEvent.id.desc())
+        .limit(1)
+    )
+
+
+def judgment_of(event: CourtEvent, payments: list[PaymentRow], as_of: date) -> Judgment:
+    """The interest engine's judgment input (RULES.md section 8) for ``event``."""
+    after = tuple(
+        Payment(p.paid_date, p.amount)
+        for p in sorted(payments, key=lambda p: (p.paid_date, p.id or 0))
+        if event.effective_date <= p.paid_date <= as_of
+    )
+    return Judgment(
+        amount=event.awarded_total,
+        performance_due=event.performance_due,
+        ordinary_interest=event.awarded_interest or ZERO,
+        payments=after,
+        costs=event.awarded_costs or ZERO,
+    )
+
+
+@dataclass
+class JudgmentClaim(InterestResult):
+    """The claim after a judgment: ``judgment_outstanding`` and ``delayed_performance_interest``
+    (principal, interest and costs before judgment are 0: the judgment replaced them)."""
+
+    event: CourtEvent | None = None
+    awarded_principal: Decimal = ZERO
+    awarded_interest: Decimal = ZERO
+    awarded_costs: Decimal = ZERO
+    paid_after: Decimal = ZERO  # payments on or after the effective date, up to as_of
+    costs_left: Decimal = ZERO
+    ordinary_left: Decimal = ZERO
+    principal_left: Decimal = ZERO
+    items: list[tuple[str, Decimal]] = field(default_factory=list)
+
+    @property
+    def awarded_total(self) -> Decimal:
+        return self.awarded_principal + self.awarded_interest + self.awarded_costs
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        e = self.event
+        out["judgment"] = {
+            "court_event_id": e.id if e else None,
+            "kind": e.kind if e else None,
+            "court": e.court_name if e else None,
+            "document_number": e.document_number if e else None,
+            "effective_date": e.effective_date.isoformat() if e else None,
+            "performance_due": e.performance_due.isoformat() if e else None,
+            "awarded_principal": f"{self.awarded_principal:.2f}",
+            "awarded_interest": f"{self.awarded_interest:.2f}",
+            "awarded_costs": f"{self.awarded_costs:.2f}",
+            "awarded_total": f"{self.awarded_total:.2f}",
+            "paid_after_judgment": f"{self.paid_after:.2f}",
+            "costs_outstanding": f"{self.costs_left:.2f}",
+            "ordinary_interest_outstanding": f"{self.ordinary_left:.2f}",
+            "principal_outstanding": f"{self.principal_left:.2f}",
+        }
+        return out
+
+
+def judgment_claim(
+    session: Session, case: Case, as_of: date, payments: list[PaymentRow] | None = None
+) -> JudgmentClaim | None:
+    """The case's claim after its money judgment as of ``as_of``, or None without one."""
+    event = money_judgment(session, case.id)
+    if event is None:
+        return None
+    if payments is None:
+        payments = list(session.scalars(select(PaymentRow).where(PaymentRow.case_id == case.id)))
+    j = judgment_of(event, payments, as_of)
+    owed = judgment_money(
+        j.amount, j.ordinary_interest, j.performance_due, j.payments, as_of, j.costs
+    )
+    principal = event.awarded_principal or ZERO
+    awarded = Line(
+        f"生效法律文书确定的金额（{event.document_number or '判决'}）：本金 {principal:,.2f}、"
+        f"一般债务利息 {j.ordinary_interest:,.2f}、诉讼费等 {j.costs:,.2f}",
+        event.effective_date,
+        event.performance_due,
+        0,
+        j.amount,
+        None,
+        j.amount,
+    )
+    result = JudgmentClaim(
+        principal_outstanding=ZERO,
+        interest_outstanding=ZERO,
+        costs_outstanding=ZERO,
+        judgment_outstanding=owed.judgment_outstanding,
+        delayed_performance_interest=owed.delayed_interest,
+        lines=[awarded, *owed.lines],
+        event=event,
+        awarded_principal=principal,
+        awarded_interest=j.ordinary_interest,
+        awarded_costs=j.costs,
+        paid_after=sum((p.amount for p in j.payments), ZERO),
+        costs_left=owed.costs_outstanding,
+        ordinary_left=owed.ordinary_outstanding,
+        principal_left=owed.rest_outstanding,
+    )
+    result.items = [
+        ("尚欠诉讼费、保全费等", owed.costs_outstanding),
+        ("尚欠判决确定的一般债务利息", owed.ordinary_outstanding),
+        ("尚欠判决确定的本金", owed.rest_outstanding),
+        ("迟延履行期间的加倍部分债务利息", owed.delayed_interest),
+    ]
+    return result
+
+
+def judgment_figures(claim: InterestResult) -> dict:
+    """The judgment's figures for documents (the 强制执行申请书's ``judgment``): empty strings
+    and ``awarded`` False when the claim is not a claim after a money judgment."""
+    keys = (
+        "awarded_principal",
+        "awarded_interest",
+        "awarded_costs",
+        "awarded_total",
+        "paid",
+        "costs_outstanding",
+        "interest_outstanding",
+        "principal_outstanding",
+        "outstanding",
+        "delayed_interest",
+        "total",
+    )
+    if not isinstance(claim, JudgmentClaim):
+        return {"awarded": False} | dict.fromkeys(keys, "") | {"outstanding_cn": "", "total_cn": ""}
+    values = (
+        claim.awarded_principal,
+        claim.awarded_interest,
+        claim.awarded_costs,
+        claim.awarded_total,
+        claim.paid_after,
+        claim.costs_left,
+        claim.ordinary_left,
+        claim.principal_left,
+        claim.judgment_outstanding,
+        claim.delayed_performance_interest,
+        claim.total,
+    )
+    out: dict = {"awarded": True}
+    out |= {k: f"{v:,.2f}" for k, v in zip(keys, values, strict=True)}
+    out["outstanding_cn"] = amount_in_capitals(claim.judgment_outstanding)
+    out["total_cn"] = amount_in_capitals(claim.total)
+    return out
