@@ -1,5 +1,6 @@
 """The daily alert digest: each owner gets one e-mail with the deadlines that crossed a
-threshold, promises due or broken; each (item, threshold, recipient) is sent exactly once."""
+threshold, promises due or broken; each (item, threshold, recipient) is sent exactly once, and
+a passed deadline nobody has marked handled is in every day's digest until it is."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from legalcase.models import AlertDelivery, Case, CaseDeadline, Promise, Task, U
 from legalcase.models.base import utcnow
 
 from .clock import SHANGHAI
+from .next_deadline import acts_on, acts_on_expr, is_open_expr
 from .scope import may_see_creditor
 
 
@@ -69,28 +71,28 @@ def collect(session: Session, today: date) -> list[Digest]:
             item.keys = new
             digests.setdefault(uid, Digest(users[uid])).items.append(item)
 
+    # Open deadlines (running, or passed and unhandled) by the day they act on: a provisional
+    # one on the earlier of its dates. A passed one is in every daily digest until handled.
+    day = acts_on_expr()
     rows = session.scalars(
         select(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(
-            CaseDeadline.is_active.is_(True),
-            CaseDeadline.is_handled.is_(False),
-            CaseDeadline.due_date.is_not(None),
-            CaseDeadline.status.in_(("running", "expired")),
-            CaseDeadline.due_date <= today + timedelta(days=horizon),
-            Case.owner_id.in_(users),
-        )
+        .where(is_open_expr(), day <= today + timedelta(days=horizon), Case.owner_id.in_(users))
         .options(joinedload(CaseDeadline.case).joinedload(Case.debtor))
-        .order_by(CaseDeadline.due_date)
+        .order_by(day, CaseDeadline.id)
     ).unique()
     for d in rows:
         uid = d.case.owner_id
         days, overdue = prefs[uid]
-        left = (d.due_date - today).days
+        when = acts_on(d)
+        left = (when - today).days
         keys = [f"deadline:{d.id}:{k}" for k in crossed(left, days, overdue)]
-        state = f"剩 {left} 天" if left >= 0 else f"已过 {-left} 天"
-        line = f"{KIND_LABELS[d.kind]} {d.due_date}（{state}）— {d.case.title}：{d.basis}"
-        add(uid, keys, Item(keys, d.case, line, d.due_date, d))
+        if left < 0:
+            keys.append(f"deadline:{d.id}:passed:{today.isoformat()}")
+        state = f"剩 {left} 天" if left >= 0 else f"已过 {-left} 天，尚未标记处理"
+        provisional = "（暂定）" if d.is_provisional else ""
+        line = f"{KIND_LABELS[d.kind]} {when}{provisional}（{state}）— {d.case.title}：{d.basis}"
+        add(uid, keys, Item(keys, d.case, line, when, d))
     promises = session.scalars(
         select(Promise)
         .join(Case, Case.id == Promise.case_id)
@@ -149,10 +151,11 @@ def _ics(d: CaseDeadline) -> bytes:
     event = Event()
     event.add("uid", f"deadline-{d.id}@legalcase")
     event.add("summary", f"{KIND_LABELS[d.kind]}：{d.case.title}")
-    event.add("dtstart", d.due_date)
-    event.add("dtend", d.due_date + timedelta(days=1))
+    day = acts_on(d)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
     event.add("description", d.basis)
-    event.add("dtstamp", datetime.combine(d.due_date, time(), tzinfo=SHANGHAI))
+    event.add("dtstamp", datetime.combine(day, time(), tzinfo=SHANGHAI))
     cal.add_component(event)
     return cal.to_ical()
 

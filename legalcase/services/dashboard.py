@@ -26,6 +26,8 @@ from legalcase.models import (
     User,
 )
 
+from .next_deadline import acts_on_expr, is_open_expr
+
 CONTACT_TARGET = Decimal("0.85")
 COMMITMENT_TARGET = Decimal("0.40")
 
@@ -179,19 +181,15 @@ def build(session: Session, today: date) -> Dashboard:
                 "下一期限": c.next_deadline_date,
             }
         )
+    # Open deadlines acting within 30 days, passed and unhandled ones first (issue 12 point 7).
+    day = acts_on_expr()
     upcoming = list(
         session.execute(
-            select(CaseDeadline.kind, CaseDeadline.due_date, Case.id, Case.title)
+            select(CaseDeadline.kind, day, Case.id, Case.title)
             .join(Case, Case.id == CaseDeadline.case_id)
-            .where(
-                CaseDeadline.is_active.is_(True),
-                CaseDeadline.is_handled.is_(False),
-                CaseDeadline.status == "running",
-                CaseDeadline.due_date >= today,
-                CaseDeadline.due_date <= today + timedelta(days=30),
-            )
-            .order_by(CaseDeadline.due_date)
-            .limit(20)
+            .where(is_open_expr(), day <= today + timedelta(days=30))
+            .order_by(day, Case.id, CaseDeadline.id)
+            .limit(50)
         )
     )
 

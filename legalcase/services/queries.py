@@ -31,6 +31,7 @@ from legalcase.models import (
 )
 
 from .common import get_or_404
+from .next_deadline import acts_on, acts_on_expr, days_left, is_open_expr, next_of
 
 
 @dataclass
@@ -64,17 +65,15 @@ class CasePage:
 
     @property
     def next_deadline(self) -> CaseDeadline | None:
-        """The nearest open deadline still ahead (or due today)."""
-        ahead = [
-            d
-            for d in self.deadlines
-            if d.is_active
-            and not d.is_handled
-            and d.due_date
-            and d.due_date >= self.today
-            and d.status == "running"
-        ]
-        return min(ahead, key=lambda d: d.due_date) if ahead else None
+        """The earliest open deadline, passed or not: a passed one stays until it is handled."""
+        return next_of(self.deadlines)
+
+    def days_left(self, d: CaseDeadline) -> int:
+        """Days until ``d`` acts (the earlier date while provisional); negative once passed."""
+        return days_left(d, self.today)
+
+    def acts_on(self, d: CaseDeadline) -> date | None:
+        return acts_on(d)
 
     def status_of(self, d: CaseDeadline) -> str:
         if d.status == "running" and d.due_date and d.due_date < self.today:
@@ -216,6 +215,11 @@ class Dashboard:
     my_cases: list[Case]
     promises_due: list[Promise]
     broken_promises: list[Promise]
+    # My open deadlines that passed unhandled or act within 7 days, passed ones first.
+    deadlines: list[CaseDeadline] = field(default_factory=list)
+
+    def acts_on(self, d: CaseDeadline) -> date | None:
+        return acts_on(d)
 
 
 def dashboard(session: Session, user: User, today: date) -> Dashboard:
@@ -249,7 +253,18 @@ def dashboard(session: Session, user: User, today: date) -> Dashboard:
             ).order_by(Promise.due_date.desc())
         )
     )
-    return Dashboard(mine, due, broken)
+    day = acts_on_expr()
+    deadlines = list(
+        session.scalars(
+            select(CaseDeadline)
+            .join(Case, Case.id == CaseDeadline.case_id)
+            .where(Case.owner_id == user.id, is_open_expr(), day <= today + timedelta(days=7))
+            .options(joinedload(CaseDeadline.case))
+            .order_by(day, CaseDeadline.case_id, CaseDeadline.id)
+            .limit(50)
+        )
+    )
+    return Dashboard(mine, due, broken, deadlines)
 
 
 def case_titles(session: Session, ids: set[int]) -> dict[int, str]:
