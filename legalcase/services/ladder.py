@@ -16,6 +16,7 @@ from legalcase.models.base import utcnow
 
 from .audit import set_actor
 from .clock import today as clock_today
+from .next_deadline import acts_on, acts_on_expr
 
 
 def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
@@ -45,10 +46,10 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             CaseDeadline.is_active.is_(True),
             CaseDeadline.is_handled.is_(False),
             CaseDeadline.status == "running",
-            CaseDeadline.due_date <= today + timedelta(days=90),
+            acts_on_expr() <= today + timedelta(days=90),
         )
     ):
-        deadlines[d.case_id].append((d.id, d.kind, d.due_date))
+        deadlines[d.case_id].append((d.id, d.kind, acts_on(d)))  # provisional: the earlier date
     lawyer = session.scalar(
         select(User.id)
         .where(User.role == Role.LEGAL.value, User.is_active.is_(True))
