@@ -19,7 +19,7 @@ from storage import Storage
 
 from .common import apply, begin_case_write, begin_write
 from .evidence import HELD_STAGES, hold_case_evidence
-from .scope import may_see_creditor
+from .scope import UNSCOPED, may_see_creditor
 
 
 def _check_refs(session: Session, actor: User, data: dict, creditor_id: int | None = None) -> None:
@@ -49,9 +49,16 @@ def open_case(session: Session, actor: User, data: dict, reason: str = "立案")
 
 
 def open_cases(
-    session: Session, actor: User, items: list[dict], reason: str = "立案"
+    session: Session,
+    actor: User,
+    items: list[dict],
+    reason: str = "立案",
+    debtors_known_by_code: bool = False,
 ) -> list[Case]:
-    """Open many cases at once (the ledger import): the checks of ``open_case``, two flushes."""
+    """Open many cases at once (the ledger import): the checks of ``open_case``, two flushes.
+
+    ``debtors_known_by_code``: the import found each debtor by its identity code, so a debtor
+    that only another creditor's cases show (services.scope) is the right party to link."""
     begin_write(session, actor)
     items = [{"owner_id": actor.id, **data} for data in items]
     errors = {}
@@ -64,7 +71,10 @@ def open_cases(
     debtors = sorted({d["debtor_id"] for d in items if "debtor_id" in d})
     found = set()
     for i in range(0, len(debtors), 500):
-        found.update(session.scalars(select(Party.id).where(Party.id.in_(debtors[i : i + 500]))))
+        stmt = select(Party.id).where(Party.id.in_(debtors[i : i + 500]))
+        if debtors_known_by_code:
+            stmt = stmt.execution_options(**UNSCOPED)
+        found.update(session.scalars(stmt))
     if set(debtors) - found:
         errors["debtor_id"] = "债务人不存在"
     if errors:

@@ -10,6 +10,7 @@ from legalcase.domain.identity import id_code_problem
 from legalcase.models import Contact, Party, User
 
 from .common import apply, begin_write
+from .scope import UNSCOPED
 
 
 def _check_party(
@@ -24,8 +25,17 @@ def _check_party(
         if taken is not None:
             holder = taken.get(code)
         else:
-            clash = session.scalar(select(Party).where(Party.id_code == code))
-            holder = clash.name if clash is not None and clash.id != party_id else None
+            # Across every creditor (the code is unique in the database), then named only
+            # if this user may see that party (services.scope).
+            clash = session.execute(
+                select(Party.id, Party.name)
+                .where(Party.id_code == code)
+                .execution_options(**UNSCOPED)
+            ).first()
+            holder = None
+            if clash is not None and clash.id != party_id:
+                seen = session.scalar(select(Party.id).where(Party.id == clash.id))
+                holder = clash.name if seen is not None else "其他债权主体的当事人"
         if holder is not None:
             raise DomainError(
                 "duplicate",
@@ -49,7 +59,11 @@ def create_parties(session: Session, actor: User, items: list[dict]) -> list[Par
     codes = [d["id_code"] for d in items if d.get("id_code")]
     taken: dict[str, str] = {}
     for i in range(0, len(codes), 500):
-        stmt = select(Party.id_code, Party.name).where(Party.id_code.in_(codes[i : i + 500]))
+        stmt = (
+            select(Party.id_code, Party.name)
+            .where(Party.id_code.in_(codes[i : i + 500]))
+            .execution_options(**UNSCOPED)
+        )
         taken.update(session.execute(stmt).all())
     for data in items:
         _check_party(session, data, taken=taken)

@@ -40,6 +40,11 @@ from legalcase.models.base import Base, utcnow
 from .audit import set_actor
 
 SCOPE_KEY = "creditor_scope"
+# ``stmt.execution_options(**UNSCOPED)``: a lookup that must see every row whatever the
+# user's scope, to keep the data whole (a party's identity code is unique across the group,
+# so an import or a new party links to the existing one instead of failing). Never used to
+# show anything.
+UNSCOPED = {"legalcase_unscoped": True}
 
 _cases = Case.__table__
 _contracts = Contract.__table__
@@ -122,6 +127,8 @@ def _case_children() -> list[type]:
 def _filter(state: ORMExecuteState) -> None:
     scope = state.session.info.get(SCOPE_KEY)
     if scope is None or state.is_column_load:
+        return
+    if state.execution_options.get("legalcase_unscoped"):
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
@@ -223,6 +230,7 @@ def case_visible_to(session: Session, user: User, case_id: int) -> bool:
 
 
 __all__ = [
+    "UNSCOPED",
     "apply_scope",
     "case_visible_to",
     "creditor_ids_named",

@@ -20,6 +20,7 @@ from legalcase.models import (
 )
 
 from ..clock import today as clock_today
+from ..scope import UNSCOPED
 
 # Rows one import may hold: more is refused with a clear message (split the file).
 MAX_ROWS = 200_000
@@ -122,7 +123,11 @@ def plan(
             ).where(Receivable.creditor_id == creditor_id)
         )
     }
-    codes = set(session.scalars(select(Party.id_code).where(Party.id_code.is_not(None))))
+    codes = set(  # across every creditor: the import links to the existing party
+        session.scalars(
+            select(Party.id_code).where(Party.id_code.is_not(None)).execution_options(**UNSCOPED)
+        )
+    )
     names = set(session.scalars(select(Party.name)))
     for row in rows:
         if row.payment_date is not None and row.payment_date > today:

@@ -43,6 +43,7 @@ from ..clock import today as clock_today
 from ..deadlines import refresh_cases
 from ..parties import create_parties
 from ..promises import refresh_promises
+from ..scope import UNSCOPED
 from ..uow import lock_cases
 from .plan import Plan
 
@@ -161,7 +162,13 @@ def _key(row: Row) -> str:
 def _match_debtors(session: Session, p: Plan) -> dict[str, int | None]:
     """Each debtor of the file -> the party it is (by code, or by name without one), or None."""
     by_code = dict(
-        session.execute(select(Party.id_code, Party.id).where(Party.id_code.is_not(None))).all()
+        # By code across every creditor (the code is unique): a debtor another subsidiary
+        # already chases is linked, not created twice (services.scope).
+        session.execute(
+            select(Party.id_code, Party.id)
+            .where(Party.id_code.is_not(None))
+            .execution_options(**UNSCOPED)
+        ).all()
     )
     by_name: dict[str, int] = {}
     for pid, name in session.execute(select(Party.id, Party.name).order_by(Party.id)):
@@ -227,7 +234,9 @@ def _cases(
         for did, row in missing.items()
     ]
     if items:
-        for case in open_cases(session, actor, items, reason="由台账导入立案"):
+        for case in open_cases(
+            session, actor, items, reason="由台账导入立案", debtors_known_by_code=True
+        ):
             case_of_debtor[case.debtor_id] = case.id
     return {key: case_of_debtor[debtors[key]] for key in needed}
 

@@ -247,3 +247,47 @@ def test_alert_digests_say_nothing_of_cases_outside_the_scope(session):
     lines = [i.line for i in digests[user.id].items]
     assert any("华北 共同客户 货款" in line for line in lines)
     assert not any("华南" in line for line in lines)
+
+
+def test_a_debtor_another_subsidiary_chases_is_linked_not_duplicated_nor_named(
+    client, session, tmp_path
+):
+    from legalcase.domain.errors import DomainError
+    from legalcase.domain.importer import guess_mapping
+    from legalcase.models import Case, Party
+    from legalcase.services import importer
+    from tests.integration.test_import import _one_row
+
+    admin, user, north, south, shared, only_south, mine, theirs, other = _portfolio(session)
+    login(client, user)
+    # A new party with the hidden debtor's code: a clear refusal that does not name it.
+    r = client.post(
+        "/parties/new",
+        data={"kind": "company", "name": "随便", "id_code": only_south.id_code},
+    )
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "其他债权主体的当事人" in page and "南方独有客户" not in page
+    # The import, as the scoped user: the row's debtor is the existing party, now visible.
+    scope.apply_scope(session, session.get(User, user.id))
+    path = tmp_path / "north.csv"
+    _one_row(path, "南方独有客户有限公司", only_south.id_code, "N-900", "5000.00")
+    headers, raw = importer.read_table(path)
+    plan = importer.plan(session, north.id, raw, guess_mapping(headers))
+    assert not plan.errors, plan.errors
+    try:
+        importer.apply(session, session.get(User, user.id), north.id, plan)
+        session.commit()
+    except DomainError as exc:  # pragma: no cover - shows the message on failure
+        raise AssertionError(exc.message) from exc
+    scope.apply_scope(session, None)
+    session.expire_all()
+    assert session.scalars(select(Party).where(Party.id_code == only_south.id_code)).all() == [
+        session.get(Party, only_south.id)
+    ]
+    new_case = session.scalars(
+        select(Case).where(Case.debtor_id == only_south.id, Case.creditor_id == north.id)
+    ).one()
+    assert client.get(f"/parties/{only_south.id}").status_code == 200
+    assert client.get(f"/cases/{new_case.id}").status_code == 200
+    assert client.get(f"/cases/{other.id}").status_code == 404  # still the other's case
