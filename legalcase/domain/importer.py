@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .identity import uscc_problem
+from .money import format_money
 
 FIELDS = {
     "debtor_name": (
@@ -41,6 +42,21 @@ class Row:
     currency: str
     paid_amount: Decimal
     payment_date: date | None
+
+
+def paid_before_note(amount: Decimal, currency: str, dateless: bool = False) -> str:
+    """What the dry run says of a paid amount without a payment date (RULES s.2): it lowers
+    what is owed, but it is no payment event and leaves limitation alone."""
+    why = "（收款日期为空）" if dateless else ""
+    return f"已付 {format_money(amount, currency)} 记为导入前已付{why}（无日期，不影响时效）"
+
+
+def payment_note(paid_on: date, amount: Decimal, currency: str, invoice_no: str) -> str:
+    """What the dry run says of a dated payment: it reaches only the invoice it pays."""
+    return (
+        f"付款 {paid_on.isoformat()} {format_money(amount, currency)} → 发票 {invoice_no}"
+        "（仅中断该发票的诉讼时效）"
+    )
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:

@@ -26,7 +26,13 @@ class Receivable(TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     issue_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
+    # what is paid of it: its payment allocations plus ``paid_before_import``
     paid_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"))
+    # paid according to an imported ERP ledger that gave no payment date: it lowers what is
+    # owed but is not a payment (no date, no effect on limitation, RULES s.2)
+    paid_before_import: Mapped[Decimal] = mapped_column(
+        MoneyType, default=Decimal("0"), server_default="0"
+    )
     note: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="receivables")

@@ -75,13 +75,14 @@ def slices_of(
 
 
 def owed(r: Receivable, paid: Decimal | None = None) -> Owed:
-    """``r`` as an :class:`Owed`; ``paid`` defaults to what is stored on it."""
+    """``r`` as an :class:`Owed`; ``paid`` (its allocations) defaults to what is stored on it.
+    What an import recorded as paid before it (``paid_before_import``) counts as paid."""
     instalments = ((i.seq, i.due_date, i.amount) for i in r.instalments)
     return Owed(
         r.id,
         r.case_id,
         r.amount,
-        r.paid_amount if paid is None else paid,
+        r.paid_amount if paid is None else paid + (r.paid_before_import or ZERO),
         slices_of(r.amount, r.due_date, instalments),
     )
 
@@ -201,14 +202,16 @@ def _receivables(
 ) -> list[tuple[Owed, str, Decimal]]:
     """(receivable as its allocations make it, invoice number, stored paid amount)."""
     r = Receivable
-    stmt = select(r.id, r.case_id, r.invoice_no, r.amount, r.due_date, r.paid_amount)
+    stmt = select(
+        r.id, r.case_id, r.invoice_no, r.amount, r.due_date, r.paid_amount, r.paid_before_import
+    )
     if where is not None:
         stmt = stmt.where(where)
     sums = allocated(session, where)
     instalments = _instalments(session, where)
     out = []
-    for rid, cid, invoice_no, amount, due, stored in session.execute(stmt):
-        paid = sums.get(rid, ZERO)
+    for rid, cid, invoice_no, amount, due, stored, before in session.execute(stmt):
+        paid = sums.get(rid, ZERO) + before  # allocations + paid before import
         o = Owed(rid, cid, amount, paid, slices_of(amount, due, instalments[rid]))
         out.append((o, invoice_no, stored))
     return out

@@ -128,6 +128,7 @@ def run(token: str):
     path.unlink(missing_ok=True)
     flash(
         f"导入完成：新增应收 {result['receivables']} 笔，更新 {result['updated']} 笔，回款 {result['payments']} 笔，"
+        f"导入前已付（无日期）{result['paid_before']} 笔，"
         f"新客户 {result['debtors']} 个，还款承诺状态更新 {result['promises']} 条，"
         f"跳过错误行 {result['skipped']} 行",
         "success",

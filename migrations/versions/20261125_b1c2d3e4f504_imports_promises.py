@@ -7,8 +7,8 @@ Create Date: 2026-11-25 13:00:00.000000+00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "b1c2d3e4f504"
 down_revision: str | None = "b1c2d3e4f503"
@@ -17,8 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # A paid amount an ERP ledger gave without a payment date (in fen, like every amount).
+    # Promises need no change: "partial" (partly kept) fits the status column.
+    with op.batch_alter_table("receivables") as batch:
+        batch.add_column(
+            sa.Column("paid_before_import", sa.BigInteger(), nullable=False, server_default="0")
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("receivables") as batch:
+        batch.drop_column("paid_before_import")

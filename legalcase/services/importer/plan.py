@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError
-from legalcase.domain.importer import Row, check_rows
+from legalcase.domain.importer import Row, check_rows, paid_before_note, payment_note
 from legalcase.models import (
     Party,
     Receivable,
@@ -87,13 +87,33 @@ class Plan:
     new_debtors: set[str] = field(default_factory=set)
     new_receivables: list[Row] = field(default_factory=list)
     updated: list[tuple[Row, int]] = field(default_factory=list)  # (row, receivable id)
-    payments: list[tuple[Row, Decimal]] = field(default_factory=list)
+    payments: list[tuple[Row, Decimal]] = field(default_factory=list)  # dated: payment events
+    # paid amounts without a payment date: "paid before import", no payment, no legal effect
+    paid_before: list[tuple[Row, Decimal]] = field(default_factory=list)
+    # (line, invoice number, what happens to the row's paid amount), for the dry run
+    money_notes: list[tuple[int, str, str]] = field(default_factory=list)
     known_cases: set[int] = field(default_factory=set)  # cases of the known invoices it changes
     known_ids: dict[str, int] = field(default_factory=dict)  # their invoice number -> id
 
     @property
     def changes(self) -> int:
-        return len(self.new_receivables) + len(self.updated) + len(self.payments)
+        return (
+            len(self.new_receivables)
+            + len(self.updated)
+            + len(self.payments)
+            + len(self.paid_before)
+        )
+
+    def _paid(self, row: Row, amount: Decimal, dated: bool) -> None:
+        """A row's newly paid ``amount``: a payment when the file dates it (the payment-date
+        column is mapped and filled), else paid before import."""
+        if row.payment_date is not None:
+            self.payments.append((row, amount))
+            note = payment_note(row.payment_date, amount, row.currency, row.invoice_no)
+        else:
+            self.paid_before.append((row, amount))
+            note = paid_before_note(amount, row.currency, dateless=dated)
+        self.money_notes.append((row.line, row.invoice_no, note))
 
 
 def plan(
@@ -107,6 +127,7 @@ def plan(
     from babel.numbers import list_currencies
 
     today = today or clock_today()
+    dated = "payment_date" in mapping  # a mapped column, though a row's cell may be empty
     rows, errors = check_rows(raw, mapping, frozenset(list_currencies()))
     p = Plan(rows, errors)
     known = {
@@ -142,7 +163,7 @@ def plan(
         if old is None:
             p.new_receivables.append(row)
             if row.paid_amount > 0:
-                p.payments.append((row, row.paid_amount))
+                p._paid(row, row.paid_amount, dated)
             continue
         if (old.amount, old.issue_date, old.due_date) != (row.amount, row.issue_date, row.due_date):
             if row.amount < old.paid_amount:
@@ -152,7 +173,7 @@ def plan(
             p.known_cases.add(old.case_id)
             p.known_ids[row.invoice_no] = old.id
         if row.paid_amount > old.paid_amount:
-            p.payments.append((row, row.paid_amount - old.paid_amount))
+            p._paid(row, row.paid_amount - old.paid_amount, dated)
             p.known_cases.add(old.case_id)
             p.known_ids[row.invoice_no] = old.id
     p.errors.sort()
@@ -160,4 +181,6 @@ def plan(
     p.new_receivables = [r for r in p.new_receivables if r.line not in bad]
     p.updated = [(r, i) for r, i in p.updated if r.line not in bad]
     p.payments = [(r, a) for r, a in p.payments if r.line not in bad]
+    p.paid_before = [(r, a) for r, a in p.paid_before if r.line not in bad]
+    p.money_notes = sorted(n for n in p.money_notes if n[0] not in bad)
     return p

@@ -3,7 +3,10 @@
 Debtors are created by ``parties.create_parties`` and cases opened by ``cases.open_cases``
 (the batch forms of ``create_party`` and ``open_case``); receivables, payments and
 allocations are written in sets (the speed of a 100,000-row ledger needs it), each with an
-audit row that names its case. Each payment is placed by the allocation rule of
+audit row that names its case. Only a paid amount the file dates becomes a payment, allocated
+to the invoice of its row alone (so it interrupts limitation of that invoice only, RULES s.2);
+a paid amount without a date is added to the invoice's ``paid_before_import``: it lowers what
+is owed but is no payment and has no legal effect. Each payment is placed by the allocation rule of
 ``record_payment`` (``balances.allocate``) and a new invoice is stored with what its payment
 allocates to it; then ``balances.store_balances`` brings every paid amount and case balance
 in line with the allocations (audited), ``refresh_promises`` re-judges the promises of the
@@ -83,9 +86,10 @@ def apply(
     now = utcnow()
     audit = _Audit(now, actor.id)
     _update_receivables(session, p, now, audit)
+    _paid_before_known(session, p, now, audit)
     targets = _allocate(session, p)
     new_ids = _insert_receivables(session, creditor_id, cases, p, targets, now, audit)
-    paid_cases = _insert_payments(session, actor, p, targets, new_ids, today, now, audit)
+    paid_cases = _insert_payments(session, actor, p, targets, new_ids, now, audit)
     audit.write(session)
     touched = sorted(set(cases.values()) | p.known_cases)
     store_balances(session, touched, actor.id)
@@ -98,6 +102,7 @@ def apply(
         "receivables": len(p.new_receivables),
         "updated": len(p.updated),
         "payments": len(p.payments),
+        "paid_before": len(p.paid_before),
         "promises": promises,
         "skipped": len(p.errors),
     }
@@ -273,6 +278,31 @@ def _update_receivables(session: Session, p: Plan, now, audit: _Audit) -> None:
         )
 
 
+def _paid_before_known(session: Session, p: Plan, now, audit: _Audit) -> None:
+    """Add the undated paid amounts of known invoices to their ``paid_before_import`` (their
+    ``paid_amount`` and the case figures follow in ``store_balances``)."""
+    new = {r.invoice_no for r in p.new_receivables}
+    known = [(p.known_ids[r.invoice_no], a) for r, a in p.paid_before if r.invoice_no not in new]
+    if not known:
+        return
+    table = Receivable.__table__
+    old = {}
+    for chunk in chunks([rid for rid, _ in known]):
+        stmt = select(table.c.id, table.c.case_id, table.c.paid_before_import)
+        old.update({row.id: row for row in session.execute(stmt.where(table.c.id.in_(chunk)))})
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("rid"))
+        .values(paid_before_import=bindparam("v_paid", type_=table.c.paid_before_import.type))
+        .values(updated_at=now),
+        [{"rid": rid, "v_paid": old[rid].paid_before_import + a} for rid, a in known],
+    )
+    for rid, a in known:
+        before = {"paid_before_import": old[rid].paid_before_import}
+        after = {"paid_before_import": old[rid].paid_before_import + a, "source": "import"}
+        audit.add(old[rid].case_id, "receivables", rid, "update", before, after)
+
+
 def _allocate(session: Session, p: Plan) -> list[tuple[Row, Decimal, Owed]]:
     """Each payment with the receivable it settles, placed by the allocation rule of
     ``record_payment``. A new invoice is the ``Owed`` its row describes (id 0, nothing paid)."""
@@ -310,6 +340,7 @@ def _insert_receivables(
     if not p.new_receivables:
         return {}
     paid = {row.invoice_no: amount for row, amount, target in targets if not target.id}
+    before = {row.invoice_no: amount for row, amount in p.paid_before}
     table = Receivable.__table__
     values = [
         {
@@ -320,7 +351,8 @@ def _insert_receivables(
             "currency": r.currency,
             "issue_date": r.issue_date,
             "due_date": r.due_date,
-            "paid_amount": paid.get(r.invoice_no, ZERO),
+            "paid_amount": paid.get(r.invoice_no, ZERO) + before.get(r.invoice_no, ZERO),
+            "paid_before_import": before.get(r.invoice_no, ZERO),
             "created_at": now,
             "updated_at": now,
         }
@@ -340,7 +372,6 @@ def _insert_payments(
     p: Plan,
     targets: list[tuple[Row, Decimal, Owed]],
     new_ids: dict[str, tuple[int, int]],
-    today: date,
     now: datetime,
     audit: _Audit,
 ) -> list[int]:
@@ -354,7 +385,7 @@ def _insert_payments(
         payments.append(
             {
                 "case_id": cid,
-                "paid_date": row.payment_date or today,
+                "paid_date": row.payment_date,  # the plan makes only dated rows payments
                 "amount": amount,
                 "currency": row.currency,
                 "method": "bank",
