@@ -6,7 +6,7 @@ from datetime import date
 
 from .deadlines import EVENT_TYPES, FREEZE_YEARS, JURISDICTIONS, Claim, Deadline, Event
 from .errors import ValidationFailed
-from .values import Addressee, AssetKind, GuaranteeType, JudgmentKind
+from .values import Addressee, AssetKind, GuaranteeType, JudgmentKind, ProceedingsOutcome
 
 
 class _Reader:
@@ -136,6 +136,11 @@ def _event(r: _Reader, raw: dict, kind: str, p: str) -> Event:
             asset=r.choice(raw, "asset", p, set(FREEZE_YEARS), AssetKind.BANK_DEPOSIT.value),
             expires=r.date(raw, "expires", p, required=False),
         )
+    if kind == "proceedings_ended":
+        outcome = raw.get("outcome")
+        if outcome is not None:
+            outcome = r.choice(raw, "outcome", p, set(ProceedingsOutcome))
+        return Event(kind, date=r.date(raw, "date", p), outcome=outcome)
     party = (
         r.choice(raw, "party", p, set(Addressee), Addressee.DEBTOR.value)
         if kind == "demand"

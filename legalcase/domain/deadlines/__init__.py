@@ -42,9 +42,13 @@ def compute(
 ) -> list[Deadline]:
     """Every deadline the facts give rise to, limitation first, then per-event ones in event order.
 
-    ``limitation`` and ``per_event`` leave out parts a caller computes elsewhere.
+    ``limitation`` and ``per_event`` leave out parts a caller computes elsewhere. Events whose
+    ``debts`` do not cover the claim's ``debt_keys`` do not act on its limitation or guarantee.
     """
-    ordered = _ordered(claim.events)
+    full = _ordered(claim.events)
+    ordered = full
+    if claim.debt_keys is not None:
+        ordered = [(i, e) for i, e in full if e.reaches(claim)]
     domestic = claim.jurisdiction in CN_JURISDICTIONS
     out = []
     if limitation:
@@ -58,9 +62,9 @@ def compute(
         return out
     for idx, e in enumerate(claim.events):
         if e.type == "judgment":
-            out.extend(_judgment(idx, e, ordered, as_of, cal if domestic else _NO_ROLL))
+            out.extend(_judgment(idx, e, full, as_of, cal if domestic else _NO_ROLL))
         elif e.type == "preservation":
-            out.extend(_preservation(idx, e, ordered, as_of, cal if domestic else _NO_ROLL))
+            out.extend(_preservation(idx, e, full, as_of, cal if domestic else _NO_ROLL))
     return out
 
 

@@ -53,6 +53,8 @@ EVENT_LABELS = {
     "proceedings_started": "起诉/申请仲裁",
     "proceedings_ended": "程序终结",
     "settlement": "执行和解",
+    "enforcement_applied": "申请强制执行",
+    "enforcement_terminated": "终结执行裁定送达",
 }
 
 
@@ -73,6 +75,16 @@ class Event:
     pre_suit: bool = False
     asset: str = AssetKind.BANK_DEPOSIT.value
     expires: date | None = None
+    outcome: str | None = None  # proceedings_ended: withdrawn | dismissed (without a judgment)
+    # The receivables (debt keys) the event reaches: the ones a demand or statement names, the
+    # ones a part payment is allocated to. None: every receivable (RULES.md section 2).
+    debts: frozenset[str] | None = None
+
+    def reaches(self, claim: Claim) -> bool:
+        """Whether this event acts on ``claim``: it must reach every receivable the claim covers."""
+        if self.debts is None or claim.debt_keys is None:
+            return True
+        return bool(claim.debt_keys) and claim.debt_keys <= self.debts
 
     @property
     def when(self) -> date:
@@ -91,6 +103,8 @@ class Claim:
     events: tuple[Event, ...] = ()
     guarantee_type: str | None = None  # joint | general
     guarantee_period_end: date | None = None
+    # The receivables this claim covers (matched against Event.debts); None: not distinguished.
+    debt_keys: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -105,6 +119,9 @@ class Deadline:
     defence_waived: bool | None = field(default=None)
 
 
+PROVISIONAL_NOTE = "；该年度放假安排尚未公布，暂按周末及法定节假日计算（调休未计），公布后重新计算"
+
+
 def _status(day: date | None, as_of: date) -> str:
     return EXPIRED if day is not None and as_of > day else RUNNING
 
@@ -117,7 +134,7 @@ def _rolled(cal: WorkCalendar, unadjusted: date) -> tuple[date, bool, str]:
         else ""
     )
     if provisional:
-        note += "；该年度节假日安排未公布，暂按周末计算"
+        note += PROVISIONAL_NOTE
     return day, provisional, note
 
 

@@ -9,6 +9,7 @@ from ..periods import add_days, add_years
 from .base import (
     ASSET_LABELS,
     FREEZE_YEARS,
+    PROVISIONAL_NOTE,
     SATISFIED,
     Deadline,
     Event,
@@ -48,7 +49,7 @@ def _preservation(idx: int, e: Event, ordered, as_of: date, cal: WorkCalendar) -
     if day != unadj:
         basis += f"；{unadj}非工作日，提前至{day}"
     if provisional:
-        basis += "；该年度节假日安排未公布，暂按周末计算"
+        basis += PROVISIONAL_NOTE
     out.append(
         Deadline(
             "freeze_renewal_apply_by", day, unadj, provisional, _status(day, as_of), basis, idx
