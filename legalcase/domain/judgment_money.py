@@ -69,6 +69,9 @@ def judgment_money(
             return
         base = left["costs"] + left["rest"]  # unpaid judgment money less its ordinary interest
         days = (until - counted_to).days
+        if base <= ZERO:  # all paid but the ordinary interest: nothing accrues
+            counted_to = until
+            return
         part = to_fen(base * DELAYED_DAILY * days)
         lines.append(Line(DELAYED_WHAT, counted_to, until, days, base, DELAYED_RATE, part))
         delayed += part
