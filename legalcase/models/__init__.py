@@ -8,6 +8,7 @@ from .deadlines import CaseDeadline, CourtEvent, LprRate
 from .documents import GeneratedDocument, LetterCounter, TemplateVersion
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, Promise
+from .lpr import LprCheck
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .security import SecurityEvent
@@ -32,6 +33,7 @@ __all__ = [
     "Creditor",
     "Instalment",
     "LedgerEntry",
+    "LprCheck",
     "LprRate",
     "Party",
     "Payment",
