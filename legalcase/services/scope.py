@@ -48,16 +48,17 @@ UNSCOPED = {"legalcase_unscoped": True}
 
 _cases = Case.__table__
 _contracts = Contract.__table__
+_receivables = Receivable.__table__
+_payments = Payment.__table__
 
 
-def _visible_cases(scope: frozenset[int]) -> Select:
+def _visible_cases(ids: tuple[int, ...]) -> Select:
     # Never correlated: the outer query may itself select from cases.
-    return select(_cases.c.id).where(_cases.c.creditor_id.in_(sorted(scope))).correlate(None)
+    return select(_cases.c.id).where(_cases.c.creditor_id.in_(ids)).correlate(None)
 
 
-def _party_visible(party_id: ColumnElement, scope: frozenset[int]) -> ColumnElement[bool]:
+def _party_visible(party_id: ColumnElement, ids: tuple[int, ...]) -> ColumnElement[bool]:
     """On a visible case (debtor or guarantor), or on no case at all."""
-    ids = sorted(scope)
     as_debtor = select(_cases.c.id).where(_cases.c.debtor_id == party_id)
     as_guarantor = (
         select(_contracts.c.id)
@@ -74,41 +75,45 @@ def _party_visible(party_id: ColumnElement, scope: frozenset[int]) -> ColumnElem
 
 
 def _criteria(scope: frozenset[int]) -> list:
-    ids = sorted(scope)
+    """The rules, as lambdas: SQLAlchemy applies them to aliases too (a joined guarantor)
+    and caches the SQL once, with the scope's ids as a bound parameter."""
+    ids = tuple(sorted(scope))
     options = [
-        with_loader_criteria(Case, Case.creditor_id.in_(ids), include_aliases=True),
-        with_loader_criteria(Creditor, Creditor.id.in_(ids), include_aliases=True),
-        with_loader_criteria(Party, _party_visible(Party.id, scope), include_aliases=True),
+        with_loader_criteria(Case, lambda cls: cls.creditor_id.in_(ids), include_aliases=True),
+        with_loader_criteria(Creditor, lambda cls: cls.id.in_(ids), include_aliases=True),
+        with_loader_criteria(Party, lambda cls: _party_visible(cls.id, ids), include_aliases=True),
         with_loader_criteria(
-            Contact, _party_visible(Contact.party_id, scope), include_aliases=True
+            Contact, lambda cls: _party_visible(cls.party_id, ids), include_aliases=True
         ),
         with_loader_criteria(
             Instalment,
-            Instalment.receivable_id.in_(
-                select(Receivable.__table__.c.id)
-                .where(Receivable.__table__.c.case_id.in_(_visible_cases(scope)))
+            lambda cls: cls.receivable_id.in_(
+                select(_receivables.c.id)
+                .where(_receivables.c.case_id.in_(_visible_cases(ids)))
                 .correlate(None)
             ),
             include_aliases=True,
         ),
         with_loader_criteria(
             PaymentAllocation,
-            PaymentAllocation.payment_id.in_(
-                select(Payment.__table__.c.id)
-                .where(Payment.__table__.c.case_id.in_(_visible_cases(scope)))
+            lambda cls: cls.payment_id.in_(
+                select(_payments.c.id)
+                .where(_payments.c.case_id.in_(_visible_cases(ids)))
                 .correlate(None)
             ),
             include_aliases=True,
         ),
         with_loader_criteria(
             AuditEntry,
-            or_(AuditEntry.case_id.is_(None), AuditEntry.case_id.in_(_visible_cases(scope))),
+            lambda cls: or_(cls.case_id.is_(None), cls.case_id.in_(_visible_cases(ids))),
             include_aliases=True,
         ),
     ]
-    for cls in _case_children():
+    for child in _case_children():
         options.append(
-            with_loader_criteria(cls, cls.case_id.in_(_visible_cases(scope)), include_aliases=True)
+            with_loader_criteria(
+                child, lambda cls: cls.case_id.in_(_visible_cases(ids)), include_aliases=True
+            )
         )
     return options
 
