@@ -94,8 +94,22 @@ def parse_interest_input(data: object) -> InterestInput:
         else:
             amount = r.amount(raw, "amount", "judgment.")
             due = r.date(raw, "performance_due", "judgment.")
-            if amount is not None and due is not None:
-                judgment = Judgment(amount, due)
+            ordinary = r.amount(raw, "ordinary_interest", "judgment.", default="0.00")
+            if amount is not None and ordinary is not None and ordinary > amount:
+                r.errors["judgment.ordinary_interest"] = "一般债务利息不能超过判决金额（amount）"
+            paid = []  # payments after the judgment (RULES s.8)
+            for i, item in enumerate(_list(r, raw, "payments")):
+                p = f"judgment.payments[{i}]."
+                if not isinstance(item, dict):
+                    r.errors[f"judgment.payments[{i}]"] = "应为对象"
+                    continue
+                part, day = r.amount(item, "amount", p), r.date(item, "date", p)
+                if part is not None and day is not None:
+                    if as_of and day > as_of:
+                        r.errors[f"{p}date"] = "回款日期晚于计算日"
+                    paid.append(Payment(day, part))
+            if amount is not None and due is not None and ordinary is not None:
+                judgment = Judgment(amount, due, ordinary, tuple(paid))
     if r.errors:
         raise ValidationFailed(r.errors)
     return InterestInput(as_of, rate, tuple(principal), tuple(payments), costs, day_count, judgment)
