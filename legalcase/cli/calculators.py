@@ -51,7 +51,15 @@ def lpr() -> None:
 
 @lpr.command("import")
 @click.argument("path", metavar="FILE")
-def lpr_import(path: str) -> None:
+@click.option(
+    "--checked-through",
+    "checked",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day up to which the table is now checked against the published rates "
+    "(default: the file's '# checked_through: YYYY-MM-DD' line, else its latest date).",
+)
+def lpr_import(path: str, checked) -> None:
     """Add or correct LPR values from a CSV with effective_date,one_year_percent."""
     from legalcase.migrate import upgrade
     from legalcase.services.lpr import import_lpr
@@ -64,15 +72,19 @@ def lpr_import(path: str) -> None:
     upgrade(app.config["DATABASE_URL"])
     with unit_of_work(app) as uow:
         try:
-            added, changed = import_lpr(uow.session, text)
+            done = import_lpr(
+                uow.session, text, checked.date() if checked else None, source=f"import {path}"
+            )
         except DomainError as exc:
             fail(exc)
-    click.echo(f"LPR：新增 {added} 条，更正 {changed} 条")
+    click.echo(f"LPR：新增 {done.added} 条，更正 {done.changed} 条")
+    if done.checked_through is not None:
+        click.echo(f"LPR表核对至 {done.checked_through}")
 
 
 @lpr.command("list")
 def lpr_list() -> None:
-    """Show the LPR table in force."""
+    """Show the LPR table in force and the day it is checked through."""
     from legalcase.db import db as database
     from legalcase.services.lpr import lpr_table
 
@@ -81,3 +93,4 @@ def lpr_list() -> None:
         table = lpr_table(database.session)
     for day, rate in zip(table.dates, table.rates, strict=True):
         click.echo(f"{day}  {rate}%")
+    click.echo(f"核对至 {table.checked_through or '未知'}")

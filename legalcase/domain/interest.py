@@ -6,11 +6,12 @@ Pure: the LPR table is passed in.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .errors import ValidationFailed
+from .interest_checks import Warning, interest_warnings
 from .judgment_money import judgment_money
 from .money import ZERO, to_fen
 
@@ -61,10 +62,14 @@ class InterestInput:
 class LprTable:
     """One-year LPR in percent per year, each value in force from its date until the next."""
 
-    def __init__(self, rows: list[tuple[date, Decimal]]) -> None:
+    def __init__(
+        self, rows: list[tuple[date, Decimal]], checked_through: date | None = None
+    ) -> None:
         rows = sorted(rows)
         self.dates = [d for d, _ in rows]
         self.rates = [r for _, r in rows]
+        # every rate change up to this day is in the table (None: unknown)
+        self.checked_through = checked_through
 
     def on(self, day: date) -> Decimal | None:
         i = bisect_right(self.dates, day)
@@ -101,6 +106,7 @@ class InterestResult:
     judgment_outstanding: Decimal
     delayed_performance_interest: Decimal
     lines: list[Line]
+    warnings: list[Warning] = field(default_factory=list)  # RULES s.6: never refusals
 
     @property
     def total(self) -> Decimal:
@@ -121,6 +127,7 @@ class InterestResult:
             "delayed_performance_interest": f"{self.delayed_performance_interest:.2f}",
             "total": f"{self.total:.2f}",
             "lines": [line.to_json() for line in self.lines],
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
 
@@ -241,4 +248,5 @@ def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
         judgment_outstanding=judgment_left,
         delayed_performance_interest=delayed,
         lines=lines,
+        warnings=interest_warnings(inp, lpr),
     )

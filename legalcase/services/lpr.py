@@ -1,24 +1,46 @@
-"""The one-year LPR table: the values shipped with the package, updated by `legalcase lpr import`."""
+"""The one-year LPR table: the values shipped with the package, updated by `legalcase lpr import`,
+and the date it was checked through (RULES.md section 6: ``lpr_table_stale``)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.interest import LprTable
-from legalcase.models import LprRate
+from legalcase.models import LprCheck, LprRate
 from legalcase.models.base import utcnow
 
+CHECKED_THROUGH = "checked_through"
 
-def parse_lpr_csv(text: str) -> list[tuple[date, Decimal]]:
+
+def parse_lpr_file(text: str) -> tuple[list[tuple[date, Decimal]], date | None]:
+    """The rows and the ``# checked_through: YYYY-MM-DD`` comment, if any, from the lines
+    before the header (how far the table was checked against the published rates)."""
+    lines = text.splitlines(keepends=True)
+    skipped, checked = 0, None
+    while skipped < len(lines) and lines[skipped].lstrip().startswith("#"):
+        key, _, value = lines[skipped].lstrip().lstrip("#").partition(":")
+        if key.strip() == CHECKED_THROUGH:
+            try:
+                checked = date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValidationFailed(
+                    {f"line {skipped + 1}": f"checked_through 日期无效：{value.strip()!r}"}
+                ) from None
+        skipped += 1
+    return parse_lpr_csv("".join(lines[skipped:]), first_line=skipped + 1), checked
+
+
+def parse_lpr_csv(text: str, first_line: int = 1) -> list[tuple[date, Decimal]]:
     """Rows of ``effective_date,one_year_percent``; every bad line is reported with its number."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or not {"effective_date", "one_year_percent"} <= set(
@@ -26,7 +48,7 @@ def parse_lpr_csv(text: str) -> list[tuple[date, Decimal]]:
     ):
         raise ValidationFailed({"header": "首行应为 effective_date,one_year_percent"})
     rows, errors = [], {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(reader, start=first_line + 1):
         try:
             day = date.fromisoformat((row["effective_date"] or "").strip())
         except ValueError:
@@ -50,30 +72,62 @@ def parse_lpr_csv(text: str) -> list[tuple[date, Decimal]]:
 
 
 @lru_cache(maxsize=1)
-def _shipped() -> tuple[tuple[date, Decimal], ...]:
-    return tuple(
-        parse_lpr_csv(files("legalcase.data").joinpath("lpr.csv").read_text(encoding="utf-8"))
+def _shipped() -> tuple[tuple[tuple[date, Decimal], ...], date | None]:
+    rows, checked = parse_lpr_file(
+        files("legalcase.data").joinpath("lpr.csv").read_text(encoding="utf-8")
     )
+    return tuple(rows), checked
 
 
 def shipped_rows() -> list[tuple[date, Decimal]]:
     """The values that ship with the package (read once)."""
-    return list(_shipped())
+    return list(_shipped()[0])
+
+
+def shipped_checked_through() -> date | None:
+    """How far the shipped values were checked (the ``# checked_through`` line of lpr.csv)."""
+    return _shipped()[1]
+
+
+def _has(session: Session, table: str) -> bool:
+    # (a calculator may run before the database was ever migrated)
+    return inspect(session.connection()).has_table(table)
+
+
+def checked_through(session: Session | None = None) -> date | None:
+    """The latest date the table was checked through: shipped, or recorded by an import."""
+    days = [d for d in (shipped_checked_through(),) if d is not None]
+    if session is not None and _has(session, LprCheck.__tablename__):
+        latest = session.scalar(select(func.max(LprCheck.checked_through)))
+        if latest is not None:
+            days.append(latest)
+    return max(days) if days else None
 
 
 def lpr_table(session: Session | None = None) -> LprTable:
     """The shipped table, overlaid by the rows imported into the database (if there is one)."""
     rows = dict(shipped_rows())
-    if session is not None and inspect(session.connection()).has_table(LprRate.__tablename__):
-        # (a calculator may run before the database was ever migrated)
+    if session is not None and _has(session, LprRate.__tablename__):
         for r in session.scalars(select(LprRate)):
             rows[r.effective_date] = r.one_year_percent
-    return LprTable(list(rows.items()))
+    return LprTable(list(rows.items()), checked_through(session))
 
 
-def import_lpr(session: Session, text: str) -> tuple[int, int]:
-    """Add or correct LPR values; returns (added, changed). All or nothing."""
-    rows = parse_lpr_csv(text)
+@dataclass
+class LprImport:
+    added: int
+    changed: int
+    checked_through: date | None  # as recorded by this import (None: not moved)
+
+
+def import_lpr(
+    session: Session, text: str, checked: date | None = None, source: str = ""
+) -> LprImport:
+    """Add or correct LPR values, and record how far the table is now checked. All or nothing.
+
+    The date checked is ``checked``, else the file's ``# checked_through`` line, else the
+    file's latest effective date (a file is at least checked up to its last row)."""
+    rows, in_file = parse_lpr_file(text)
     existing = {r.effective_date: r for r in session.scalars(select(LprRate))}
     shipped = dict(shipped_rows())
     added = changed = 0
@@ -87,5 +141,11 @@ def import_lpr(session: Session, text: str) -> tuple[int, int]:
         elif row.one_year_percent != rate:
             row.one_year_percent = rate
             changed += 1
+    through = checked or in_file or max(day for day, _ in rows)
+    before = checked_through(session)
+    recorded = None
+    if before is None or through > before:
+        session.add(LprCheck(checked_through=through, source=source[:200], created_at=utcnow()))
+        recorded = through
     session.flush()
-    return added, changed
+    return LprImport(added, changed, recorded)
