@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .interest import InterestInput, LprTable
+    from .interest import InterestInput, LprTable, Rate
 
 HUNDRED = Decimal(100)
 FLOOR = Decimal(1)  # percent a year
@@ -34,9 +34,8 @@ def _pct(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _annual_percent(inp: InterestInput, lpr_on_default: Decimal | None) -> Decimal | None:
+def _annual_percent(rate: Rate, lpr_on_default: Decimal | None) -> Decimal | None:
     """The rate as a percent a year (a daily rate x 365), or None when it cannot be known."""
-    rate = inp.rate
     if rate.type == "annual":
         return rate.value
     if rate.type == "daily":
@@ -47,38 +46,41 @@ def _annual_percent(inp: InterestInput, lpr_on_default: Decimal | None) -> Decim
 
 
 def interest_warnings(inp: InterestInput, lpr: LprTable) -> list[Warning]:
-    out: list[Warning] = []
-    if not inp.principal:
-        return out
-    rate = inp.rate
-    if rate.type in ("annual", "daily"):
-        annual = _annual_percent(inp, None)
-        if annual is not None and Decimal(0) < annual < FLOOR:
-            unit = "年" if rate.type == "annual" else "日"
-            out.append(
-                Warning(
-                    "rate_implausible",
-                    f"约定利率（{unit}利率 {_pct(rate.value)}%，折合年利率 {_pct(annual)}%）低于年1%，"
-                    "请核对利率单位（年利率/日利率、百分数/小数）",
-                )
-            )
+    """The warnings for ``inp``: each code once, naming every principal item it concerns."""
+    low: list[str] = []
     over: list[str] = []
     stale: list[str] = []
     checked = lpr.checked_through
     for item in sorted(inp.principal, key=lambda p: p.due_date):
+        rate = getattr(item, "rate", None) or inp.rate  # an item may carry its own rate
         first_default = item.due_date + timedelta(days=1)
-        base = lpr.on(first_default) if first_default >= LPR_START else None
+        if rate.type in ("annual", "daily"):
+            annual = _annual_percent(rate, None)
+            if Decimal(0) < annual < FLOOR:
+                unit = "年" if rate.type == "annual" else "日"
+                low.append(
+                    f"{item.ref}：{unit}利率 {_pct(rate.value)}%，折合年利率 {_pct(annual)}%"
+                )
         if checked is not None and first_default > checked:
             stale.append(f"{item.ref}（{first_default}）")
+        base = lpr.on(first_default) if first_default >= LPR_START else None
         if base is None:
             continue
-        annual = _annual_percent(inp, base)
+        annual = _annual_percent(rate, base)
         cap = base * CAP_TIMES
         if annual is not None and annual > cap:
             over.append(
                 f"{item.ref}：年利率 {_pct(annual)}% 超过违约之日（{first_default}）"
                 f"一年期LPR {_pct(base)}% 的四倍（{_pct(cap)}%）"
             )
+    out: list[Warning] = []
+    if low:
+        out.append(
+            Warning(
+                "rate_implausible",
+                "约定利率低于年1%，请核对利率单位（年利率/日利率、百分数/小数）：" + "；".join(low),
+            )
+        )
     if over:
         out.append(
             Warning(
