@@ -30,6 +30,7 @@ from .next_deadline import acts_on_expr, is_open_expr
 
 CONTACT_TARGET = Decimal("0.85")
 COMMITMENT_TARGET = Decimal("0.40")
+PROMISE_WINDOW_DAYS = 90  # the promise-kept KPI counts the promises due in these last days
 
 # A text cell starting with one of these is read as a formula by a spreadsheet (OWASP CSV
 # injection; the full-width forms are typed by Chinese input methods).
@@ -49,6 +50,59 @@ def export_cell(value: object) -> object:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+@dataclass(frozen=True)
+class PromiseOutcomes:
+    """How the promises due in the last ``PROMISE_WINDOW_DAYS`` days (before today) ended.
+
+    Partly kept (something but not all paid by the promised date) is counted on its own: not
+    as kept (the kept rate counts only promises paid in full) and not as broken (the broken
+    rate counts only promises on which nothing was paid). The three rates add up to 1."""
+
+    kept: int = 0
+    partly_kept: int = 0
+    broken: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.kept + self.partly_kept + self.broken
+
+    def _share(self, n: int) -> Decimal | None:
+        return Decimal(n) / Decimal(self.total) if self.total else None
+
+    @property
+    def kept_rate(self) -> Decimal | None:
+        return self._share(self.kept)
+
+    @property
+    def partly_kept_rate(self) -> Decimal | None:
+        return self._share(self.partly_kept)
+
+    @property
+    def broken_rate(self) -> Decimal | None:
+        return self._share(self.broken)
+
+
+def _promise_outcomes(session: Session, today: date) -> PromiseOutcomes:
+    """Each promise due in the window judged by its payments (as every screen shows it)."""
+    from legalcase.domain.promises import PromiseStatus, promise_status
+
+    from .promises import paid_in_windows
+
+    due = session.execute(
+        select(Promise.id, Promise.amount, Promise.due_date).where(
+            Promise.due_date >= today - timedelta(days=PROMISE_WINDOW_DAYS),
+            Promise.due_date < today,
+        )
+    ).all()
+    if not due:
+        return PromiseOutcomes()
+    paid = paid_in_windows(session, None)
+    counts = Counter(promise_status(a, d, paid.get(pid, ZERO), today) for pid, a, d in due)
+    return PromiseOutcomes(
+        counts[PromiseStatus.KEPT], counts[PromiseStatus.PARTLY_KEPT], counts[PromiseStatus.BROKEN]
+    )
+
+
 @dataclass
 class Dashboard:
     today: date
@@ -65,6 +119,7 @@ class Dashboard:
     per_owner: list[dict]
     per_creditor: list[dict]
     rows: list[dict] = field(default_factory=list)
+    promises: PromiseOutcomes = field(default_factory=PromiseOutcomes)
 
     @property
     def overdue_ratio(self) -> Decimal | None:
@@ -214,4 +269,5 @@ def build(session: Session, today: date) -> Dashboard:
         table("owner"),
         table("creditor"),
         rows,
+        _promise_outcomes(session, today),
     )

@@ -1,4 +1,7 @@
-"""Promises to pay become kept or broken by themselves."""
+"""Promises to pay become kept, partly kept or broken by themselves.
+
+Partly kept (``PromiseStatus.PARTLY_KEPT``): by the promised date something but not all of
+the promised amount was paid. It is its own final status, neither kept nor broken."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from legalcase.domain.money import ZERO, format_money
 from legalcase.domain.promises import PROMISE_LABELS, PromiseStatus, promise_status
@@ -18,12 +21,29 @@ from .balances import Difference, chunks
 from .clock import today as clock_today
 
 
-def effective_status(promise: Promise, today: date) -> PromiseStatus:
-    """The status a person should see today, even before the nightly sweep has run."""
+def effective_status(promise: Promise, today: date, paid: Decimal | None = None) -> PromiseStatus:
+    """The status a person should see today, even before the nightly sweep has run: an open
+    promise past its date is partly kept or broken by what was ``paid`` in its window (read
+    from the promise's session when not given)."""
     status = PromiseStatus(promise.status)
     if status == PromiseStatus.OPEN and today > promise.due_date:
-        return PromiseStatus.BROKEN
+        if paid is None:
+            paid = _paid_in_window(object_session(promise), promise)
+        return promise_status(promise.amount, promise.due_date, paid, today)
     return status
+
+
+def _paid_in_window(session: Session | None, promise: Promise) -> Decimal:
+    if session is None:
+        return ZERO
+    total = session.scalar(
+        select(func.sum(Payment.amount)).where(
+            Payment.case_id == promise.case_id,
+            Payment.paid_date >= promise.made_date,
+            Payment.paid_date <= promise.due_date,
+        )
+    )
+    return total or ZERO
 
 
 def paid_in_windows(session: Session, case_ids: list[int] | None) -> dict[int, Decimal]:
@@ -91,7 +111,7 @@ def promise_differences(
     """Promises whose stored status is not what their payments make it.
 
     An open promise past its due date is not counted: the nightly sweep (or the next
-    payment) marks it broken, and every screen shows it broken meanwhile.
+    payment) marks it partly kept or broken, and every screen shows it so meanwhile.
     """
     today = today or clock_today()
     out = []
@@ -103,7 +123,7 @@ def promise_differences(
         paid = paid_in_windows(session, chunk)
         for row in session.execute(stmt):
             expected = judge(row, paid, today)
-            if effective_status(row, today) != expected:
+            if effective_status(row, today, paid.get(row.id, ZERO)) != expected:
                 what = f"{row.due_date} 到期的还款承诺 {format_money(row.amount)} 的状态"
                 out.append(
                     Difference(

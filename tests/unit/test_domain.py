@@ -119,6 +119,10 @@ def test_promise_kept_broken_open():
     assert promise_status(Decimal("100"), due, Decimal("99.99"), due) == PromiseStatus.OPEN
     assert (
         promise_status(Decimal("100"), due, Decimal("99.99"), date(2026, 5, 11))
+        == PromiseStatus.PARTLY_KEPT
+    )
+    assert (
+        promise_status(Decimal("100"), due, Decimal("0"), date(2026, 5, 11))
         == PromiseStatus.BROKEN
     )
 
