@@ -186,3 +186,37 @@ def judgment_figures(claim: InterestResult) -> dict:
     out["outstanding_cn"] = amount_in_capitals(claim.judgment_outstanding)
     out["total_cn"] = amount_in_capitals(claim.total)
     return out
+
+
+def judgment_outstanding(session: Session, case_ids: list[int]) -> dict[int, Decimal]:
+    """Case id -> its unpaid judgment money (costs, ordinary interest and principal awarded,
+    less every payment since the effective date), for the cases of ``case_ids`` that have a
+    money judgment. It does not depend on a date (the delayed-performance interest does): the
+    case's amount owed after judgment, for the figures stored on cases."""
+    out: dict[int, Decimal] = {}
+    for chunk in (case_ids[i : i + 500] for i in range(0, len(case_ids), 500)):
+        events = session.scalars(
+            select(CourtEvent)
+            .where(
+                CourtEvent.case_id.in_(chunk),
+                CourtEvent.kind.in_(MONEY_JUDGMENT_KINDS),
+                CourtEvent.awarded_principal.is_not(None),
+                CourtEvent.effective_date.is_not(None),
+                CourtEvent.performance_due.is_not(None),
+            )
+            .order_by(CourtEvent.effective_date, CourtEvent.id)
+        )
+        latest = {e.case_id: e for e in events}  # the last one per case wins
+        if not latest:
+            continue
+        paid: dict[int, list[PaymentRow]] = {cid: [] for cid in latest}
+        for p in session.scalars(select(PaymentRow).where(PaymentRow.case_id.in_(list(latest)))):
+            paid[p.case_id].append(p)
+        for cid, event in latest.items():
+            as_of = max([event.effective_date, *(p.paid_date for p in paid[cid])])
+            j = judgment_of(event, paid[cid], as_of)
+            owed = judgment_money(
+                j.amount, j.ordinary_interest, j.performance_due, j.payments, as_of, j.costs
+            )
+            out[cid] = owed.judgment_outstanding
+    return out

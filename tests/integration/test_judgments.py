@@ -34,6 +34,7 @@ from legalcase.models import CourtEvent
 from legalcase.services import court, documents, receivables
 from legalcase.services.auth import issue_token
 from legalcase.services.claims import claim_for_case
+from legalcase.services.judgments import judgment_outstanding
 from storage import LocalStorage
 from tests import factories as F
 
@@ -306,3 +307,45 @@ def test_enforcement_application_carries_the_judgment_figures(app, judged, tmp_p
     assert "合计50,048.71元" in text
     assert "1,987.18" in text and "761.53" in text  # the lines table
     assert "2024年3月11日" in text  # the performance date
+
+
+def test_unpaid_judgment_money_for_the_stored_figures_and_the_latest_judgment_wins(judged):
+    session, legal, case = judged
+    other = F.case(session, legal, title="没有判决的案件")
+    assert judgment_outstanding(session, [case.id, other.id]) == {case.id: Decimal("47300.00")}
+    # a later judgment (e.g. on appeal) replaces the earlier one
+    appeal = {**JUDGMENT, "effective_date": date(2024, 5, 1), "performance_due": date(2024, 5, 11)}
+    appeal["awarded_principal"] = Decimal("90000.00")
+    court.add_court_event(session, legal, case, appeal, today=date(2024, 7, 2))
+    session.commit()
+    # 90,000 + 5,000 + 2,300 - 60,000 paid on 2024-06-30
+    assert judgment_outstanding(session, [case.id]) == {case.id: Decimal("37300.00")}
+    claim = claim_for_case(session, case, date(2024, 5, 11)).to_json()
+    assert claim["judgment_outstanding"] == "97300.00"  # the payment came later
+    assert claim["delayed_performance_interest"] == "0.00"  # within the performance period
+
+
+def test_the_interest_calculator_takes_the_same_judgment(app, judged):
+    session, legal, case = judged
+    client = app.test_client()
+    headers = bearer(session, legal)
+    body = {
+        "as_of": "2024-09-30",
+        "rate": {"type": "annual", "percent": "0"},
+        "principal": [],
+        "judgment": {
+            "amount": "107300.00",
+            "ordinary_interest": "5000.00",
+            "performance_due": "2024-03-11",
+            "payments": [{"date": "2024-06-30", "amount": "60000.00"}],
+        },
+    }
+    r = client.post("/api/v1/interest/calculate", json=body, headers=headers)
+    assert r.status_code == 200, r.json
+    claim = client.get(f"/api/v1/cases/{case.id}/claim?as_of=2024-09-30", headers=headers).json
+    for key in ("judgment_outstanding", "delayed_performance_interest", "total"):
+        assert r.json[key] == claim[key], key
+    body["judgment"]["ordinary_interest"] = "200000.00"
+    r = client.post("/api/v1/interest/calculate", json=body, headers=headers)
+    assert r.status_code == 400
+    assert "一般债务利息不能超过判决金额" in r.json["error"]["fields"]["judgment.ordinary_interest"]
