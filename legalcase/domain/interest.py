@@ -25,6 +25,7 @@ class Principal:
     ref: str
     amount: Decimal
     due_date: date
+    rate: Rate | None = None  # its own rate (a case's receivables under several contracts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Rate:
 class Payment:
     date: date
     amount: Decimal
+    ref: str | None = None  # booked to this principal item: reduces it, not costs or interest
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class InterestResult:
     delayed_performance_interest: Decimal
     lines: list[Line]
     warnings: list[Warning] = field(default_factory=list)  # RULES s.6: never refusals
+    principal_by_ref: dict[str, Decimal] = field(default_factory=dict)  # item ref -> left
 
     @property
     def total(self) -> Decimal:
@@ -160,7 +163,7 @@ def _item_rate(item: Principal, i: int, rate: Rate, lpr: LprTable) -> tuple[Deci
 
 def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
     items = sorted(enumerate(inp.principal), key=lambda p: (p[1].due_date, p[0]))
-    rates = {i: _item_rate(item, i, inp.rate, lpr) for i, item in items}
+    rates = {i: _item_rate(item, i, item.rate or inp.rate, lpr) for i, item in items}
     outstanding = {i: item.amount for i, item in items}
     counted_to = {i: item.due_date for i, item in items}  # interest counted up to this day
     interest = ZERO
@@ -191,6 +194,18 @@ def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
     for pay in sorted(inp.payments, key=lambda p: p.date):
         accrue(pay.date)
         left = pay.amount
+        if pay.ref is not None:  # booked to one item (allocation ``booked``, RULES s.6)
+            for i, item in items:
+                part = min(left, outstanding[i]) if item.ref == pay.ref else ZERO
+                if part > ZERO:
+                    what = f"{pay.date}回款按入账冲抵本金 {item.ref}"
+                    lines.append(Line(what, pay.date, pay.date, 0, pay.amount, None, part))
+                    outstanding[i] -= part
+                    left -= part
+            if left > ZERO:
+                what = f"{pay.date}回款超出 {pay.ref} 欠款（未冲抵）"
+                lines.append(Line(what, pay.date, pay.date, 0, pay.amount, None, left))
+            continue
         for what, owed in (("费用", costs), ("利息", interest)):
             part = min(left, owed)
             if part > ZERO:
@@ -249,4 +264,5 @@ def compute_interest(inp: InterestInput, lpr: LprTable) -> InterestResult:
         delayed_performance_interest=delayed,
         lines=lines,
         warnings=interest_warnings(inp, lpr),
+        principal_by_ref={item.ref: outstanding[i] for i, item in items},
     )

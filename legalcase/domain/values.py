@@ -149,6 +149,8 @@ class CourtEventKind(Coded):
     RULING = "ruling", "裁定书"
     PRESERVATION = "preservation", "财产保全措施"
     SETTLEMENT = "settlement", "执行和解"
+    ENFORCEMENT_APPLIED = "enforcement_applied", "申请强制执行（法院收到申请）"
+    ENFORCEMENT_TERMINATED = "enforcement_terminated", "终结（本次）执行裁定送达"
 
 
 class AssetKind(Coded):
@@ -198,6 +200,13 @@ class ClaimEventType(Coded):
     ENFORCEMENT_TERMINATED = "enforcement_terminated", "终结（本次）执行裁定送达"
 
 
+class Allocation(Coded):
+    """How a case's payments are applied (RULES.md section 6), a setting of the case."""
+
+    BOOKED = "booked", "按入账冲抵（回款冲减所入账的应收款）"
+    STATUTORY = "statutory", "法定顺序冲抵（费用→利息→本金，民法典第560、561条）"
+
+
 class ProceedingsOutcome(Coded):
     """How proceedings ended without a judgment (RULES.md section 7, ``proceedings_ended``)."""
 
@@ -239,12 +248,14 @@ ASSET_KINDS = AssetKind.labels()
 EVIDENCE_KINDS = EvidenceKind.labels()
 JUDGMENT_KINDS = JudgmentKind.labels()
 CLAIM_EVENT_TYPES = ClaimEventType.labels()
+ALLOCATIONS = Allocation.labels()
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
 ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
 PROMISE_STATUSES = {s.value: label for s, label in PROMISE_LABELS.items()}
 
 __all__ = [
     "ADDRESSEES",
+    "ALLOCATIONS",
     "ASSET_KINDS",
     "CHANNELS",
     "CLAIM_EVENT_TYPES",
@@ -274,6 +285,7 @@ __all__ = [
     "STAGES",
     "STAGE_LABELS",
     "Addressee",
+    "Allocation",
     "AssetKind",
     "Channel",
     "ClaimEventType",

@@ -40,6 +40,8 @@ class Case(TimestampMixin, Base):
     outstanding_amount: Mapped[Decimal] = mapped_column(MoneyType, default=Decimal("0"), index=True)
     oldest_unpaid_due_date: Mapped[date | None] = mapped_column(Date, index=True)
     next_deadline_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # how payments are applied (values.Allocation, RULES.md s.6): booked | statutory
+    allocation: Mapped[str] = mapped_column(String(16), default="booked", server_default="booked")
 
     creditor: Mapped[Creditor] = relationship()
     debtor: Mapped[Party] = relationship()

@@ -3,9 +3,9 @@ log are shown in the API."""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
-from legalcase.domain.values import FORUM_KINDS, RISK, STAGES
+from legalcase.domain.values import ALLOCATIONS, FORUM_KINDS, RISK, STAGES, Allocation
 
 from .fields import Base, Money, choice, currency, list_of, money, ref, text
 
@@ -22,6 +22,12 @@ class CaseSchema(Base):
     forum_name = text("法院/仲裁机构")
     case_number = text("案号", max_len=100)
     note = text("备注", max_len=2000, widget="textarea")
+    # how payments are applied (RULES.md s.6); the case's figures follow it
+    allocation = fields.String(
+        load_default=Allocation.BOOKED.value,
+        validate=validate.OneOf(list(ALLOCATIONS), error="请选择列表中的一项"),
+        metadata={"label": "回款冲抵方式", "widget": "select", "choices": ALLOCATIONS},
+    )
 
 
 class StageMoveSchema(Base):

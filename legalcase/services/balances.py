@@ -1,9 +1,11 @@
 """The figures stored for speed, each computed from its source by one function.
 
-A receivable's ``paid_amount`` is the sum of its payment allocations; a case's principal,
-paid, outstanding and oldest unpaid due date add up its receivables (instalments settled
-earliest first, ``domain.aging``); a case's ``next_deadline_date`` is stored and checked by
-``next_deadline``. The services store them when they write (``refresh_balances`` for one
+A receivable's ``paid_amount`` is what is booked to it: the sum of its payment allocations
+plus what an import recorded as paid before it. A case's principal, paid, outstanding and
+oldest unpaid due date add up its receivables as the case's one amount owed gives them
+(``owed.stored_principal``, under the case's allocation setting, RULES.md s.6: the claim's
+principal; instalments settled earliest first, ``domain.aging``); a case's
+``next_deadline_date`` is stored and checked by ``next_deadline``. The services store them when they write (``refresh_balances`` for one
 case, ``store_balances`` for many); ``legalcase check`` compares the stored figures with the
 same functions (``balance_differences``) and ``write_differences`` corrects them
 with an audit row (case, before, after) for every row changed.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -31,6 +33,8 @@ from legalcase.models import (
     Receivable,
 )
 from legalcase.models.base import utcnow
+
+from .owed import stored_principal
 
 CASE_FIGURES = ("principal_amount", "paid_amount", "outstanding_amount", "oldest_unpaid_due_date")
 LABELS = {
@@ -96,7 +100,7 @@ class CaseFigures:
 
 
 def case_figures(receivables: Iterable[Owed]) -> CaseFigures:
-    """A case's balances from its receivables."""
+    """A case's balances from its receivables (``paid``: what of each principal is paid)."""
     principal = paid = ZERO
     dues = []
     for o in receivables:
@@ -105,6 +109,17 @@ def case_figures(receivables: Iterable[Owed]) -> CaseFigures:
         if (due := o.oldest_due) is not None:
             dues.append(due)
     return CaseFigures(principal, paid, principal - paid, min(dues) if dues else None)
+
+
+def as_owed(session: Session, booked: dict[int, list[Owed]]) -> dict[int, list[Owed]]:
+    """The receivables of each case (case id -> its receivables as booked) with ``paid`` what of
+    their principal is paid under the case's allocation setting (the case's one amount owed)."""
+    items = {cid: [(o.id, o.amount, o.paid) for o in owed] for cid, owed in booked.items()}
+    left = stored_principal(session, items)
+    return {
+        cid: [replace(o, paid=o.amount - left.get(o.id, o.outstanding)) for o in owed]
+        for cid, owed in booked.items()
+    }
 
 
 def allocate(amount: Decimal, pool: Iterable[Owed]) -> list[tuple[Owed, Decimal]]:
@@ -161,7 +176,8 @@ def _instalments(session: Session, where: ColumnElement[bool] | None) -> dict[in
 
 
 def refresh_balances(case: Case) -> None:
-    """Store the figures of ``case`` and its receivables, from allocations and receivables.
+    """Store the figures of ``case`` and its receivables: what is booked to each receivable,
+    and the case's figures under its allocation setting (``as_owed``).
 
     Flushes first, so the allocations made in this unit of work count. Changes go through
     the ORM, so the audit log records them.
@@ -175,7 +191,7 @@ def refresh_balances(case: Case) -> None:
         if r.paid_amount != o.paid:
             r.paid_amount = o.paid
         items.append(o)
-    figures = case_figures(items)
+    figures = case_figures(as_owed(session, {case.id: items})[case.id])
     for name in CASE_FIGURES:
         if getattr(case, name) != getattr(figures, name):
             setattr(case, name, getattr(figures, name))
@@ -247,7 +263,11 @@ def balance_differences(
         cstmt = select(Case.id, *(getattr(Case, f) for f in CASE_FIGURES))
         if chunk is not None:
             cstmt = cstmt.where(Case.id.in_(chunk))
-        for cid, *stored in session.execute(cstmt):
+        stored_rows = session.execute(cstmt).all()
+        for cid, *_ in stored_rows:
+            by_case.setdefault(cid, [])
+        by_case = as_owed(session, by_case)
+        for cid, *stored in stored_rows:
             figures = case_figures(by_case.get(cid, ()))
             for name, value in zip(CASE_FIGURES, stored, strict=True):
                 expected = getattr(figures, name)

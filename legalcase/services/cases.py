@@ -17,6 +17,7 @@ from legalcase.models import Case, Creditor, Party, StageChange, User
 from legalcase.models.base import utcnow
 from storage import Storage
 
+from .balances import refresh_balances
 from .common import apply, begin_case_write, begin_write
 from .evidence import HELD_STAGES, hold_case_evidence
 from .scope import UNSCOPED, may_see_creditor
@@ -107,7 +108,10 @@ def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
     if "currency" in data and data["currency"] != case.currency and case.receivables:
         raise ValidationFailed({"currency": "案件已有应收款，不能更改币种"})
     _check_refs(session, actor, data, case.creditor_id)
+    allocation = case.allocation
     apply(case, data)
+    if case.allocation != allocation:  # the case's figures follow its allocation setting
+        refresh_balances(case)
     session.flush()
     return case
 

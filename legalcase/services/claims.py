@@ -1,41 +1,52 @@
-"""A case's claim amount as of a date, itemised, from its receivables, payments and contract terms."""
+"""A case's claim amount as of a date, itemised, from its receivables, payments and contract terms.
+
+``claim_for_case`` is the one entry point: after a money judgment it is the judgment money
+(``judgments``); before, it is the case's one amount owed (``owed.case_owing``) under the
+case's allocation setting, so its principal is the one the header, the portfolio and the
+documents show.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from legalcase.domain.interest import (
-    InterestInput,
-    InterestResult,
-    Payment,
-    Principal,
-    Rate,
-    compute_interest,
-)
+from legalcase.domain.interest import InterestResult, Line
 from legalcase.domain.money import ZERO
-from legalcase.models import Case, Contract, Receivable
+from legalcase.domain.values import Allocation
+from legalcase.models import Case, Receivable
 from legalcase.models import Payment as PaymentRow
 
 from .judgments import judgment_claim
-from .lpr import lpr_table
+from .owed import DEFAULT_RATE, case_owing, contract_rate
 
-# Without an agreed rate: one-year LPR + 50%, the top of the range courts allow in sales
-# (SPC sales interpretation 2020 Art. 18); the lawyer may lower it in the calculator.
-DEFAULT_RATE = Rate("lpr_markup", Decimal("0.5"))
+__all__ = ["DEFAULT_RATE", "CaseClaim", "claim_for_case", "contract_rate"]
 
 
-def contract_rate(contract: Contract | None) -> Rate:
-    if contract is not None and contract.late_fee_rate is not None:
-        if contract.late_fee_type == "daily_rate":
-            return Rate("daily", contract.late_fee_rate)
-        if contract.late_fee_type == "annual_rate":
-            return Rate("annual", contract.late_fee_rate)
-    return DEFAULT_RATE
+@dataclass
+class CaseClaim(InterestResult):
+    """The claim before a judgment: the engine's figures and lines, the allocation used and the
+    principal left of each receivable (id -> amount; they add up to ``principal_outstanding``)."""
+
+    allocation: str = Allocation.BOOKED.value
+    by_receivable: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def allocation_label(self) -> str:
+        return Allocation(self.allocation).label
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        out["allocation"] = self.allocation
+        out["allocation_label"] = self.allocation_label
+        out["receivables"] = [
+            {"receivable_id": rid, "principal_outstanding": f"{left:.2f}"}
+            for rid, left in self.by_receivable.items()
+        ]
+        return out
 
 
 def claim_for_case(
@@ -47,48 +58,28 @@ def claim_for_case(
 ) -> InterestResult:
     """Principal, interest and how each figure was reached, per RULES.md sections 6 and 8.
 
-    Receivables are grouped by the rate their contract sets; each payment goes to the group
-    of the receivables it was allocated to, and within a group costs -> interest -> principal.
+    Under the case's allocation (``booked``: each payment reduces the receivables it is booked
+    to; ``statutory``: costs -> interest -> principal, earliest due first); each receivable at
+    the rate its contract sets. The first line names the allocation; a line per payment part
+    says where it went.
     """
-    if receivables is None:  # the case page passes what it has already loaded
-        receivables = list(
-            session.scalars(
-                select(Receivable)
-                .where(Receivable.case_id == case.id)
-                .options(selectinload(Receivable.contract))
-            )
-        )
-    if payments is None:
-        payments = list(
-            session.scalars(
-                select(PaymentRow)
-                .where(PaymentRow.case_id == case.id)
-                .options(selectinload(PaymentRow.allocations))
-            )
-        )
     judged = judgment_claim(session, case, as_of, payments)  # issue 12 point 3
     if judged is not None:  # after a money judgment the claim is the judgment money
         return judged
-    group_of: dict[int, Rate] = {}
-    principal: dict[Rate, list[Principal]] = defaultdict(list)
-    for r in receivables:
-        rate = contract_rate(r.contract)
-        group_of[r.id] = rate
-        principal[rate].append(Principal(r.invoice_no, r.amount, r.due_date))
-    paid: dict[Rate, list[Payment]] = defaultdict(list)
-    for p in payments:
-        for a in p.allocations:
-            paid[group_of[a.receivable_id]].append(Payment(p.paid_date, a.amount))
-    table = lpr_table(session)
-    results = [
-        compute_interest(InterestInput(as_of, rate, tuple(items), tuple(paid[rate])), table)
-        for rate, items in principal.items()
-    ]
-    if not results:
-        return InterestResult(ZERO, ZERO, ZERO, ZERO, ZERO, [])
-    total = results[0]
-    for other in results[1:]:
-        total.principal_outstanding += other.principal_outstanding
-        total.interest_outstanding += other.interest_outstanding
-        total.lines.extend(other.lines)
-    return total
+    owing = case_owing(session, case, as_of, receivables, payments)
+    r = owing.result
+    allocation = Allocation(owing.allocation)
+    heading = Line(f"冲抵方式：{allocation.label}", as_of, as_of, 0, ZERO, None, ZERO)
+    if r is None:  # no receivables and no payments: nothing owed
+        return CaseClaim(ZERO, ZERO, ZERO, ZERO, ZERO, [heading], allocation=allocation.value)
+    return CaseClaim(
+        principal_outstanding=owing.principal_outstanding,
+        interest_outstanding=r.interest_outstanding,
+        costs_outstanding=r.costs_outstanding,
+        judgment_outstanding=r.judgment_outstanding,
+        delayed_performance_interest=r.delayed_performance_interest,
+        lines=[heading, *owing.notes, *r.lines],
+        principal_by_ref=r.principal_by_ref,
+        allocation=allocation.value,
+        by_receivable=owing.principal,
+    )

@@ -78,6 +78,7 @@ def update_contract(session: Session, actor: User, contract: Contract, data: dic
     fields.update(data)
     _check_contract(session, case, fields, contract.id)
     apply(contract, data)
+    refresh_balances(case)  # its rate sets how a payment splits under ``statutory``
     refresh_case(session, case)
     session.flush()
     return contract

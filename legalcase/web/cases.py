@@ -89,6 +89,7 @@ def new_case():
         return url_for("cases.show", case_id=case.id)
 
     initial = {"risk_level": "medium", "currency": "CNY", "owner_id": str(current_user.id)}
+    initial["allocation"] = "booked"  # RULES.md s.6: the default
     if debtor_id:
         initial["debtor_id"] = str(debtor_id)
     return form_page(

@@ -17,6 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # ---- issue 12 point 2 (one amount owed): how a case's payments are applied ---------
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(
+            sa.Column("allocation", sa.String(16), nullable=False, server_default="booked")
+        )
+    # ---- end of issue 12 point 2 -------------------------------------------------------
     # ---- issue 12 point 3 (judgments on a case): what a judgment awarded -------------
     with op.batch_alter_table("court_events") as batch:
         batch.add_column(sa.Column("awarded_principal", sa.BigInteger(), nullable=True))
@@ -26,6 +32,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # ---- issue 12 point 2 (one amount owed) --------------------------------------------
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("allocation")
+    # ---- end of issue 12 point 2 -------------------------------------------------------
     # ---- issue 12 point 3 (judgments on a case) ----------------------------------------
     with op.batch_alter_table("court_events") as batch:
         batch.drop_column("awarded_costs")

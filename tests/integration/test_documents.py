@@ -47,6 +47,7 @@ def full_case(app, session, tmp_path):
     case = F.case(session, legal, cred=cred, title="恒达货款纠纷")
     case.forum_name = "上海市闵行区人民法院"
     case.case_number = "（2026）沪0112民初1234号"
+    case.allocation = "statutory"  # payments go to interest first (RULES.md s.6)
     session.commit()
     contract = receivables.add_contract(
         session,

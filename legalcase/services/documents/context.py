@@ -17,7 +17,7 @@ from legalcase.domain.evidence import KINDS, checklist
 from legalcase.domain.values import JUDGMENT_KINDS
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Payment, Receivable
 
-from ..claims import claim_for_case
+from ..claims import CaseClaim, claim_for_case
 from ..judgments import judgment_figures
 
 
@@ -81,6 +81,11 @@ def document_context(
     )
     guarantor = next((c.guarantor for c in contracts if c.guarantor is not None), None)
     principal = claim.principal_outstanding
+    # each receivable's principal left as the claim has it (the case's allocation setting), so
+    # the invoice table adds up to the claim's principal; after a judgment, as booked
+    by_receivable = claim.by_receivable if isinstance(claim, CaseClaim) else {}
+    left = {r.id: by_receivable.get(r.id, r.outstanding) for r in receivables}
+    allocation = claim.allocation_label if isinstance(claim, CaseClaim) else "按生效法律文书"
     plan = [principal / 3, principal / 3]
     plan = [p.quantize(Decimal("0.01")) for p in plan]
     plan.append(principal - sum(plan))
@@ -111,15 +116,16 @@ def document_context(
                 "issue_date": str(r.issue_date),
                 "due_date": str(r.due_date),
                 "amount": _money(r.amount),
-                "paid": _money(r.paid_amount),
-                "outstanding": _money(r.outstanding),
+                "paid": _money(r.amount - left[r.id]),
+                "outstanding": _money(left[r.id]),
             }
             for r in receivables
         ],
         "payments": [{"date": str(p.paid_date), "amount": _money(p.amount)} for p in payments],
         "claim": {
             "as_of": chinese_date(as_of),
-            "paid": _money(case.paid_amount),
+            "paid": _money(sum((r.amount - left[r.id] for r in receivables), Decimal(0))),
+            "allocation": allocation,
             "principal": _money(principal),
             "principal_cn": amount_in_capitals(principal),
             "interest": _money(claim.interest_outstanding),
