@@ -19,6 +19,7 @@ bp = Blueprint("calc", __name__, url_prefix="/calculators")
 
 EVENT_ROWS = 6
 MONEY_ROWS = 5
+JUDGMENT_PAYMENT_ROWS = 3
 
 
 @bp.before_request
@@ -147,16 +148,26 @@ def interest_request(form) -> dict:
     if _value(form, "judgment.amount") or _value(form, "judgment.performance_due"):
         data["judgment"] = {
             "amount": _value(form, "judgment.amount"),
+            "ordinary_interest": _value(form, "judgment.ordinary_interest") or "0.00",
             "performance_due": _value(form, "judgment.performance_due"),
+            "payments": [
+                {
+                    "date": _value(form, f"judgment.payments[{i}].date"),
+                    "amount": _value(form, f"judgment.payments[{i}].amount"),
+                }
+                for i in range(JUDGMENT_PAYMENT_ROWS)
+                if _value(form, f"judgment.payments[{i}].date")
+                or _value(form, f"judgment.payments[{i}].amount")
+            ],
         }
     return data
 
 
-def _renumber(fields: dict[str, str], form, prefix: str, probe: str) -> dict[str, str]:
+def _renumber(
+    fields: dict[str, str], form, prefix: str, probe: tuple[str, ...], rows: int = MONEY_ROWS
+) -> dict[str, str]:
     """principal[k] is the k-th filled row: map it back to the form row."""
-    filled = [
-        i for i in range(MONEY_ROWS) if any(_value(form, f"{prefix}[{i}].{p}") for p in probe)
-    ]
+    filled = [i for i in range(rows) if any(_value(form, f"{prefix}[{i}].{p}") for p in probe)]
     out = {}
     for key, msg in fields.items():
         if key.startswith(prefix + "["):
@@ -179,14 +190,16 @@ def interest():
         }
     )
     result, errors, message = None, {}, None
+    table = lpr_table(db.session)
     if request.method == "POST":
         try:
-            result = compute_interest(
-                parse_interest_input(interest_request(form)), lpr_table(db.session)
-            )
+            result = compute_interest(parse_interest_input(interest_request(form)), table)
         except DomainError as exc:
             errors = _renumber(exc.fields, form, "principal", ("amount", "due_date"))
             errors = _renumber(errors, form, "payments", ("amount", "date"))
+            errors = _renumber(
+                errors, form, "judgment.payments", ("amount", "date"), JUDGMENT_PAYMENT_ROWS
+            )
             errors = {
                 k.replace("rate.markup", "rate.value").replace("rate.percent", "rate.value"): v
                 for k, v in errors.items()
@@ -199,4 +212,7 @@ def interest():
         errors=errors,
         message=message,
         rows=MONEY_ROWS,
+        judgment_rows=JUDGMENT_PAYMENT_ROWS,
+        lpr_checked_through=table.checked_through,
+        lpr_latest=(table.dates[-1], table.rates[-1]) if table.dates else None,
     ), (422 if errors else 200)
