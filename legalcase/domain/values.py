@@ -179,6 +179,14 @@ class EvidenceKind(Coded):
     OTHER = "other", "其他"
 
 
+class OriginalOrCopy(Coded):
+    """What the court is shown of an evidence item (证据目录: 原件/复印件)."""
+
+    ORIGINAL = "original", "原件"
+    COPY = "copy", "复印件"
+    ELECTRONIC = "electronic", "电子数据（原始载体可供核对）"
+
+
 class JudgmentKind(Coded):
     JUDGMENT = "judgment", "判决"
     RULING = "ruling", "裁定"
@@ -246,6 +254,7 @@ PAYMENT_METHODS = PaymentMethod.labels()
 COURT_EVENT_KINDS = CourtEventKind.labels()
 ASSET_KINDS = AssetKind.labels()
 EVIDENCE_KINDS = EvidenceKind.labels()
+ORIGINAL_OR_COPY = OriginalOrCopy.labels()
 JUDGMENT_KINDS = JudgmentKind.labels()
 CLAIM_EVENT_TYPES = ClaimEventType.labels()
 ALLOCATIONS = Allocation.labels()
@@ -272,6 +281,7 @@ __all__ = [
     "LEGAL_EFFECT_SHORT",
     "NON_PAYMENT_REASONS",
     "ORAL_CHANNELS",
+    "ORIGINAL_OR_COPY",
     "OUTCOMES",
     "PARTY_KINDS",
     "PAYMENT_METHODS",
@@ -300,6 +310,7 @@ __all__ = [
     "LateFeeType",
     "LegalEffect",
     "NonPaymentReason",
+    "OriginalOrCopy",
     "Outcome",
     "PartyKind",
     "PaymentMethod",
