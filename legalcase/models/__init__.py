@@ -7,7 +7,7 @@ from .cases import Case, Contract, StageChange
 from .deadlines import CaseDeadline, CourtEvent, LprRate
 from .documents import GeneratedDocument, LetterCounter, TemplateVersion
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
-from .ledger import LedgerEntry, Promise
+from .ledger import LedgerEntry, LedgerEntryReceivable, Promise
 from .lpr import LprCheck
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
@@ -33,6 +33,7 @@ __all__ = [
     "Creditor",
     "Instalment",
     "LedgerEntry",
+    "LedgerEntryReceivable",
     "LprCheck",
     "LprRate",
     "Party",

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legalcase.domain.promises import PromiseStatus
 
 from .base import Base, MoneyType, TimestampMixin, UTCDateTime
 from .parties import Contact
+from .receivables import Receivable
 from .users import User
 
 
@@ -38,10 +39,38 @@ class LedgerEntry(TimestampMixin, Base):
     user: Mapped[User] = relationship()
     contact: Mapped[Contact | None] = relationship()
     promises: Mapped[list[Promise]] = relationship(back_populates="ledger_entry")
+    # The receivables a demand or a signed statement names; none named: all of the case's.
+    named: Mapped[list[LedgerEntryReceivable]] = relationship(
+        back_populates="ledger_entry",
+        cascade="all, delete-orphan",
+        order_by="LedgerEntryReceivable.receivable_id",
+    )
+
+    @property
+    def receivable_ids(self) -> list[int]:
+        return [n.receivable_id for n in self.named]
 
     @property
     def audit_case_id(self) -> int:
         return self.case_id
+
+
+class LedgerEntryReceivable(Base):
+    """A receivable a ledger entry (demand, statement of account) names (RULES.md section 2)."""
+
+    __tablename__ = "ledger_entry_receivables"
+    __table_args__ = (UniqueConstraint("ledger_entry_id", "receivable_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), index=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("receivables.id"), index=True)
+
+    ledger_entry: Mapped[LedgerEntry] = relationship(back_populates="named")
+    receivable: Mapped[Receivable] = relationship()
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.ledger_entry.case_id
 
 
 class Promise(TimestampMixin, Base):

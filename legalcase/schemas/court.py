@@ -16,7 +16,7 @@ ASSET_CHOICES = {k: f"{label}（{FREEZE_YEARS[k]}年）" for k, label in ASSET_K
 
 class CourtEventSchema(Base):
     kind = choice("事件", COURT_EVENT_KINDS)
-    event_date = day("日期（起诉/终结/保全/和解）", required=False)
+    event_date = day("日期（起诉/终结/保全/和解/申请执行/终本裁定送达）", required=False)
     served_date = day("送达日（判决/裁定）", required=False)
     performance_due = day("履行期限最后一日", required=False)
     effective_date = day("生效日", required=False)

@@ -32,6 +32,12 @@ class LedgerSchema(Base):
     legal_effect = choice("法律效果（时效）", LEGAL_EFFECTS, required=False, load_default=None)
     addressee = choice("催告对象", ADDRESSEES, required=False)
     arrival_date = day("送达日期（书面催告）", required=False)
+    # The receivables a demand or signed statement names (RULES s.2); none: all of the case's.
+    receivable_ids = fields.List(
+        ref("应收款", required=True),
+        allow_none=True,
+        metadata={"label": "所涉应收款（催告/对账所列发票，不选即全部）", "widget": "multiselect"},
+    )
     promise_amount = money("承诺还款金额", required=False)
     promise_due_date = day("承诺还款日期", required=False)
 

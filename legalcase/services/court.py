@@ -14,12 +14,21 @@ from .common import apply, begin_case_write
 from .deadlines import refresh_case
 from .judgments import MONEY_JUDGMENT_KINDS
 
+DATED_KINDS = (
+    "filing",
+    "proceedings_ended",
+    "preservation",
+    "settlement",
+    "enforcement_applied",
+    "enforcement_terminated",
+)
+
 
 def _check(data: dict, today: date) -> None:
     kind = data["kind"]
     errors = {}
     day = data.get("event_date")
-    if kind in ("filing", "proceedings_ended", "preservation", "settlement"):
+    if kind in DATED_KINDS:
         if day is None:
             errors["event_date"] = "请填写日期"
         elif day > today:

@@ -7,7 +7,6 @@ many cases at once for the nightly refresh (``legalcase deadlines refresh``).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -15,160 +14,18 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from legalcase.domain.calendar import WorkCalendar, china_calendar
-from legalcase.domain.case_deadlines import Debt, Guarantee, derive
-from legalcase.domain.deadlines import Event
 from legalcase.domain.errors import DomainError, NotFound
-from legalcase.domain.values import ORAL_CHANNELS
-from legalcase.models import (
-    Case,
-    CaseDeadline,
-    Contract,
-    CourtEvent,
-    LedgerEntry,
-    Payment,
-    Promise,
-    Receivable,
-    User,
-)
+from legalcase.models import Case, CaseDeadline, User
 from legalcase.models.base import utcnow
 
-from .clock import SHANGHAI
+from .balances import _expire
 from .clock import today as clock_today
 from .common import begin_case_write
+from .deadline_facts import case_inputs, derive_case, load_facts
 from .next_deadline import store_next_deadlines
 from .uow import lock_cases
 
 FIELDS = ("due_date", "unadjusted_date", "is_provisional", "status", "basis", "is_defence_waived")
-
-
-def court_event_to_event(row) -> Event | None:
-    kind = row.kind
-    if kind == "filing":
-        return Event("proceedings_started", date=row.event_date)
-    if kind == "proceedings_ended":
-        return Event("proceedings_ended", date=row.event_date)
-    if kind in ("judgment", "ruling"):
-        return Event(
-            "judgment",
-            kind=kind,
-            served=row.served_date,
-            foreign_party=row.is_foreign_party,
-            performance_due=row.performance_due,
-            effective=row.effective_date,
-        )
-    if kind == "preservation":
-        return Event(
-            "preservation",
-            date=row.event_date,
-            pre_suit=row.is_pre_suit,
-            asset=row.asset_kind or "bank_deposit",
-            expires=row.expires_date,
-        )
-    if kind == "settlement":
-        return Event("settlement", date=row.event_date)
-    return None
-
-
-def _rows_by_case(session: Session, stmt, case_ids) -> dict[int, list]:
-    out: dict[int, list] = defaultdict(list)
-    for row in session.execute(stmt.where(stmt.selected_columns.case_id.in_(case_ids))):
-        out[row.case_id].append(row)
-    return out
-
-
-def _facts(session: Session, case_ids: list[int]):
-    r_cols = (
-        Receivable.id,
-        Receivable.case_id,
-        Receivable.invoice_no,
-        Receivable.due_date,
-        Receivable.contract_id,
-    )
-    receivables = _rows_by_case(
-        session, select(*r_cols).where(Receivable.amount > Receivable.paid_amount), case_ids
-    )
-    contracts = _rows_by_case(
-        session,
-        select(
-            Contract.id,
-            Contract.case_id,
-            Contract.number,
-            Contract.governing_law,
-            Contract.guarantee_type,
-            Contract.guarantee_period_end,
-        ),
-        case_ids,
-    )
-    payments = _rows_by_case(
-        session, select(Payment.id, Payment.case_id, Payment.paid_date), case_ids
-    )
-    ledger = _rows_by_case(
-        session,
-        select(
-            LedgerEntry.id,
-            LedgerEntry.case_id,
-            LedgerEntry.legal_effect,
-            LedgerEntry.addressee,
-            LedgerEntry.arrival_date,
-            LedgerEntry.contacted_at,
-            LedgerEntry.channel,
-        ).where(LedgerEntry.legal_effect != "none"),
-        case_ids,
-    )
-    promises = _rows_by_case(
-        session, select(Promise.id, Promise.case_id, Promise.made_date), case_ids
-    )
-    court = _rows_by_case(session, select(CourtEvent.__table__), case_ids)
-    return receivables, contracts, payments, ledger, promises, court
-
-
-def case_inputs(receivables, contracts, payments, ledger, promises, court):
-    """Turn one case's fact rows into the engine's debts, guarantees and keyed events."""
-    by_contract = {c.id: c for c in contracts}
-    debts = []
-    earliest: dict[int, date] = {}
-    for r in sorted(receivables, key=lambda r: (r.due_date, r.id)):
-        contract = by_contract.get(r.contract_id)
-        debts.append(
-            Debt(
-                f"receivable:{r.id}",
-                f"发票{r.invoice_no}",
-                r.due_date,
-                contract.governing_law if contract else "CN",
-            )
-        )
-        if r.contract_id is not None and r.contract_id not in earliest:
-            earliest[r.contract_id] = r.due_date
-    guarantees = [
-        Guarantee(
-            f"contract:{c.id}",
-            f"合同{c.number}的保证",
-            c.guarantee_type,
-            c.guarantee_period_end,
-            earliest[c.id],
-            c.governing_law,
-        )
-        for c in contracts
-        if c.guarantee_type in ("joint", "general") and c.id in earliest
-    ]
-    events: list[tuple[str, Event]] = []
-    for p in payments:
-        events.append((f"payment:{p.id}", Event("part_payment", date=p.paid_date)))
-    for p in promises:
-        events.append((f"promise:{p.id}", Event("acknowledgment", date=p.made_date)))
-    for e in ledger:
-        made = e.contacted_at.astimezone(SHANGHAI).date()
-        if e.legal_effect == "acknowledgment":
-            events.append((f"ledger:{e.id}", Event("acknowledgment", date=made)))
-        elif e.legal_effect == "demand":
-            arrived = e.arrival_date or (made if e.channel in ORAL_CHANNELS else None)
-            if arrived is not None:  # a letter counts only once it is known to have arrived
-                events.append((f"ledger:{e.id}", Event("demand", date=arrived, party=e.addressee)))
-    for c in sorted(court, key=lambda c: c.id):
-        event = court_event_to_event(c)
-        if event is not None:
-            events.append((f"court_event:{c.id}", event))
-    return debts, guarantees, events
 
 
 def refresh_cases(
@@ -184,7 +41,7 @@ def refresh_cases(
     today = today or clock_today()
     cal = cal or china_calendar()
     now = utcnow()
-    receivables, contracts, payments, ledger, promises, court = _facts(session, ids)
+    receivables, contracts, payments, ledger, promises, court = load_facts(session, ids)
     existing: dict[tuple[int, str, str], object] = {
         (row.case_id, row.kind, row.source_key): row
         for row in session.execute(
@@ -193,7 +50,7 @@ def refresh_cases(
     }
     inserts, updates, seen = [], [], set()
     for case_id in ids:
-        debts, guarantees, events = case_inputs(
+        debts, guarantees, covers, events = case_inputs(
             receivables.get(case_id, ()),
             contracts.get(case_id, ()),
             payments.get(case_id, ()),
@@ -201,7 +58,7 @@ def refresh_cases(
             promises.get(case_id, ()),
             court.get(case_id, ()),
         )
-        for kd in derive(debts, guarantees, events, today, cal):
+        for kd in derive_case(debts, guarantees, covers, events, today, cal):
             d = kd.deadline
             key = (case_id, d.kind, kd.source_key)
             seen.add(key)
@@ -253,6 +110,8 @@ def refresh_cases(
             ),
             updates,
         )
+        # deadlines already loaded in this session are read again, not shown stale
+        _expire(session, {("case_deadlines", u["row_id"]) for u in updates})
     store_next_deadlines(session, ids)
     return len(inserts) + len(updates)
 

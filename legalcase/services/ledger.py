@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import ValidationFailed
-from legalcase.models import Case, Contact, LedgerEntry, Promise, User
+from legalcase.models import (
+    Case,
+    Contact,
+    LedgerEntry,
+    LedgerEntryReceivable,
+    Promise,
+    Receivable,
+    User,
+)
 from legalcase.models.base import utcnow
 
 from .clock import SHANGHAI
@@ -40,6 +49,21 @@ def contact_problems(session: Session, case: Case, data: dict, now: datetime) ->
     return errors
 
 
+def _named(session: Session, case: Case, ids: list[int] | None) -> list[LedgerEntryReceivable]:
+    """The receivables a demand or statement names, checked to be the case's (none: all)."""
+    wanted = sorted(set(ids or ()))
+    if not wanted:
+        return []
+    mine = set(
+        session.scalars(
+            select(Receivable.id).where(Receivable.case_id == case.id, Receivable.id.in_(wanted))
+        )
+    )
+    if mine != set(wanted):
+        raise ValidationFailed({"receivable_ids": "所选应收款不属于本案"})
+    return [LedgerEntryReceivable(receivable_id=rid) for rid in wanted]
+
+
 def record_contact(
     session: Session,
     actor: User,
@@ -53,6 +77,7 @@ def record_contact(
     data = dict(data)
     promise_amount = data.pop("promise_amount", None)
     promise_due = data.pop("promise_due_date", None)
+    named = _named(session, case, data.pop("receivable_ids", None))
     errors = {}
     if (promise_amount is None) != (promise_due is None):
         missing = "promise_due_date" if promise_due is None else "promise_amount"
@@ -66,7 +91,7 @@ def record_contact(
             errors["promise_amount"] = "承诺金额超过尚欠金额"
     if errors:
         raise ValidationFailed(errors)
-    entry = LedgerEntry(case_id=case.id, user_id=actor.id, **data)
+    entry = LedgerEntry(case_id=case.id, user_id=actor.id, named=named, **data)
     session.add(entry)
     if promise_amount is not None:
         entry.promises.append(
@@ -87,6 +112,11 @@ def update_contact_record(
     case = session.get(Case, entry.case_id)
     begin_case_write(session, actor, case)
     data = {k: v for k, v in data.items() if k not in ("promise_amount", "promise_due_date")}
+    if "receivable_ids" in data:  # absent from a partial update: unchanged
+        named = _named(session, case, data.pop("receivable_ids"))
+        if [n.receivable_id for n in named] != entry.receivable_ids:
+            kept = {n.receivable_id: n for n in entry.named}  # no delete-and-insert of a pair
+            entry.named = [kept.get(n.receivable_id, n) for n in named]
     current = {
         k: getattr(entry, k) for k in ("legal_effect", "addressee", "contacted_at", "arrival_date")
     }

@@ -38,6 +38,7 @@ def edit_ledger_entry(entry_id: int):
 
     initial = S.dump_fields(S.LedgerSchema(), entry)
     initial["contacted_at"] = entry.contacted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    initial["receivable_ids"] = entry.receivable_ids
     fields = [f for f in S.LedgerSchema().fields if not f.startswith("promise_")]
     return form_page(
         S.LedgerSchema(),
@@ -45,8 +46,12 @@ def edit_ledger_entry(entry_id: int):
         save,
         initial=initial,
         fields=fields,
-        choices={"contact_id": _contact_choices(case)},
+        choices={"contact_id": _contact_choices(case), "receivable_ids": _receivable_choices(case)},
     )
+
+
+def _receivable_choices(case: Case) -> dict:
+    return {r.id: f"发票 {r.invoice_no}（到期 {r.due_date}）" for r in case.receivables}
 
 
 def _contact_choices(case: Case) -> dict:
@@ -129,6 +134,6 @@ def new_ledger_entry(case_id: int):
             "channel": "call",
             "outcome": "reached",
         },
-        choices={"contact_id": _contact_choices(case)},
+        choices={"contact_id": _contact_choices(case), "receivable_ids": _receivable_choices(case)},
         success="催收记录已保存",
     )

@@ -56,6 +56,9 @@ def form_page(
     message = None
     if request.method == "POST":
         values = request.form.to_dict()
+        for name, f in schema.fields.items():  # a multi-select sends each choice
+            if f.metadata.get("widget") == "multiselect":
+                values[name] = request.form.getlist(name)
         raw = raw_hook(dict(values)) if raw_hook else dict(values)
         raw.pop("csrf_token", None)
         try:

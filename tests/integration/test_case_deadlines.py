@@ -224,3 +224,152 @@ def test_portfolio_by_next_deadline_and_refresh_all(session):
     cases, changed = deadlines.refresh_all(session, date(2026, 11, 23))
     assert cases == 2 and changed == 2
     assert deadlines.refresh_all(session, date(2026, 11, 23)) == (2, 0)
+
+
+# ---- which receivables an event reaches (issue 12 point 1, RULES s.2) -------------------
+
+
+def _two_invoices(session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    a = F.receivable(session, admin, c, "FP-A", "1000", date(2023, 1, 1), date(2023, 6, 30))
+    b = F.receivable(session, admin, c, "FP-B", "1000", date(2023, 2, 1), date(2023, 7, 31))
+    return admin, c, a, b
+
+
+def _limitation_of(session, receivable) -> CaseDeadline:
+    (row,) = (
+        d
+        for d in active(session, receivable.case, "limitation")
+        if d.source_key == f"receivable:{receivable.id}"
+    )
+    return row
+
+
+def test_a_part_payment_restarts_only_the_invoice_it_is_allocated_to(session):
+    admin, c, a, b = _two_invoices(session)
+    receivables.record_payment(
+        session,
+        admin,
+        c,
+        {"paid_date": date(2025, 3, 3), "amount": Decimal("100"), "receivable_id": a.id},
+        today=date(2026, 11, 23),
+    )
+    assert _limitation_of(session, a).unadjusted_date == date(2028, 3, 3)
+    assert _limitation_of(session, b).unadjusted_date == date(2026, 7, 31)  # untouched
+    assert "2025-03-03部分履行" not in _limitation_of(session, b).basis
+
+
+def test_a_demand_naming_one_invoice_restarts_only_that_one(session):
+    admin, c, a, b = _two_invoices(session)
+    demand = {
+        "contacted_at": datetime(2025, 4, 1, 2, tzinfo=UTC),
+        "channel": "letter",
+        "summary": "律师函：催收发票 FP-A",
+        "outcome": "reached",
+        "legal_effect": "demand",
+        "arrival_date": date(2025, 4, 3),
+    }
+    entry = ledger.record_contact(session, admin, c, {**demand, "receivable_ids": [a.id]}, now=NOW)
+    assert entry.receivable_ids == [a.id]
+    assert _limitation_of(session, a).unadjusted_date == date(2028, 4, 3)
+    assert _limitation_of(session, b).unadjusted_date == date(2026, 7, 31)
+    # naming none reaches every invoice ("all sums owed")
+    ledger.update_contact_record(session, admin, entry, {"receivable_ids": []})
+    assert _limitation_of(session, b).unadjusted_date == date(2028, 4, 3)
+    # another case's invoice cannot be named
+    other = F.case(session, admin, title="另案")
+    stranger = F.receivable(session, admin, other, "FP-X", "10", date(2024, 1, 1), date(2024, 2, 1))
+    with pytest.raises(DomainError) as err:
+        ledger.update_contact_record(session, admin, entry, {"receivable_ids": [stranger.id]})
+    assert set(err.value.fields) == {"receivable_ids"}
+
+
+def test_the_ledger_form_names_receivables_with_a_multi_select(client, session):
+    admin, c, a, b = _two_invoices(session)
+    r = client.post("/login", data={"username": admin.username, "password": F.PASSWORD})
+    assert r.status_code == 302
+    html = client.get(f"/cases/{c.id}/ledger/new").data.decode()
+    assert 'select multiple class="form-select" id="f-receivable_ids"' in html
+    assert "发票 FP-A" in html and "发票 FP-B" in html
+    r = client.post(
+        f"/cases/{c.id}/ledger/new",
+        data={
+            "contacted_at": "2025-04-01 10:00",
+            "channel": "letter",
+            "summary": "对账单：FP-A",
+            "outcome": "reached",
+            "legal_effect": "demand",
+            "arrival_date": "2025-04-03",
+            "receivable_ids": [str(a.id)],
+        },
+    )
+    assert r.status_code == 302, r.data.decode()
+    session.rollback()
+    entry = session.scalars(select(LedgerEntry).where(LedgerEntry.case_id == c.id)).one()
+    assert entry.receivable_ids == [a.id]
+    assert _limitation_of(session, b).unadjusted_date == date(2026, 7, 31)
+    html = client.get(f"/ledger/{entry.id}/edit").data.decode()
+    assert f'<option value="{a.id}" selected>' in html
+    assert f'<option value="{b.id}" >' in html
+
+
+def test_enforcement_court_events_give_the_general_guarantors_limitation(session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    guarantor = F.debtor(session, admin, "一般保证人有限公司")
+    contract = receivables.add_contract(
+        session,
+        admin,
+        c,
+        {
+            "number": "HT-G",
+            "kind": "sale",
+            "signed_date": date(2023, 6, 1),
+            "amount": Decimal("1000"),
+            "guarantee_type": "general",
+            "guarantor_id": guarantor.id,
+        },
+    )
+    F.receivable(
+        session,
+        admin,
+        c,
+        "FP-G",
+        "1000",
+        date(2023, 7, 1),
+        date(2024, 1, 31),
+        contract_id=contract.id,
+    )
+    today = date(2026, 11, 23)
+    court.add_court_event(session, admin, c, {"kind": "filing", "event_date": date(2024, 3, 1)})
+    court.add_court_event(
+        session,
+        admin,
+        c,
+        {"kind": "judgment", "served_date": date(2024, 9, 2), "performance_due": date(2024, 9, 30)},
+        today=today,
+    )
+    (g,) = active(session, c, "guarantor_limitation")
+    assert g.due_date is None and g.status == "running"  # no enforcement yet
+    applied = court.add_court_event(
+        session, admin, c, {"kind": "enforcement_applied", "event_date": date(2025, 1, 10)}, today
+    )
+    (g,) = active(session, c, "guarantor_limitation")
+    assert g.unadjusted_date == date(2029, 1, 10)  # 1 year after the application, then 3 years
+    assert "2026-01-10" in g.basis
+    (e,) = active(session, c, "enforcement_application")
+    assert e.status == "satisfied"
+    court.add_court_event(
+        session,
+        admin,
+        c,
+        {"kind": "enforcement_terminated", "event_date": date(2025, 6, 20)},
+        today,
+    )
+    (g,) = active(session, c, "guarantor_limitation")
+    assert g.unadjusted_date == date(2028, 6, 20) and "终结执行裁定" in g.basis
+    assert applied.kind == "enforcement_applied"
+    with pytest.raises(DomainError) as err:
+        court.add_court_event(session, admin, c, {"kind": "enforcement_applied"}, today)
+    assert set(err.value.fields) == {"event_date"}
