@@ -116,6 +116,7 @@ def statement() -> Document:
     )
     table(doc, *RECEIVABLES)
     table(doc, ["付款日期", "金额"], "p in payments", ["{{ p.date }}", "{{ p.amount }}"])
+    para(doc, "回款冲抵方式：{{ claim.allocation }}。")
     para(
         doc,
         "贵司尚欠我司货款{{ claim.principal }}元（大写：{{ claim.principal_cn }}）。如核对无误，请在下方签字盖章后"

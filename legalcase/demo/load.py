@@ -144,6 +144,8 @@ def load_demo(
                 "owner_id": owner.id,
                 "risk_level": rng.choice(["low", "medium", "medium", "high"]),
                 "currency": "CNY",
+                # every third case applies payments in the statutory order (RULES.md s.6)
+                "allocation": "statutory" if n % 3 == 2 else "booked",
             },
         )
         signed = today - timedelta(days=rng.randint(200, 1100))
