@@ -113,5 +113,6 @@ from . import (  # noqa: E402,F401
     ledger,
     parties,
     receivables,
+    tasks,
     users,
 )

@@ -43,20 +43,33 @@ def rungs_from(days: str | None) -> tuple:
     )
 
 
+def rung_keys(rungs=RUNGS) -> tuple[str, ...]:
+    return tuple(r[1] for r in rungs)
+
+
 def tasks_for(
     days_overdue: int,
     broken_promises: list[tuple[int, date]],
     deadlines: list[tuple[int, str, date]],
     today: date,
     rungs=RUNGS,
+    in_court: bool = False,
 ) -> list[TaskSpec]:
-    """``broken_promises``: (id, due date); ``deadlines``: (id, kind, date) of open deadlines."""
+    """``broken_promises``: (id, due date); ``deadlines``: (id, kind, date) of open deadlines.
+
+    Only the task of the case's CURRENT rung (the highest reached), not every rung passed on
+    the way; a case in the court's hands (``in_court``: preservation, suit, arbitration,
+    judgment, enforcement) gets no collection task at all, only deadline reviews."""
     out = []
-    reached = [r for r in rungs if days_overdue >= r[0]]
+    if in_court:
+        broken_promises = []
+        reached = []
+    else:
+        reached = [r for r in rungs if days_overdue >= r[0]]
     # a broken promise moves the case one rung up
     if broken_promises and len(reached) < len(rungs):
         reached = list(rungs[: len(reached) + 1])
-    for days, key, title, who, due in reached:
+    for days, key, title, who, due in reached[-1:]:
         why = f"已逾期 {days_overdue} 天" + (
             "" if days_overdue >= days else "，且还款承诺违约，提前升级"
         )

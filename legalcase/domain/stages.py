@@ -34,6 +34,16 @@ STAGE_LABELS: dict[Stage, str] = {
 }
 
 CLOSED = frozenset({Stage.CLOSED_RECOVERED, Stage.CLOSED_SETTLED, Stage.CLOSED_WRITTEN_OFF})
+# In the court's hands: collection tasks and reminders stop, deadlines keep being watched.
+IN_COURT = frozenset(
+    {
+        Stage.PRESERVATION,
+        Stage.LITIGATION,
+        Stage.ARBITRATION,
+        Stage.JUDGMENT,
+        Stage.ENFORCEMENT,
+    }
+)
 
 _FORWARD: dict[Stage, frozenset[Stage]] = {
     Stage.PRE_LEGAL: frozenset({Stage.DEMAND}),

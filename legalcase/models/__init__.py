@@ -12,7 +12,7 @@ from .lpr import LprCheck
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .security import SecurityEvent
-from .tasks import Task
+from .tasks import Task, TaskComment
 from .users import ApiToken, Creditor, User
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "SecurityEvent",
     "StageChange",
     "Task",
+    "TaskComment",
     "TemplateVersion",
     "User",
 ]

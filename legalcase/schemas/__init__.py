@@ -100,6 +100,15 @@ from .receivables import (
     ReceivableOut,
     ReceivableSchema,
 )
+from .tasks import (
+    TaskAssignSchema,
+    TaskCommentOut,
+    TaskCommentSchema,
+    TaskCompleteSchema,
+    TaskList,
+    TaskOut,
+    TaskSnoozeSchema,
+)
 from .users import UserOut, UserSchema
 
 __all__ = [
@@ -157,6 +166,13 @@ __all__ = [
     "EvidenceSchema",
     "GenerateSchema",
     "HandledSchema",
+    "TaskAssignSchema",
+    "TaskCommentOut",
+    "TaskCommentSchema",
+    "TaskCompleteSchema",
+    "TaskList",
+    "TaskOut",
+    "TaskSnoozeSchema",
     "InstalmentOut",
     "InstalmentSchema",
     "LedgerEntryOut",

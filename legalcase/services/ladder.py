@@ -9,8 +9,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from legalcase.domain.aging import days_overdue
-from legalcase.domain.ladder import RUNGS, tasks_for
+from legalcase.domain.ladder import RUNGS, rung_keys, tasks_for
 from legalcase.domain.roles import Role
+from legalcase.domain.stages import IN_COURT, Stage
 from legalcase.models import Case, CaseDeadline, Promise, Task, User
 from legalcase.models.base import utcnow
 
@@ -25,10 +26,13 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
     set_actor(session, None)
     cases = list(session.scalars(select(Case).where(~Case.stage.startswith("closed"))))
     ids = [c.id for c in cases]
-    existing = {
-        (t.case_id, t.reason_key)
-        for t in session.scalars(select(Task).where(Task.case_id.in_(ids)))
-    }
+    tasks = list(session.scalars(select(Task).where(Task.case_id.in_(ids))))
+    # Every reason that ever made a task, done or not: a completed task is never re-created.
+    existing = {(t.case_id, t.reason_key) for t in tasks}
+    open_rungs: dict[int, list[Task]] = defaultdict(list)
+    for t in tasks:
+        if not t.is_done and t.reason_key in rung_keys(rungs):
+            open_rungs[t.case_id].append(t)
     broken: dict[int, list] = defaultdict(list)
     for p in session.scalars(
         select(Promise).where(
@@ -62,6 +66,8 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             broken[case.id],
             deadlines[case.id],
             today,
+            rungs,
+            in_court=Stage(case.stage) in IN_COURT,
         )
         for spec in specs:
             if (case.id, spec.key) in existing:
@@ -80,8 +86,18 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             )
             existing.add((case.id, spec.key))
             created += 1
+            if spec.key in rung_keys(rungs):
+                _supersede(open_rungs[case.id], spec.title)
     session.flush()
     return created
+
+
+def _supersede(lower: list[Task], title: str) -> None:
+    """A case that climbed a rung: its lower rung's open task is closed, saying why."""
+    for t in lower:
+        t.is_done = True
+        t.done_at = utcnow()
+        t.done_note = f"案件已升级，由新任务“{title}”接续"
 
 
 def open_tasks(

@@ -33,6 +33,8 @@ from legalcase.models import (
     Payment,
     PaymentAllocation,
     Receivable,
+    Task,
+    TaskComment,
     User,
 )
 from legalcase.models.base import Base, utcnow
@@ -50,6 +52,7 @@ _cases = Case.__table__
 _contracts = Contract.__table__
 _receivables = Receivable.__table__
 _payments = Payment.__table__
+_tasks = Task.__table__
 
 
 def _visible_cases(ids: tuple[int, ...]) -> Select:
@@ -99,6 +102,15 @@ def _criteria(scope: frozenset[int]) -> list:
             lambda cls: cls.payment_id.in_(
                 select(_payments.c.id)
                 .where(_payments.c.case_id.in_(_visible_cases(ids)))
+                .correlate(None)
+            ),
+            include_aliases=True,
+        ),
+        with_loader_criteria(
+            TaskComment,
+            lambda cls: cls.task_id.in_(
+                select(_tasks.c.id)
+                .where(_tasks.c.case_id.in_(_visible_cases(ids)))
                 .correlate(None)
             ),
             include_aliases=True,

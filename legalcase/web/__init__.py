@@ -99,6 +99,7 @@ def init_web(app: Flask) -> None:
     from .imports import bp as imports_bp
     from .parties import bp as parties_bp
     from .reports import bp as reports_bp
+    from .tasks import bp as tasks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calc_bp)
@@ -108,6 +109,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
+    app.register_blueprint(tasks_bp)
 
     from .security import init_security
 
