@@ -228,7 +228,14 @@ def batch_run():
     as_of = today()
     user = current_user._get_current_object()
     doc_type = request.form.get("doc_type")
-    ids = docs.batch_cases(db.session, user, request.form.get("tier"), doc_type, as_of)
+    ids = docs.batch_cases(
+        db.session,
+        user,
+        request.form.get("tier"),
+        doc_type,
+        as_of,
+        include_in_court=request.form.get("include_in_court") == "1",
+    )
     storage, config = _storage(), dict(current_app.config)
 
     def stream():

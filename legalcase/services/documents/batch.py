@@ -14,6 +14,7 @@ from docgen.fields import DOCUMENTS
 from legalcase.domain.aging import Tier
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role
+from legalcase.domain.stages import IN_COURT, Stage
 from legalcase.models import Case, GeneratedDocument, User
 from storage import Storage, hash_file
 
@@ -32,14 +33,28 @@ def batch_types() -> dict[str, str]:
 
 
 def batch_cases(
-    session: Session, actor: User, tier: str | None, doc_type: str | None, as_of: date
+    session: Session,
+    actor: User,
+    tier: str | None,
+    doc_type: str | None,
+    as_of: date,
+    include_in_court: bool = False,
 ) -> list[int]:
-    """The open cases with money outstanding in ``tier`` (a collector's own cases only)."""
+    """The open cases with money outstanding in ``tier`` (a collector's own cases only).
+
+    A case in the court's hands (preservation, suit, arbitration, judgment, enforcement) gets
+    no reminder unless asked: the lawyers speak for the creditor there."""
     if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
         raise DomainError("bad_batch", "请选择账龄段和催款函类型")
     owner = actor.id if Role(actor.role) == Role.COLLECTOR else None
     rows, _ = list_cases(session, PortfolioFilter(tier=tier, owner_id=owner), as_of, 1, 10_000)
-    return [c.id for c in rows if not c.stage.startswith("closed") and c.outstanding_amount > 0]
+    return [
+        c.id
+        for c in rows
+        if not c.stage.startswith("closed")
+        and c.outstanding_amount > 0
+        and (include_in_court or Stage(c.stage) not in IN_COURT)
+    ]
 
 
 def batch_letters(
