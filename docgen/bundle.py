@@ -1,5 +1,7 @@
-"""The evidence bundle: the evidence list (证据目录), then every item, each page stamped with its
-running page number and evidence number, and a bookmark per item. Pure: paths in, a PDF out."""
+"""The evidence bundle: the evidence list (证据目录), then every item on A4 pages (images scaled,
+e-mails printed, recordings described with duration, SHA-256 and transcript), each page stamped
+with its running page number and evidence number, and a bookmark per item. Pure: paths in, a PDF
+out."""
 
 from __future__ import annotations
 
@@ -11,13 +13,12 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-CJK = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file needed
-pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+from .evidence_pages import CJK, IMAGE_TYPES, fit_a4, image_pdf
+
+MM = 72 / 25.4
 
 
 @dataclass
@@ -26,10 +27,10 @@ class Entry:
     title: str
     source: str
     purpose: str
-    is_original: bool
+    original: str  # 原件 / 复印件 / 电子数据 (the label)
     sha256: str
-    pdf: Path | None  # a PDF of the item, or None when it cannot go into a PDF (audio, sheets)
-    note: str = ""
+    pdf: Path | None  # a PDF of the item, or None when it cannot go into a PDF (sheets, text)
+    note: str = ""  # the list's remark (a recording's duration, what is submitted separately)
 
 
 @dataclass
@@ -40,16 +41,11 @@ class Result:
 
 
 def as_pdf(path: Path, content_type: str, workdir: Path) -> Path | None:
-    """A PDF of the item: PDFs as they are, images as one page each; None for the rest."""
+    """A PDF of the item: PDFs as they are, images scaled onto one A4 page; None for the rest."""
     if content_type == "application/pdf":
         return path
-    if content_type in ("image/jpeg", "image/png"):
-        from PIL import Image
-
-        out = workdir / f"{path.name}.page.pdf"
-        with Image.open(path) as img:
-            img.convert("RGB").save(out, "PDF", resolution=150)
-        return out
+    if content_type in IMAGE_TYPES:
+        return image_pdf(path, workdir / f"{path.name}.page.pdf")
     return None
 
 
@@ -64,15 +60,15 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
-        leftMargin=36,
-        rightMargin=36,
-        topMargin=48,
-        bottomMargin=48,
+        leftMargin=28 * MM,
+        rightMargin=26 * MM,
+        topMargin=37 * MM,
+        bottomMargin=35 * MM,
         title="证据目录",
     )
     title = ParagraphStyle("t", fontName=CJK, fontSize=16, leading=22, alignment=1)
-    body = ParagraphStyle("b", fontName=CJK, fontSize=9, leading=12)
-    small = ParagraphStyle("s", fontName=CJK, fontSize=7, leading=9)
+    body = ParagraphStyle("b", fontName=CJK, fontSize=9, leading=12, wordWrap="CJK")
+    small = ParagraphStyle("s", fontName=CJK, fontSize=7, leading=9, wordWrap="CJK")
     story = [Paragraph("证 据 目 录", title), Spacer(1, 6)]
     for key in ("case", "case_number", "party"):
         if header.get(key):
@@ -85,6 +81,8 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
         remark = e.note
         if span is None:
             remark = f"{remark}（未编入本册）SHA-256：{e.sha256}"
+        elif e.note:
+            remark = f"{e.note} SHA-256：{e.sha256}"
         rows.append(
             [
                 Paragraph(e.number, body),
@@ -92,11 +90,11 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
                 Paragraph(e.source or "", body),
                 Paragraph(e.purpose or "", body),
                 Paragraph(_page_label(span), body),
-                Paragraph("原件" if e.is_original else "复印件", body),
+                Paragraph(e.original, body),
                 Paragraph(remark, small),
             ]
         )
-    table = Table(rows, colWidths=[34, 120, 70, 140, 40, 44, 75], repeatRows=1)
+    table = Table(rows, colWidths=[30, 82, 62, 108, 36, 44, 80], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -137,6 +135,7 @@ def _stamps(sizes: list[tuple[float, float]], labels: list[str | None]) -> PdfRe
 def build_bundle(entries: list[Entry], header: dict, out: Path) -> Result:
     """Write the bundle to ``out``; the list's page ranges match the stamped page numbers."""
     readers = {e.number: PdfReader(e.pdf) for e in entries if e.pdf is not None}
+    fitted = {n: [fit_a4(p) for p in r.pages] for n, r in readers.items()}
     counts = {n: len(r.pages) for n, r in readers.items()}
     list_pages = 1
     while True:  # the list's own length shifts every page number after it
@@ -161,7 +160,11 @@ def build_bundle(entries: list[Entry], header: dict, out: Path) -> Result:
         if e.number not in readers:
             continue
         start = len(writer.pages)
-        writer.append(readers[e.number], import_outline=False)
+        if all(a is b for a, b in zip(fitted[e.number], readers[e.number].pages, strict=True)):
+            writer.append(readers[e.number], import_outline=False)  # keeps links and forms
+        else:
+            for page in fitted[e.number]:
+                writer.add_page(page)
         labels += [e.number] * counts[e.number]
         writer.add_outline_item(title=f"{e.number} {e.title}", page_number=start)
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]

@@ -95,10 +95,12 @@ def pdf_pages(path: Path) -> int:
 class Email:
     meta: dict  # date (ISO, or None), from, to, cc, subject
     attachments: list[tuple[str, bytes]]  # (file name, bytes)
+    body: str = ""  # the text the sender wrote (the plain part, or the HTML part's text)
+    date_header: str = ""  # the Date header as written
 
 
 def parse_email(path: Path) -> Email:
-    """Date, from, to, cc, subject and the attachments of an e-mail (.eml)."""
+    """Date, from, to, cc, subject, the body text and the attachments of an e-mail (.eml)."""
     with open(path, "rb") as fh:
         msg = email.message_from_binary_file(fh, policy=email.policy.default)
     sent = msg.get("Date")
@@ -113,7 +115,67 @@ def parse_email(path: Path) -> Email:
         "cc": str(msg.get("Cc", "") or ""),
         "subject": str(msg.get("Subject", "")),
     }
-    return Email(meta, list(_attachments(msg)))
+    return Email(meta, list(_attachments(msg)), _body(msg), str(sent or ""))
+
+
+def _body(msg) -> str:
+    """The body as text: the plain part when there is one, else the HTML part's text."""
+    try:
+        part = msg.get_body(preferencelist=("plain", "html"))
+    except (KeyError, LookupError):  # a malformed MIME tree
+        return ""
+    if part is None:
+        return ""
+    try:
+        text = part.get_content()
+    except (LookupError, UnicodeDecodeError, ValueError):  # an unknown or wrong charset
+        payload = part.get_payload(decode=True) or b""
+        text = payload.decode("gb18030", errors="replace")
+    if part.get_content_subtype() == "html":
+        text = _html_text(text)
+    return text.replace("\r\n", "\n").strip()
+
+
+def _html_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.out: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style"):
+                self.skip += 1
+            elif tag in ("br", "p", "div", "tr", "li"):
+                self.out.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    lines = (" ".join(line.split()) for line in "".join(parser.out).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def audio_duration(path: Path) -> float | None:
+    """A recording's length in seconds, read from the file by mutagen (MP3, M4A, WAV, ...);
+    None when the format gives none (e.g. AMR) or the file does not parse."""
+    import mutagen
+
+    try:
+        audio = mutagen.File(path)
+    except (mutagen.MutagenError, OSError, ValueError, EOFError):
+        return None
+    length = getattr(getattr(audio, "info", None), "length", None)
+    return float(length) if length else None
 
 
 def _attachments(msg) -> Iterator[tuple[str, bytes]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Date, Float, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -35,7 +35,12 @@ class EvidenceItem(Base):
     source: Mapped[str | None] = mapped_column(String(200))
     purpose: Mapped[str | None] = mapped_column(Text)
     document_date: Mapped[date | None] = mapped_column(Date)
-    is_original: Mapped[bool] = mapped_column(default=False)
+    # 原件 / 复印件 / 电子数据 (values.OriginalOrCopy), as the evidence list states it
+    original_or_copy: Mapped[str] = mapped_column(String(16), default="copy", server_default="copy")
+    transcript: Mapped[str | None] = mapped_column(Text)  # a call recording's words, as entered
+    duration_seconds: Mapped[float | None] = mapped_column(
+        Float
+    )  # a recording's length, read from the file on upload
     storage_key: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
@@ -61,6 +66,14 @@ class EvidenceItem(Base):
     @property
     def audit_case_id(self) -> int:
         return self.case_id
+
+    @property
+    def is_original(self) -> bool:
+        return self.original_or_copy == "original"
+
+    @is_original.setter
+    def is_original(self, value: bool) -> None:
+        self.original_or_copy = "original" if value else "copy"
 
 
 class CustodyEvent(Base):

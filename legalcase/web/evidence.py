@@ -18,6 +18,7 @@ from legalcase.db import db, writes
 from legalcase.domain.errors import DomainError
 from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
 from legalcase.domain.roles import Role, can_change_case
+from legalcase.domain.values import ORIGINAL_OR_COPY
 from legalcase.models import Case, EvidenceBundle, EvidenceItem
 from legalcase.services import evidence as ev
 from legalcase.services.common import get_or_404
@@ -32,6 +33,13 @@ bp = Blueprint("evidence", __name__)
 @login_required
 def _require_login():
     return None
+
+
+@bp.app_template_filter("hms")
+def _hms(seconds: float | None) -> str:
+    from docgen.evidence_pages import hms
+
+    return hms(seconds)
 
 
 def _storage():
@@ -65,6 +73,7 @@ def _page(
         message=message,
         values=values or {},
         kinds=KINDS,
+        original_or_copy=ORIGINAL_OR_COPY,
         types=ALLOWED_TYPES,
         can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
         receivables={r.id: r.invoice_no for r in case.receivables},
@@ -91,7 +100,7 @@ def upload(case_id: int):
             {
                 k: v
                 for k, v in values.items()
-                if k not in ("csrf_token", "receivable_ids", "ledger_entry_ids")
+                if k not in ("csrf_token", "receivable_ids", "ledger_entry_ids", "is_original")
             },
         )
         meta["receivable_ids"] = [
@@ -139,6 +148,25 @@ def download(item_id: int):
     )
 
 
+@bp.post("/evidence/<int:item_id>/meta")
+def edit_meta(item_id: int):
+    """The evidence list's fields of an item (the file itself is never changed)."""
+    from legalcase.schemas.evidence import EvidenceMetaSchema
+
+    item = _item(item_id)
+    case = db.session.get(Case, item.case_id)
+    raw = {k: v for k, v in request.form.items() if k in EvidenceMetaSchema().fields}
+    try:
+        data = S.parse(EvidenceMetaSchema(), raw, partial=True)
+        ev.update_evidence_meta(db.session, current_user, item, data)
+    except DomainError as exc:
+        only_form_errors(exc)
+        fields = {f"meta-{item.id}-{k}": v for k, v in (exc.fields or {}).items()}
+        return _page(case, fields, exc.message)
+    flash(f"已保存“{item.title}”的证据目录信息（文件与哈希不变，修改已记入审计）", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
 @bp.post("/evidence/<int:item_id>/withdraw")
 def withdraw(item_id: int):
     item = _item(item_id)
@@ -166,7 +194,7 @@ def supersede(item_id: int):
             "source": old.source,
             "purpose": old.purpose,
             "document_date": old.document_date,
-            "is_original": old.is_original,
+            "original_or_copy": old.original_or_copy,
             "reason": request.form.get("reason") or "上传了新版本",
         }
         ev.add_evidence(

@@ -250,7 +250,8 @@ def test_the_bundle_numbers_stamps_and_bookmarks(env, tmp_path):
     )
     with store.open(bundle.storage_key) as fh:
         reader = PdfReader(io.BytesIO(fh.read()))
-    assert bundle.page_count == len(reader.pages) == 1 + 4 + 4 + 1
+    # a recording is a sheet of its own (duration, SHA-256, transcript); the audio goes separately
+    assert bundle.page_count == len(reader.pages) == 1 + 4 + 4 + 1 + 1
     numbers = {row["evidence_id"]: row for row in bundle.contents}
     assert [numbers[i]["number"] for i in (a.id, b.id, c.id, d.id)] == ["1-1", "1-2", "2-1", "3-1"]
     assert (
@@ -258,16 +259,18 @@ def test_the_bundle_numbers_stamps_and_bookmarks(env, tmp_path):
         and numbers[b.id]["pages"] == [6, 9]
         and numbers[c.id]["pages"] == [10, 10]
     )
-    assert numbers[d.id]["pages"] is None
+    assert numbers[d.id]["pages"] == [11, 11]
     outline = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
     assert outline == [
         ("证据目录", 0),
         ("1-1 买卖合同", 1),
         ("1-2 补充协议", 5),
         ("2-1 增值税发票", 9),
+        ("3-1 催款录音", 10),
     ]
     listing = reader.pages[0].extract_text()
     assert "2-5" in listing and "6-9" in listing and d.sha256 in listing.replace("\n", "")
+    assert "录音时长 未知" in listing  # this "MP3" has no frames: no length can be read
     sixth = reader.pages[5].extract_text()
     assert "- 6 -" in sixth and "1-2" in sixth
     exports = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "export")).all()

@@ -14,6 +14,7 @@ from .custody import (
     withdraw,
 )
 from .email import demand_addressee, email_recipients, record_email_as_demand
+from .meta import update_evidence_meta
 from .page import EvidencePage, evidence_page
 from .reconcile import Orphan, Reconciliation, find_orphans, reconcile
 from .upload import (
@@ -56,5 +57,6 @@ __all__ = [
     "record_email_as_demand",
     "withdraw",
     "record_failed_download",
+    "update_evidence_meta",
     "verify",
 ]

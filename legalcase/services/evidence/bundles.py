@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.evidence import ALLOWED_TYPES, PDF_ABLE
+from legalcase.domain.values import OriginalOrCopy
 from legalcase.models import Case, EvidenceBundle, EvidenceItem, User
 from legalcase.models.base import utcnow
 from storage import Storage, StorageError
@@ -49,8 +50,10 @@ def build_case_bundle(
     tmp_dir: str | Path,
     title: str | None = None,
 ) -> EvidenceBundle:
-    """Bundle the chosen items, in the order given, grouped by kind into 1-1, 1-2, 2-1 ..."""
-    from docgen.bundle import Entry, as_pdf, build_bundle
+    """Bundle the chosen items, in the order given, grouped by kind into 1-1, 1-2, 2-1 ...:
+    PDFs and images as A4 pages, e-mails printed with their attachments, recordings as a
+    sheet with duration, SHA-256 and transcript."""
+    from docgen.bundle import build_bundle
 
     begin_case_write(session, actor, case)
     if not item_ids:
@@ -71,24 +74,7 @@ def build_case_bundle(
             item = items[ident]
             group = groups.setdefault(item.kind, len(groups) + 1)
             number = f"{group}-{sum(1 for e in entries if e.number.startswith(f'{group}-')) + 1}"
-            pdf = None
-            if item.content_type in PDF_ABLE:
-                local = workdir / f"{item.id}.bin"
-                _copy_checked(storage, item, local)
-                pdf = as_pdf(local, item.content_type, workdir)
-            note = "" if pdf else f"{ALLOWED_TYPES[item.content_type][0]}，不能编入 PDF，另行提交"
-            entries.append(
-                Entry(
-                    number,
-                    item.title,
-                    item.source or "",
-                    item.purpose or "",
-                    item.is_original,
-                    item.sha256,
-                    pdf,
-                    note,
-                )
-            )
+            entries.append(_entry(storage, item, number, workdir))
         out = workdir / "bundle.pdf"
         result = build_bundle(entries, _header(case), out)
         sha, size = hash_path(out)
@@ -122,6 +108,61 @@ def build_case_bundle(
         return bundle
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _entry(storage: Storage, item: EvidenceItem, number: str, workdir: Path):
+    """The item's line in the list and its pages, from bytes re-checked against its SHA-256."""
+    from docgen.bundle import Entry, as_pdf
+    from docgen.evidence_pages import PrintedEmail, Recording, email_pdf, hms, recording_pdf
+    from docgen.inspect import audio_duration, parse_email
+
+    label = OriginalOrCopy(item.original_or_copy).label
+    entry = Entry(
+        number, item.title, item.source or "", item.purpose or "", label, item.sha256, None
+    )
+    ctype = item.content_type
+    if ctype not in PDF_ABLE and ctype != "message/rfc822" and not ctype.startswith("audio/"):
+        entry.note = f"{ALLOWED_TYPES[ctype][0]}，不能编入 PDF，另行提交"
+        return entry
+    local = workdir / f"{item.id}.bin"
+    _copy_checked(storage, item, local)
+    if ctype in PDF_ABLE:
+        entry.pdf = as_pdf(local, ctype, workdir)
+    elif ctype == "message/rfc822":
+        mail = parse_email(local)
+        meta = mail.meta
+        printed = PrintedEmail(
+            item.title,
+            meta["from"],
+            meta["to"],
+            meta["cc"],
+            mail.date_header,
+            meta["subject"],
+            mail.body,
+            item.sha256,
+            mail.attachments,
+        )
+        entry.pdf = email_pdf(printed, workdir, str(item.id))
+        entry.note = "电子邮件打印件（原始邮件文件可供核对）"
+    else:
+        duration = item.duration_seconds
+        if duration is None:
+            duration = audio_duration(local)
+        entry.pdf = recording_pdf(
+            Recording(
+                item.title,
+                item.original_filename or "",
+                ALLOWED_TYPES[ctype][0],
+                duration,
+                item.size,
+                item.sha256,
+                item.transcript,
+            ),
+            workdir,
+            str(item.id),
+        )
+        entry.note = f"录音时长 {hms(duration)}" + ("，附文字整理" if item.transcript else "")
+    return entry
 
 
 def _header(case: Case) -> dict:

@@ -12,10 +12,11 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docgen.inspect import BadFile, guess_type, parse_email, pdf_pages
+from docgen.inspect import BadFile, audio_duration, guess_type, parse_email, pdf_pages
 from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
 from legalcase.domain.stages import Stage
+from legalcase.domain.values import OriginalOrCopy
 from legalcase.models import Case, EvidenceItem, LedgerEntry, Receivable, User
 from legalcase.models.base import utcnow
 from storage import Storage, StorageError
@@ -34,6 +35,7 @@ class Checked:
     page_count: int | None = None
     email_meta: dict | None = None
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    duration: float | None = None  # a recording's length in seconds
 
 
 def _too_large(max_bytes: int) -> DomainError:
@@ -120,7 +122,24 @@ def check_upload(spooled: Spooled, filename: str | None) -> Checked:
     elif mime == "message/rfc822":
         mail = parse_email(spooled.path)
         checked.email_meta, checked.attachments = mail.meta, mail.attachments
+    elif mime.startswith("audio/"):
+        checked.duration = audio_duration(spooled.path)
     return checked
+
+
+def is_electronic(content_type: str) -> bool:
+    """E-mails and recordings: what the court gets is electronic data, not paper."""
+    return content_type == "message/rfc822" or content_type.startswith("audio/")
+
+
+def check_meta(meta: dict, content_type: str) -> None:
+    """Defaults and limits of the evidence list's fields that depend on what the file is."""
+    if meta.get("transcript") and not content_type.startswith("audio/"):
+        raise ValidationFailed({"transcript": "只有录音可以填写文字整理"})
+    if not meta.get("original_or_copy") and "is_original" not in meta:
+        meta["original_or_copy"] = (
+            OriginalOrCopy.ELECTRONIC if is_electronic(content_type) else OriginalOrCopy.COPY
+        )
 
 
 def object_key(case_id: int, sha256: str) -> str:
@@ -175,6 +194,7 @@ def add_evidence(
     spooled = spool_upload(stream, tmp_dir, max_bytes)
     try:  # a rollback of the unit of work removes what was new in storage
         checked = check_upload(spooled, filename)
+        check_meta(meta, checked.content_type)
         item = _store(session, storage, actor, case, checked, _safe_name(filename), meta)
         item.receivables = receivables
         item.ledger_entries = entries
@@ -209,6 +229,7 @@ def _store(session, storage, actor, case, checked: Checked, filename, meta) -> E
         original_filename=filename,
         page_count=checked.page_count,
         email_meta=checked.email_meta,
+        duration_seconds=checked.duration,
         uploaded_by_id=actor.id,
         uploaded_at=utcnow(),
         status="active",
@@ -258,7 +279,7 @@ def _attachment(
                 "source": parent.source,
                 "purpose": parent.purpose,
                 "document_date": parent.document_date,
-                "is_original": False,
+                "original_or_copy": parent.original_or_copy,
             },
         )
         child.parent_id = parent.id
