@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import ValidationFailed
@@ -89,28 +89,56 @@ def shipped_checked_through() -> date | None:
     return _shipped()[1]
 
 
-def _has(session: Session, table: str) -> bool:
-    # (a calculator may run before the database was ever migrated)
-    return inspect(session.connection()).has_table(table)
+_TABLES = {LprRate.__tablename__, LprCheck.__tablename__}
+
+
+def _ready(session: Session) -> bool:
+    """Whether the database has the LPR tables (a calculator may run before it was migrated)."""
+    return _TABLES <= set(inspect(session.connection()).get_table_names())
+
+
+def _latest(*days: date | None) -> date | None:
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
 
 
 def checked_through(session: Session | None = None) -> date | None:
     """The latest date the table was checked through: shipped, or recorded by an import."""
-    days = [d for d in (shipped_checked_through(),) if d is not None]
-    if session is not None and _has(session, LprCheck.__tablename__):
-        latest = session.scalar(select(func.max(LprCheck.checked_through)))
-        if latest is not None:
-            days.append(latest)
-    return max(days) if days else None
+    if session is None or not _ready(session):
+        return shipped_checked_through()
+    recorded = session.scalar(select(func.max(LprCheck.checked_through)))
+    return _latest(shipped_checked_through(), recorded)
 
 
 def lpr_table(session: Session | None = None) -> LprTable:
-    """The shipped table, overlaid by the rows imported into the database (if there is one)."""
+    """The shipped table, overlaid by the rows imported into the database (if there is one),
+    and the day it is checked through. One query (the rows and the latest check together)."""
     rows = dict(shipped_rows())
-    if session is not None and _has(session, LprRate.__tablename__):
-        for r in session.scalars(select(LprRate)):
-            rows[r.effective_date] = r.one_year_percent
-    return LprTable(list(rows.items()), checked_through(session))
+    checked = shipped_checked_through()
+    if session is not None and _ready(session):
+        rates = select(
+            LprRate.effective_date.label("day"),
+            LprRate.one_year_percent.label("rate"),
+            literal(False).label("check"),
+        )
+        checks = select(
+            func.max(LprCheck.checked_through).label("day"),
+            null().label("rate"),
+            literal(True).label("check"),
+        )
+        for day, rate, is_check in session.execute(union_all(rates, checks)):
+            if is_check:
+                checked = _latest(checked, _as_date(day))
+            else:
+                rows[_as_date(day)] = Decimal(str(rate))
+    return LprTable(list(rows.items()), checked)
+
+
+def _as_date(value) -> date | None:
+    """A date from a UNION column (SQLite returns the ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 @dataclass
