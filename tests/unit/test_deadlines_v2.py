@@ -259,3 +259,16 @@ def test_a_provisional_date_never_falls_on_a_statutory_holiday_or_a_weekend(due,
     for d in provisional:
         day = date.fromisoformat(d["date"])
         assert day.weekday() < 5 and day not in _statutory(day.year), d
+
+
+def test_a_provisional_deadline_acts_on_the_earlier_date():
+    claim = Claim("CN", date(2024, 5, 1))
+    (lim,) = compute(claim, date(2026, 11, 25), CAL)
+    assert (lim.date, lim.unadjusted_date, lim.provisional) == (
+        date(2027, 5, 3),
+        date(2027, 5, 1),
+        True,
+    )
+    assert lim.act_on == date(2027, 5, 1)
+    (settled,) = compute(Claim("CN", date(2022, 5, 1)), date(2024, 1, 1), CAL)
+    assert not settled.provisional and settled.act_on == settled.date

@@ -110,3 +110,15 @@ def test_deadline_page_offers_the_v2_events_and_marks_provisional_dates(client, 
     html = r.data.decode()
     assert r.status_code == 200
     assert "2027-01-20" in html and "已于2025-04-01申请强制执行" in html and "暂定" in html
+
+
+def test_deadline_page_counts_down_to_the_earlier_date_while_provisional(client, session):
+    login(client, F.user(session))
+    r = client.post(
+        "/calculators/deadlines",
+        data={"jurisdiction": "CN", "as_of": "2026-11-25", "due_date": "2024-05-01"},
+    )
+    html = r.data.decode()
+    # Labour Day 2027 (Saturday 1 May) rolls to Monday 3 May, provisional: count to 1 May
+    assert "2027-05-03" in html and "（原 2027-05-01）" in html and "暂定" in html
+    assert "剩 157 天（按原日期 2027-05-01）" in html

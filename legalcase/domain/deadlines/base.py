@@ -118,6 +118,14 @@ class Deadline:
     ref: int | None = None
     defence_waived: bool | None = field(default=None)
 
+    @property
+    def act_on(self) -> date | None:
+        """The day countdowns, alerts and the ladder act on: while the date is provisional, the
+        earlier of ``date`` and ``unadjusted_date`` (RULES.md section 1)."""
+        if self.provisional and self.date and self.unadjusted_date:
+            return min(self.date, self.unadjusted_date)
+        return self.date
+
 
 PROVISIONAL_NOTE = "；该年度放假安排尚未公布，暂按周末及法定节假日计算（调休未计），公布后重新计算"
 
