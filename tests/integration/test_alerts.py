@@ -324,3 +324,21 @@ def test_an_alert_address_is_checked_when_saved(client, session, address):
     assert r.status_code == 302
     session.expire_all()
     assert session.get(User, user.id).email == "Zhang@example.cn"
+
+
+def test_a_provisional_deadline_is_alerted_by_its_earlier_date(session, smtp):
+    from datetime import timedelta
+
+    from legalcase.models import CaseDeadline
+
+    _owner_with_deadline(session, "sun", 10)
+    d = session.scalars(select(CaseDeadline)).one()
+    d.is_provisional = True
+    d.unadjusted_date = TODAY + timedelta(days=5)  # the schedule may yet move it back
+    session.commit()
+    alerts.send_alerts(session, _transport(smtp), "legal@example.cn", TODAY, session.commit)
+    (msg,) = smtp.messages
+    body = msg.get_body(("plain",)).get_content()
+    assert "诉讼时效 2026-11-29（暂定）（剩 5 天）" in body
+    keys = set(session.scalars(select(AlertDelivery.alert_key)))
+    assert f"deadline:{d.id}:t7" in keys
