@@ -31,6 +31,7 @@ from .safety import (
     check_archive,
     part_label,
 )
+from .typeface import apply_sc_type
 
 __all__ = ["RenderLimits", "TemplateProblem", "check_template", "render_docx"]
 
@@ -279,11 +280,7 @@ def render_docx(
     return out.getvalue()
 
 
-def _east_asian_font(document, font: str = "宋体") -> None:
-    """Chinese text needs an East Asian font on the base style; set one if the template has none."""
-    from docx.oxml.ns import qn
-
-    rpr = document.styles["Normal"].element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    if not fonts.get(qn("w:eastAsia")):
-        fonts.set(qn("w:eastAsia"), font)
+def _east_asian_font(document) -> None:
+    """Chinese text needs an East Asian font and language: the SC serif face and zh-CN where
+    the template names none (a template that says nothing would print JP glyph variants)."""
+    apply_sc_type(document.styles.element, document.settings.element)

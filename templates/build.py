@@ -7,50 +7,149 @@ The fields each template may use are listed in docgen/fields.py and templates/FI
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docgen.typeface import SERIF_SC, apply_sc_type  # noqa: E402
 
 OUT = Path(__file__).parent / "documents"
+# GB/T 9704: A4, margins top 37, bottom 35, left 28, right 26 mm: 156 mm of text width
+PAGE = {"width": 210, "height": 297, "top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH = PAGE["width"] - PAGE["left"] - PAGE["right"]
+TABLE_TEXT = "表格文字"  # the paragraph style of table cells: 五号 (10.5 pt), no spacing
 
 
 def new_doc() -> Document:
+    """A4 with GB/T 9704 margins, the SC serif face on every style, zh-CN, page numbers."""
     doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE["width"]), Mm(PAGE["height"])
+    section.top_margin, section.bottom_margin = Mm(PAGE["top"]), Mm(PAGE["bottom"])
+    section.left_margin, section.right_margin = Mm(PAGE["left"]), Mm(PAGE["right"])
+    section.footer_distance = Mm(20)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.25
+    cells = doc.styles.add_style(TABLE_TEXT, 1)  # WD_STYLE_TYPE.PARAGRAPH
+    cells.base_style = normal
+    cells.font.size = Pt(10.5)
+    cells.paragraph_format.space_after = Pt(0)
+    cells.paragraph_format.line_spacing = 1.0
+    apply_sc_type(doc.styles.element, doc.settings.element, force=True)
+    page_number(section.footer.paragraphs[0])
     return doc
 
 
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay out."""
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, shown)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        else:
+            run.text = text
+    end = paragraph.add_run()
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    end._r.append(char)
+
+
+def page_number(paragraph) -> None:
+    """第 1 页，共 2 页 in the footer, centred."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" 页，共 ")
+    _field(paragraph, "NUMPAGES", "1")
+    paragraph.add_run(" 页")
+
+
 def title(doc, text: str) -> None:
+    """The title: centred, 二号 (22 pt), the heavier (bold) weight of the SC serif."""
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(12)
     run = p.add_run(text)
     run.bold = True
-    run.font.size = Pt(18)
+    run.font.size = Pt(22)
+    fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), SERIF_SC)
 
 
 def para(doc, text: str, right: bool = False) -> None:
     p = doc.add_paragraph(text)
+    if right:  # the number, the signature block: a signature and its date stay together
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.keep_with_next = True
+
+
+def _cell(cell, text: str, width_mm: float, *, nowrap: bool, right: bool) -> None:
+    cell.width = Mm(width_mm)
+    p = cell.paragraphs[0]
+    p.style = TABLE_TEXT
+    if text:
+        p.add_run(text)
     if right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if nowrap:  # a figure or a date is never broken inside the cell
+        tcpr = cell._tc.get_or_add_tcPr()
+        tcpr.append(OxmlElement("w:noWrap"))
 
 
-def table(doc, header: list[str], loop: str, cells: list[str]) -> None:
+def table(
+    doc, header: list[str], loop: str, cells: list[str], widths: list[float] | None = None
+) -> None:
+    """A table with a fixed layout: columns wide enough for the longest amount or date
+    (12 figures: 9,999,999.99) in 五号, those cells never wrapping."""
+    widths = widths or [TEXT_WIDTH / len(header)] * len(header)
+    assert abs(sum(widths) - TEXT_WIDTH) < 0.5, (header, sum(widths))
     t = doc.add_table(rows=4, cols=len(header))
     t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False  # w:tblLayout fixed
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    t._tbl.tblPr.append(margins)
+    grid = t._tbl.tblGrid
+    for col, width in zip(grid.gridCol_lst, widths, strict=True):
+        col.w = Mm(width)
     for i, h in enumerate(header):
-        t.rows[0].cells[i].text = h
-    t.rows[1].cells[0].text = "{%tr for " + loop + " %}"
+        _cell(t.rows[0].cells[i], h, widths[i], nowrap=True, right=False)
+    _cell(t.rows[1].cells[0], "{%tr for " + loop + " %}", widths[0], nowrap=False, right=False)
     for i, c in enumerate(cells):
-        t.rows[2].cells[i].text = c
-    t.rows[3].cells[0].text = "{%tr endfor %}"
+        money = bool(MONEY.search(c))
+        _cell(t.rows[2].cells[i], c, widths[i], nowrap=money or bool(FIGURE.search(c)), right=money)
+    _cell(t.rows[3].cells[0], "{%tr endfor %}", widths[0], nowrap=False, right=False)
+    for row in (t.rows[1], t.rows[3]):
+        for i, cell in enumerate(row.cells[1:], start=1):
+            _cell(cell, "", widths[i], nowrap=False, right=False)
 
 
+CELL_MARGIN = 57  # twips (1 mm) left and right in a cell
+MONEY = re.compile(r"\.(amount|paid|outstanding|base) }}")
+FIGURE = re.compile(r"\.(issue_date|due_date|date|due|start|end|days|seq|number) }}")
 RECEIVABLES = (
     ["发票号", "开票日", "到期日", "金额", "已付", "未付"],
     "r in receivables",
@@ -62,6 +161,8 @@ RECEIVABLES = (
         "{{ r.paid }}",
         "{{ r.outstanding }}",
     ],
+    # mm, 156 in all: an amount takes 12 figures (9,999,999.99), a date 10 (2026-11-24)
+    [22, 25, 25, 28, 28, 28],
 )
 CLAIM_LINES = (
     ["项目", "起", "止", "天数", "基数", "利率/计算方式", "金额"],
@@ -75,6 +176,7 @@ CLAIM_LINES = (
         "{{ l.rate }}",
         "{{ l.amount }}",
     ],
+    [24, 25, 25, 11, 24, 21, 26],
 )
 
 
@@ -115,7 +217,13 @@ def statement() -> Document:
         "双方往来明细如下：",
     )
     table(doc, *RECEIVABLES)
-    table(doc, ["付款日期", "金额"], "p in payments", ["{{ p.date }}", "{{ p.amount }}"])
+    table(
+        doc,
+        ["付款日期", "金额"],
+        "p in payments",
+        ["{{ p.date }}", "{{ p.amount }}"],
+        [78, 78],
+    )
     para(doc, "回款冲抵方式：{{ claim.allocation }}。")
     para(
         doc,
@@ -151,6 +259,7 @@ def repayment() -> Document:
         ["期数", "还款日", "金额", "大写"],
         "i in instalments",
         ["{{ i.seq }}", "{{ i.due }}", "{{ i.amount }}", "{{ i.amount_cn }}"],
+        [14, 34, 30, 78],
     )
     para(
         doc,
@@ -278,6 +387,7 @@ def complaint() -> Document:
         ["序号", "证据名称", "证明目的"],
         "e in evidence",
         ["{{ e.number }}", "{{ e.title }}", "{{ e.purpose }}"],
+        [14, 60, 82],
     )
     para(doc, "是否申请诉前保全：{{ preservation.requested }}　　是否愿意调解：是")
     para(doc, "此致")

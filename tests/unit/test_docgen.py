@@ -84,9 +84,48 @@ def test_rendering_is_sandboxed_even_without_the_check():
     assert text == "甲公司<b> <&>"
 
 
-def test_an_east_asian_font_is_set_when_the_template_has_none():
+def test_the_sc_face_and_zh_cn_are_set_where_the_template_names_none():
     from docx.oxml.ns import qn
 
     out = render_docx(docx_with("{{ debtor.name }}"), {"debtor": {"name": "甲公司"}})
-    fonts = Document(io.BytesIO(out)).styles["Normal"].element.rPr.rFonts
-    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    styles = Document(io.BytesIO(out)).styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "Noto Serif CJK SC"
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsiaTheme")) is None
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"  # was en-US
+    # a face the template names is kept
+    doc = Document(io.BytesIO(docx_with("{{ debtor.name }}")))
+    doc.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "楷体")
+    buf = io.BytesIO()
+    doc.save(buf)
+    out = render_docx(buf.getvalue(), {"debtor": {"name": "甲公司"}})
+    normal = Document(io.BytesIO(out)).styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "楷体"
+
+
+def test_shipped_templates_are_a4_with_the_sc_face_on_every_style_and_page_numbers():
+    from pathlib import Path
+
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    from docgen.fields import DOCUMENTS
+
+    folder = Path(__file__).resolve().parents[2] / "templates" / "documents"
+    for doc_type in DOCUMENTS:
+        doc = Document(folder / f"{doc_type}.docx")
+        section = doc.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        margins = (section.top_margin, section.bottom_margin, section.left_margin)
+        assert tuple(round(m.mm) for m in (*margins, section.right_margin)) == (37, 35, 28, 26)
+        for style in doc.styles.element.iter(qn("w:style")):
+            if style.get(qn("w:type")) in ("paragraph", "character", "table"):
+                fonts = style.find(qn("w:rPr")).find(qn("w:rFonts"))
+                assert fonts.get(qn("w:eastAsia")) == "Noto Serif CJK SC", doc_type
+                assert fonts.get(qn("w:eastAsiaTheme")) is None
+        footer = section.footer._element.xml
+        assert "PAGE" in footer and "NUMPAGES" in footer, doc_type
+        for table in doc.tables:
+            assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+            widths = [c.w for c in table._tbl.tblGrid.gridCol_lst]
+            assert abs(sum(widths) - Mm(156)) < Mm(1), doc_type
