@@ -62,7 +62,9 @@ def lpr() -> None:
 def lpr_import(path: str, checked) -> None:
     """Add or correct LPR values from a CSV with effective_date,one_year_percent."""
     from legalcase.migrate import upgrade
+    from legalcase.services.check import fix
     from legalcase.services.lpr import import_lpr
+    from legalcase.services.owed import statutory_case_ids
 
     try:
         text = open(path, encoding="utf-8").read()
@@ -75,6 +77,9 @@ def lpr_import(path: str, checked) -> None:
             done = import_lpr(
                 uow.session, text, checked.date() if checked else None, source=f"import {path}"
             )
+            # a statutory case's payments go to interest first: its stored amount owed
+            # follows the table (RULES.md s.6), corrected with an audit row where it moved
+            fix(uow.session, statutory_case_ids(uow.session))
         except DomainError as exc:
             fail(exc)
     click.echo(f"LPR：新增 {done.added} 条，更正 {done.changed} 条")

@@ -108,6 +108,12 @@ def case_owing(
 # ---- many cases at once (stored figures and their check) ---------------------------
 
 
+def statutory_case_ids(session: Session) -> list[int]:
+    """The cases whose stored figures depend on the LPR table and the contracts' rates."""
+    stmt = select(Case.id).where(Case.allocation == Allocation.STATUTORY.value)
+    return list(session.scalars(stmt.order_by(Case.id)))
+
+
 def stored_principal(
     session: Session, booked: dict[int, list[tuple[int, Decimal, Decimal]]]
 ) -> dict[int, Decimal]:

@@ -285,3 +285,37 @@ def test_check_finds_and_fixes_a_stale_amount_owed(session, paid_case):
     session.expire_all()
     assert case.outstanding_amount == claim_for_case(session, case, AS_OF).principal_outstanding
     assert check.differences(session) == []
+
+
+def test_an_lpr_correction_moves_a_statutory_amount_owed_with_it(
+    session, database_url, tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from legalcase.cli import main
+
+    legal = F.user(session, "legal")
+    case = F.case(session, legal)
+    case.allocation = "statutory"
+    session.commit()
+    # no agreed rate: one-year LPR (3.00 since 2025-05-20) + 50% from 2026-01-01
+    F.receivable(session, legal, case, "INV-1", "36500.00", date(2025, 12, 1), date(2025, 12, 31))
+    receivables.record_payment(
+        session, legal, case, {"paid_date": date(2026, 6, 30), "amount": Decimal("10000.00")},
+        today=AS_OF,
+    )  # fmt: skip
+    session.commit()
+    # 36,500 x 4.5% x 181/365 = 814.50 interest first, then 9,185.50 principal
+    assert case.outstanding_amount == Decimal("27314.50")
+    monkeypatch.setenv("LEGALCASE_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEGALCASE_INSTANCE_PATH", str(tmp_path / "cli-instance"))
+    csv = tmp_path / "lpr.csv"
+    csv.write_text("effective_date,one_year_percent\n2025-12-20,2.00\n")
+    r = CliRunner().invoke(main, ["lpr", "import", str(csv)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    session.rollback()
+    case = session.get(Case, case.id, populate_existing=True)
+    # now 36,500 x 3% x 181/365 = 543.00 interest, 9,457.00 principal
+    assert case.outstanding_amount == Decimal("27043.00")
+    assert claim_for_case(session, case, AS_OF).principal_outstanding == Decimal("27043.00")
+    assert check.differences(session) == []
