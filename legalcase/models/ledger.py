@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legalcase.domain.promises import PromiseStatus
@@ -69,8 +69,12 @@ class LedgerEntryReceivable(Base):
     receivable: Mapped[Receivable] = relationship()
 
     @property
-    def audit_case_id(self) -> int:
-        return self.ledger_entry.case_id
+    def audit_case_id(self) -> int | None:
+        entry = self.ledger_entry
+        if entry is None:  # removed from its entry: the entry it had before the flush
+            before = inspect(self).attrs.ledger_entry.history.deleted
+            entry = before[0] if before else None
+        return entry.case_id if entry is not None else None
 
 
 class Promise(TimestampMixin, Base):

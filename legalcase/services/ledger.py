@@ -116,6 +116,10 @@ def update_contact_record(
         named = _named(session, case, data.pop("receivable_ids"))
         if [n.receivable_id for n in named] != entry.receivable_ids:
             kept = {n.receivable_id: n for n in entry.named}  # no delete-and-insert of a pair
+            wanted = {n.receivable_id for n in named}
+            for rid, n in kept.items():
+                if rid not in wanted:
+                    session.delete(n)  # deleted explicitly, so the audit log records it
             entry.named = [kept.get(n.receivable_id, n) for n in named]
     current = {
         k: getattr(entry, k) for k in ("legal_effect", "addressee", "contacted_at", "arrival_date")

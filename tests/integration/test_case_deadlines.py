@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from legalcase.domain.errors import DomainError
-from legalcase.models import CaseDeadline, LedgerEntry
+from legalcase.models import AuditEntry, CaseDeadline, LedgerEntry
 from legalcase.services import court, deadlines, ledger, receivables
 from legalcase.services.cases import PortfolioFilter, list_cases
 from tests import factories as F
@@ -277,6 +277,10 @@ def test_a_demand_naming_one_invoice_restarts_only_that_one(session):
     # naming none reaches every invoice ("all sums owed")
     ledger.update_contact_record(session, admin, entry, {"receivable_ids": []})
     assert _limitation_of(session, b).unadjusted_date == date(2028, 4, 3)
+    named = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "ledger_entry_receivables")
+    ).all()
+    assert [(a.action, a.case_id) for a in named] == [("create", c.id), ("delete", c.id)]
     # another case's invoice cannot be named
     other = F.case(session, admin, title="另案")
     stranger = F.receivable(session, admin, other, "FP-X", "10", date(2024, 1, 1), date(2024, 2, 1))
