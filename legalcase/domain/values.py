@@ -39,6 +39,35 @@ class PartyKind(Coded):
     PERSON = "person", "自然人"
 
 
+class Sex(Coded):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class IdType(Coded):
+    """The identity document of a natural person."""
+
+    RESIDENT_ID = "resident_id", "居民身份证"
+    PASSPORT = "passport", "护照"
+    HK_MACAO_PERMIT = "hk_macao_permit", "港澳居民来往内地通行证"
+    TAIWAN_PERMIT = "taiwan_permit", "台湾居民来往大陆通行证"
+    HMT_RESIDENCE = "hmt_residence", "港澳台居民居住证"
+    FOREIGN_PERMANENT = "foreign_permanent", "外国人永久居留身份证"
+    OTHER = "other", "其他证件"
+
+
+# The 56 ethnic groups in the order and with the codes of GB/T 3304.
+_ETHNIC_NAMES = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 "
+    "拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 "
+    "怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+Ethnicity = Coded(
+    "Ethnicity",
+    [(f"E{n:02d}", (f"{n:02d}", f"{name}族")) for n, name in enumerate(_ETHNIC_NAMES, start=1)],
+)
+
+
 class Relation(Coded):
     SELF = "self", "本人/企业本身"
     LEGAL_REP = "legal_rep", "法定代表人"
@@ -224,6 +253,9 @@ class ProceedingsOutcome(Coded):
 
 PARTY_KINDS = PartyKind.labels()
 RELATIONS = Relation.labels()
+SEXES = Sex.labels()
+ID_TYPES = IdType.labels()
+ETHNICITIES = Ethnicity.labels()
 CONTRACT_KINDS = ContractKind.labels()
 LATE_FEE_TYPES = LateFeeType.labels()
 JURISDICTIONS = Jurisdiction.labels()
@@ -271,9 +303,11 @@ __all__ = [
     "CONTRACT_KINDS",
     "COURT_EVENT_KINDS",
     "DISPUTE",
+    "ETHNICITIES",
     "EVIDENCE_KINDS",
     "FORUM_KINDS",
     "GUARANTEE_TYPES",
+    "ID_TYPES",
     "JUDGMENT_KINDS",
     "JURISDICTIONS",
     "LATE_FEE_TYPES",
@@ -292,6 +326,7 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "SEND_CHANNELS",
+    "SEXES",
     "STAGES",
     "STAGE_LABELS",
     "Addressee",
@@ -303,8 +338,10 @@ __all__ = [
     "ContractKind",
     "CourtEventKind",
     "DisputeKind",
+    "Ethnicity",
     "EvidenceKind",
     "GuaranteeType",
+    "IdType",
     "JudgmentKind",
     "Jurisdiction",
     "LateFeeType",
@@ -318,6 +355,7 @@ __all__ = [
     "PromiseStatus",
     "Relation",
     "RiskLevel",
+    "Sex",
     "Role",
     "Stage",
 ]

@@ -32,6 +32,8 @@ class Case(TimestampMixin, Base):
     claim_amount: Mapped[Decimal | None] = mapped_column(MoneyType)
     forum_kind: Mapped[str | None] = mapped_column(String(16))  # court | arbitration
     forum_name: Mapped[str | None] = mapped_column(String(200))
+    # the court a filing is addressed to, chosen by the user (DOCUMENTS.md v2)
+    court: Mapped[str | None] = mapped_column(String(200))
     case_number: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     # Kept in step with receivables and payments by the services, for fast portfolio filters.

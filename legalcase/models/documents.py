@@ -10,12 +10,17 @@ from .users import User
 
 
 class LetterCounter(Base):
-    """The last letter number used by a firm in a year; numbers are gap-free."""
+    """The last letter number an issuer used in a year; numbers are gap-free per issuer.
+
+    ``issuer`` is ``firm`` (the law firm's 律函 series) or ``creditor:<id>`` (a creditor's own
+    letters); ``firm_code`` is the code the issuer's numbers carry.
+    """
 
     __tablename__ = "letter_counters"
-    __table_args__ = (UniqueConstraint("firm_code", "year"),)
+    __table_args__ = (UniqueConstraint("issuer", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(40), default="firm", server_default="firm")
     firm_code: Mapped[str] = mapped_column(String(32))
     year: Mapped[int]
     last_number: Mapped[int] = mapped_column(default=0)
@@ -30,7 +35,7 @@ class GeneratedDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     doc_type: Mapped[str] = mapped_column(String(32))
-    letter_number: Mapped[str] = mapped_column(String(64))
+    letter_number: Mapped[str | None] = mapped_column(String(64))  # none on court filings
     as_of: Mapped[date] = mapped_column(Date)
     template_version: Mapped[int] = mapped_column(default=0)  # 0 = the default shipped template
     storage_key: Mapped[str] = mapped_column(String(200))

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin
@@ -15,9 +17,18 @@ class Party(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(16))  # company | person
     name: Mapped[str] = mapped_column(String(200), index=True)
     id_code: Mapped[str | None] = mapped_column(String(32), unique=True)
-    legal_rep: Mapped[str | None] = mapped_column(String(100))
+    legal_rep: Mapped[str | None] = mapped_column(String(100))  # company: 法定代表人
+    legal_rep_title: Mapped[str | None] = mapped_column(String(50))  # company: 职务
+    # company: 住所地; person: 户籍地
     registered_address: Mapped[str | None] = mapped_column(String(300))
+    # company: 实际经营地; person: 经常居住地
     actual_address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # a natural person (values.Sex, values.IdType, values.Ethnicity)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    ethnicity: Mapped[str | None] = mapped_column(String(8))
+    id_type: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
 
     contacts: Mapped[list[Contact]] = relationship(

@@ -25,6 +25,17 @@ class Creditor(TimestampMixin, Base):
     uscc: Mapped[str | None] = mapped_column(String(18))
     address: Mapped[str | None] = mapped_column(String(300))
     bank_account: Mapped[str | None] = mapped_column(String(200))
+    # identity and contact printed on letters and filings (DOCUMENTS.md v2 "Parties")
+    legal_rep: Mapped[str | None] = mapped_column(String(100))  # 法定代表人
+    legal_rep_title: Mapped[str | None] = mapped_column(String(50))  # 职务
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # the payee account (收款账户)
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    account_name: Mapped[str | None] = mapped_column(String(200))
+    account_number: Mapped[str | None] = mapped_column(String(64))
+    # the code of the creditor's own letter series, e.g. 华东建机催 -> 华东建机催〔2026〕第0007号
+    letter_code: Mapped[str | None] = mapped_column(String(32))
 
 
 # A user limited to some creditor entities (a group's subsidiaries) has rows here; a user

@@ -41,6 +41,7 @@ def full_case(app, session, tmp_path):
         uscc=F.uscc(1),
         address="上海市闵行区申富路 88 号",
         bank_account="工行莘庄支行 1001 2345",
+        letter_code="华东建机催",
     )
     session.add(cred)
     session.commit()
@@ -128,11 +129,9 @@ def test_every_document_reads_back_with_names_amounts_dates_and_claim(full_case)
             data = fh.read()
         text = text_of(data)
         assert "{{" not in text and "{%" not in text, doc_type
-        assert doc.letter_number in text or doc_type in (
-            "complaint",
-            "preservation_application",
-            "enforcement_application",
-        ), doc_type
+        filing = doc_type in ("complaint", "preservation_application", "enforcement_application")
+        assert (doc.letter_number is None) == filing, doc_type  # court filings: no number
+        assert filing or doc.letter_number in text, doc_type
         assert "苏州恒达机电设备有限公司" in text and "华东精密机械制造有限公司" in text, doc_type
         # principal after the payment went to interest first: 123,456.78 x 6% x 91/365 = 1,846.78
         assert "101,846.78" in text, doc_type
@@ -167,7 +166,10 @@ def test_every_document_reads_back_with_names_amounts_dates_and_claim(full_case)
     numbers = session.scalars(
         select(GeneratedDocument.letter_number).order_by(GeneratedDocument.id)
     ).all()
-    assert numbers == [f"明诚律函〔2026〕第{n:04d}号" for n in range(1, len(DOCUMENTS) + 1)]
+    # the creditor's own letters in its series, the lawyer's letter in the firm's, filings none
+    assert sorted(n for n in numbers if n) == sorted(
+        ["明诚律函〔2026〕第0001号", *(f"华东建机催〔2026〕第{n:04d}号" for n in range(1, 5))]
+    )
 
 
 def test_preconditions_refuse_and_a_lawyer_may_override(app, session, tmp_path):
@@ -238,7 +240,7 @@ def test_two_people_generating_at_once_never_share_a_number(app, full_case):
     for t in threads:
         t.join()
     assert not errors, errors
-    assert sorted(results) == [f"明诚律函〔2026〕第{n:04d}号" for n in range(1, 13)]
+    assert sorted(results) == [f"华东建机催〔2026〕第{n:04d}号" for n in range(1, 13)]
 
 
 def test_marking_sent_adds_a_demand_from_its_arrival(full_case):
@@ -370,7 +372,7 @@ def test_the_firm_seal_is_printed_on_the_lawyers_letter(full_case, tmp_path):
         )
     # a refused generation takes no number: the next one follows on
     after = documents.generate(
-        session, store, legal, case, "reminder_30", as_of=AS_OF, config=config
+        session, store, legal, case, "lawyer_letter", as_of=AS_OF, config=config
     )
     assert after.letter_number == "明诚律函〔2026〕第0002号" and doc.letter_number.endswith(
         "第0001号"

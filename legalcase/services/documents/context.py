@@ -19,6 +19,7 @@ from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Pa
 
 from ..claims import CaseClaim, claim_for_case
 from ..judgments import judgment_figures
+from .parties_context import parties_context
 
 
 def _money(value: Decimal) -> str:
@@ -90,7 +91,7 @@ def document_context(
     plan = [p.quantize(Decimal("0.01")) for p in plan]
     plan.append(principal - sum(plan))
     first_due = as_of + timedelta(days=30)
-    return {
+    context = {
         "letter_number": "",  # set when the number is taken
         "today": chinese_date(as_of),
         "firm": firm,
@@ -184,6 +185,8 @@ def document_context(
             **judgment_figures(claim),  # what it awarded and what is owed on it (issue 12.3)
         },
     }
+    context.update(parties_context(session, case, context))  # parties, issuer, court
+    return context
 
 
 def party_data(p: Party) -> dict:

@@ -21,7 +21,8 @@ from storage import Storage, hash_file
 
 from ..common import begin_case_write
 from .context import document_context, firm_profile, missing_for, seal_image
-from .numbering import next_letter_number
+from .numbering import COURT_FILINGS, issuer_for, next_number
+from .parties_context import COURT_MISSING, issuer_context
 from .templates import current_template, render_template
 
 
@@ -50,6 +51,18 @@ def _allow_missing(actor: User, doc_type: str, missing: list[str], reason: str |
         raise PermissionDenied("只有法务可以在材料不全时强制生成文书")
 
 
+def _require_court(doc_type: str, context: dict) -> None:
+    """A court filing names the court chosen on the case: without one it is refused (no
+    override), never printed with a placeholder court."""
+    if doc_type in COURT_FILINGS and not context["case"]["court"]:
+        title = DOCUMENTS[doc_type]["title"]
+        raise DomainError(
+            "preconditions",
+            f"{title}暂不能生成，缺少：{COURT_MISSING}",
+            {"missing": COURT_MISSING, "court": "请选择或填写受理法院"},
+        )
+
+
 def generate(
     session: Session,
     storage: Storage,
@@ -72,6 +85,8 @@ def generate(
     if doc_type not in DOCUMENTS:
         raise ValidationFailed({"doc_type": "未知的文书类型"})
     context = document_context(session, case, as_of, firm_profile(config), pay_days)
+    context.update(issuer_context(doc_type, case, context["firm"]))
+    _require_court(doc_type, context)
     missing = missing_for(session, case, doc_type, context)
     _allow_missing(actor, doc_type, missing, override_reason)
     template, version = current_template(session, storage, config, doc_type)
@@ -80,7 +95,8 @@ def generate(
     Path(config["UPLOAD_TMP"]).mkdir(parents=True, exist_ok=True)
     path = None
     try:  # the number is taken in the caller's transaction: all or nothing, so no gaps
-        context["letter_number"] = next_letter_number(session, config["FIRM_CODE"], as_of.year)
+        issuer = issuer_for(doc_type, case.creditor, config["FIRM_CODE"])
+        context["letter_number"] = next_number(session, issuer, as_of.year) or ""
         data = render_template(template, context, images)
         with tempfile.NamedTemporaryFile(
             dir=config["UPLOAD_TMP"], suffix=".docx", delete=False
@@ -93,7 +109,7 @@ def generate(
         doc = GeneratedDocument(
             case_id=case.id,
             doc_type=doc_type,
-            letter_number=context["letter_number"],
+            letter_number=context["letter_number"] or None,  # none on a court filing
             as_of=as_of,
             template_version=version,
             storage_key=key,

@@ -1,0 +1,211 @@
+"""Who the document is from and to: the issuer and its number series, the creditor's identity,
+contact and account, each party's identity block (a company or a natural person), how the
+addressee is addressed (您 / 贵司), and the court (DOCUMENTS.md v2 "Who issues it", "Parties",
+"The court is a real court").
+
+``parties_context`` is merged into ``context.document_context``; ``issuer_context`` is added by
+``generate`` once the document type is known.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docgen.chinese import chinese_date
+from legalcase.domain.courts import district_court
+from legalcase.domain.values import ETHNICITIES, ID_TYPES, SEXES, DisputeKind, IdType, PartyKind
+from legalcase.models import Case, Contact, Contract, Creditor, Party
+
+from .numbering import COURT_FILINGS, FIRM, creditor_letter_code, issuer_for
+
+COURT_MISSING = "受理法院（在案件的“受理法院”字段选择或填写）"
+
+
+def _join(parts: list[tuple[str, str | None]]) -> str:
+    """'label：value' joined by '，', leaving out what is not recorded (never an empty label)."""
+    return "，".join(f"{label}：{value}" if label else value for label, value in parts if value)
+
+
+def creditor_data(c: Creditor) -> dict:
+    """Our creditor company as templates see it."""
+    if c.bank_name or c.account_name or c.account_number:
+        account = _join(
+            [
+                ("开户行", c.bank_name),
+                ("户名", c.account_name or c.name),
+                ("账号", c.account_number),
+            ]
+        )
+    else:
+        account = c.bank_account or ""
+    contact = _join([("电话", c.phone), ("邮箱", c.email)])
+    return {
+        "name": c.name,
+        "code": c.uscc or "",
+        "uscc": c.uscc or "",
+        "address": c.address or "",
+        "legal_rep": c.legal_rep or "",
+        "legal_rep_title": c.legal_rep_title or "",
+        "phone": c.phone or "",
+        "email": c.email or "",
+        "contact": contact,
+        "bank_name": c.bank_name or "",
+        "account_name": c.account_name or (c.name if c.account_number else ""),
+        "account_number": c.account_number or "",
+        "account": account,
+        "letter_code": creditor_letter_code(c),
+        "identity": _join(
+            [
+                ("", c.name),
+                ("统一社会信用代码", c.uscc),
+                ("住所地", c.address),
+                ("法定代表人", c.legal_rep),
+                ("职务", c.legal_rep_title),
+                ("联系电话", c.phone),
+                ("电子邮箱", c.email),
+            ]
+        ),
+    }
+
+
+def _party_phone(session: Session, p: Party) -> str:
+    if p.phone:
+        return p.phone
+    return (
+        session.scalar(
+            select(Contact.phone)
+            .where(Contact.party_id == p.id, Contact.relation == "self", Contact.phone.is_not(None))
+            .order_by(Contact.id)
+            .limit(1)
+        )
+        or ""
+    )
+
+
+def party_block(session: Session, p: Party) -> dict:
+    """A debtor or guarantor as templates see it: the keys of ``context.party_data`` and the
+    identity of a company or a natural person."""
+    person = p.kind == PartyKind.PERSON
+    phone = _party_phone(session, p)
+    if person:
+        id_type = ID_TYPES.get(p.id_type or "", "") or (
+            ID_TYPES[IdType.RESIDENT_ID] if p.id_code else ""
+        )
+        identity = _join(
+            [
+                ("", p.name),
+                ("", SEXES.get(p.sex or "", "")),
+                ("", f"{chinese_date(p.birth_date)}出生" if p.birth_date else ""),
+                ("", ETHNICITIES.get(p.ethnicity or "", "")),
+                (f"{id_type}号码" if id_type else "证件号码", p.id_code),
+                ("户籍地", p.registered_address),
+                ("经常居住地", p.actual_address),
+                ("联系电话", phone),
+            ]
+        )
+    else:
+        id_type = "统一社会信用代码"
+        identity = _join(
+            [
+                ("", p.name),
+                ("统一社会信用代码", p.id_code),
+                ("住所地", p.registered_address),
+                ("法定代表人", p.legal_rep),
+                ("职务", p.legal_rep_title),
+                ("联系电话", phone),
+            ]
+        )
+    return {
+        "name": p.name,
+        "code": p.id_code or "",
+        "legal_rep": "" if person else (p.legal_rep or ""),
+        "legal_rep_title": "" if person else (p.legal_rep_title or ""),
+        "address": (p.actual_address or p.registered_address or "")
+        if person
+        else (p.registered_address or p.actual_address or ""),
+        "kind": p.kind,
+        "is_person": person,
+        "salutation": "您" if person else "贵司",
+        "registered_address": p.registered_address or "",
+        "actual_address": p.actual_address or "",
+        "phone": phone,
+        "sex": SEXES.get(p.sex or "", ""),
+        "birth_date": chinese_date(p.birth_date) if p.birth_date else "",
+        "ethnicity": ETHNICITIES.get(p.ethnicity or "", ""),
+        "id_type": id_type,
+        "id_number": p.id_code or "",
+        "identity": identity,
+    }
+
+
+def case_court(case: Case) -> str:
+    """The court chosen on the case (or, for a case that predates the field, its forum when
+    that is a court); '' when none is chosen: never a placeholder."""
+    if case.court and case.court.strip():
+        return case.court.strip()
+    if case.forum_name and case.forum_kind in (None, DisputeKind.COURT.value):
+        return case.forum_name.strip()
+    return ""
+
+
+def court_suggestions(session: Session, case: Case | None) -> list[str]:
+    """Courts to suggest on the case form: the contracts' forum clauses, else the court of the
+    defendant's domicile (a suggestion only: the user decides)."""
+    if case is None:
+        return []
+    out: list[str] = []
+    venues = session.scalars(
+        select(Contract.dispute_venue).where(
+            Contract.case_id == case.id,
+            Contract.dispute_resolution == DisputeKind.COURT.value,
+            Contract.dispute_venue.is_not(None),
+        )
+    )
+    out += [v.strip() for v in venues if v.strip()]
+    if not out:
+        debtor = case.debtor
+        for address in (debtor.registered_address, debtor.actual_address):
+            court = district_court(address)
+            if court:
+                out.append(court)
+    if case.forum_name and case.forum_kind in (None, DisputeKind.COURT.value):
+        out.append(case.forum_name.strip())
+    return list(dict.fromkeys(c for c in out if c))
+
+
+def parties_context(session: Session, case: Case, context: dict) -> dict:
+    """The keys this module adds to (or refines in) the document context."""
+    debtor = party_block(session, case.debtor)
+    guarantor = context.get("guarantor")
+    if guarantor:
+        contract = session.scalar(
+            select(Contract)
+            .where(Contract.case_id == case.id, Contract.guarantor_id.is_not(None))
+            .order_by(Contract.id)
+        )
+        guarantor = party_block(session, contract.guarantor) if contract else guarantor
+    court = case_court(case)
+    return {
+        "creditor": creditor_data(case.creditor),
+        "debtor": debtor,
+        "guarantor": guarantor,
+        "salutation": debtor["salutation"],
+        "court": court,
+        "case": {**context.get("case", {}), "court": court},
+    }
+
+
+def issuer_context(doc_type: str, case: Case, firm: dict) -> dict:
+    """The document's issuer: the law firm (律师函), the creditor (its own letters) or, for a
+    court filing, the plaintiff/applicant without a letter number."""
+    issuer = issuer_for(doc_type, case.creditor, firm.get("code", ""), firm.get("name", ""))
+    kind = "firm" if issuer.key == FIRM else ("court_filing" if not issuer.key else "creditor")
+    return {
+        "issuer": {
+            "kind": kind,
+            "name": issuer.name,
+            "code": issuer.code,
+            "numbered": doc_type not in COURT_FILINGS,
+        }
+    }
