@@ -108,6 +108,18 @@ def case_owing(
 # ---- many cases at once (stored figures and their check) ---------------------------
 
 
+def allocation_labels(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
+    """Case id -> how its payments are applied, in words (exports show it by the amount)."""
+    out: dict[int, str] = {}
+    ids = sorted(set(case_ids))
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Case.id, Case.allocation).where(Case.id.in_(ids[i : i + 500]))
+        )
+        out.update((cid, Allocation(a or Allocation.BOOKED).label) for cid, a in rows)
+    return out
+
+
 def statutory_case_ids(session: Session) -> list[int]:
     """The cases whose stored figures depend on the LPR table and the contracts' rates."""
     stmt = select(Case.id).where(Case.allocation == Allocation.STATUTORY.value)

@@ -15,6 +15,7 @@ from legalcase.domain.aging import TIER_LABELS, Tier
 from legalcase.domain.stages import STAGE_LABELS, Stage
 from legalcase.services import dashboard
 from legalcase.services.clock import today
+from legalcase.services.owed import allocation_labels
 
 bp = Blueprint("reports", __name__)
 
@@ -47,9 +48,17 @@ def index():
     )
 
 
+def _export_rows() -> list[dict]:
+    """The dashboard's rows, each with how its case applies payments (RULES.md s.6), which
+    its amounts follow."""
+    rows = dashboard.build(db.session, today()).rows
+    labels = allocation_labels(db.session, [r["案件编号"] for r in rows])
+    return [{**r, "回款冲抵方式": labels.get(r["案件编号"], "")} for r in rows]
+
+
 @bp.get("/reports/export.csv")
 def export_csv():
-    rows = dashboard.build(db.session, today()).rows
+    rows = _export_rows()
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
     if rows:
@@ -67,7 +76,7 @@ def export_csv():
 def export_xlsx():
     from openpyxl import Workbook
 
-    rows = dashboard.build(db.session, today()).rows
+    rows = _export_rows()
     wb = Workbook()
     ws = wb.active
     ws.title = "案件"

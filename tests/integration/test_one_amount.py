@@ -4,6 +4,7 @@ setting (``booked`` or ``statutory``)."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from docx import Document
 from sqlalchemy import select, update
 
 from legalcase.demo.load import load_demo
+from legalcase.domain.values import Allocation
 from legalcase.models import Case, Payment, Receivable, User
 from legalcase.services import check, documents, receivables
 from legalcase.services.auth import issue_token
@@ -124,6 +126,12 @@ def test_every_demo_case_shows_one_amount_owed_everywhere(app, session, docs):
     assert {c["id"]: money(c["outstanding_amount"]) for c in listed} == {
         c.id: c.outstanding_amount for c in cases
     }
+    # the export holds the same figure, with the setting it follows
+    export = web.get("/reports/export.csv").data.decode("utf-8-sig")
+    assert {
+        int(row["案件编号"]): (money(row["欠款"]), row["回款冲抵方式"])
+        for row in csv.DictReader(io.StringIO(export))
+    } == {c.id: (c.outstanding_amount, Allocation(c.allocation).label) for c in cases}
     assert check.differences(session) == []
 
 
