@@ -66,6 +66,8 @@ class User(TimestampMixin, Base):
     # Part of every signed-in session's id: a new value ends all the user's sessions
     # (logout, deactivation, password change).
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    # The secret part of the user's iCal feed URL (services.calendar); None until first asked.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
     # Empty: every creditor (see services.scope).

@@ -66,6 +66,7 @@ from .fields import (
     currency,
     day,
     dump_fields,
+    date_arg,
     int_arg,
     label,
     list_of,
@@ -100,6 +101,7 @@ from .receivables import (
     ReceivableOut,
     ReceivableSchema,
 )
+from .calendar import CalendarItemOut, CalendarList
 from .tasks import (
     TaskAssignSchema,
     TaskCommentOut,
@@ -166,6 +168,8 @@ __all__ = [
     "EvidenceSchema",
     "GenerateSchema",
     "HandledSchema",
+    "CalendarItemOut",
+    "CalendarList",
     "TaskAssignSchema",
     "TaskCommentOut",
     "TaskCommentSchema",
@@ -204,6 +208,7 @@ __all__ = [
     "currency",
     "day",
     "dump_fields",
+    "date_arg",
     "int_arg",
     "label",
     "list_of",

@@ -8,7 +8,7 @@ strings with two decimals, dates as YYYY-MM-DD and timestamps as ISO 8601.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
@@ -236,6 +236,18 @@ def int_arg(args, name: str, default: int | None, low: int, high: int, errors: d
         errors[name] = f"应为 {low} 到 {high} 之间的整数"
         return default
     return int(raw)
+
+
+def date_arg(args, name: str, default: date | None, errors: dict) -> date | None:
+    """A YYYY-MM-DD query argument; a bad one goes into ``errors``."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return Day().deserialize(raw)
+    except ValidationError as exc:
+        errors[name] = "；".join(exc.messages)
+        return default
 
 
 def _flatten(messages: dict, schema: Schema, prefix: str = "") -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import fields
 
 from legalcase.domain.values import ROLES
@@ -25,4 +26,12 @@ class UserOut(Base):
     # The creditor entities whose cases the user may see; null: all of them.
     creditor_ids = fields.Function(
         lambda u: sorted(u.creditor_scope) if u.creditor_scope is not None else None
+    )
+    # The user's iCal feed of deadlines (an unguessable URL; POST /me/calendar makes a new one).
+    calendar_url = fields.Function(
+        lambda u: (
+            url_for("calendar.feed", token=u.calendar_token, _external=True)
+            if u.calendar_token
+            else None
+        )
     )

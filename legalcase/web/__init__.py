@@ -93,6 +93,7 @@ def init_web(app: Flask) -> None:
 
     from .auth import bp as auth_bp
     from .calculators import bp as calc_bp
+    from .calendar import bp as calendar_bp
     from .cases import bp as cases_bp
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
@@ -110,6 +111,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(calendar_bp)
 
     from .security import init_security
 

@@ -1,4 +1,4 @@
-"""Tasks that close: completion note and who, comments (issue 14 point 1)
+"""Tasks that close: completion note and who, comments (issue 14 point 1); a calendar feed token per user (point 3)
 
 Revision ID: b1c2d3e4f508
 Revises: b1c2d3e4f507
@@ -34,9 +34,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_task_comments"),
     )
     op.create_index("ix_task_comments_task_id", "task_comments", ["task_id"])
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("calendar_token", sa.String(length=64), nullable=True))
+        batch.create_unique_constraint("uq_users_calendar_token", ["calendar_token"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_constraint("uq_users_calendar_token", type_="unique")
+        batch.drop_column("calendar_token")
     op.drop_index("ix_task_comments_task_id", table_name="task_comments")
     op.drop_table("task_comments")
     op.drop_index("ix_tasks_is_done_due_date", table_name="tasks")
