@@ -1,6 +1,8 @@
 """The fields every document template may use (top-level names) and the lists it may loop over.
 
-Each field is an object; its keys are described in templates/FIELDS.md.
+Each field is an object; its keys are described in templates/FIELDS.md. Every shipped
+template (templates/documents/) uses only these, so that one re-uploaded unchanged is
+accepted (tests/web/test_template_versions.py uploads each).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ COMMON = {
     "pay_by",
     "case",
     "owner",
+    "firm_seal",  # the firm's seal image (LEGALCASE_FIRM_SEAL), empty when none is configured
 }
 LISTS = {"receivables", "payments", "claim.lines", "instalments", "assets", "evidence"}
 

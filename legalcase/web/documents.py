@@ -187,6 +187,32 @@ def upload_template(doc_type: str):
     return redirect(url_for("documents.templates"))
 
 
+@bp.post("/settings/templates/<doc_type>/restore")
+def restore_template(doc_type: str):
+    try:
+        version = request.form.get("version", type=int)
+        if version is None:
+            raise DomainError("no_version", "请选择要恢复的版本", {"version": "请选择版本"})
+        row = docs.restore_template(
+            db.session,
+            _storage(),
+            current_app.config,
+            current_user,
+            doc_type,
+            version,
+            current_app.config["UPLOAD_TMP"],
+        )
+    except DomainError as exc:
+        only_form_errors(exc)
+        return templates(exc.message, {doc_type: exc.message})
+    flash(
+        f"{DOCUMENTS[doc_type]['title']} 模板已恢复为{row.note.removeprefix('恢复自')}的内容，"
+        f"成为第 {row.version} 版（历史版本保留）",
+        "success",
+    )
+    return redirect(url_for("documents.templates"))
+
+
 def _template_bytes(doc_type: str) -> tuple[bytes, int]:
     version = request.args.get("version", type=int)
     return docs.template_file(db.session, _storage(), current_app.config, doc_type, version)

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docgen.chinese import amount_in_capitals
@@ -16,9 +17,11 @@ from legalcase.domain.errors import DomainError, NotFound, PermissionDenied, Val
 from legalcase.domain.roles import Role
 from legalcase.models import TemplateVersion, User
 from legalcase.models.base import utcnow
+from legalcase.services.audit import set_actor
 from storage import Storage, hash_file
 
 TEMPLATE_MAX_BYTES = 20 * 2**20
+_VERSION_TRIES = 5
 
 
 def _default_template(config: dict, doc_type: str) -> bytes:
@@ -168,7 +171,8 @@ def sample_context() -> dict:
             "number": "（2026）沪0112民初0001号",
             "court": "上海市闵行区人民法院",
         },
-        "owner": {"name": "张伟", "phone": "zhangwei@example.com"},
+        "owner": {"name": "张伟", "phone": "021-58881234"},
+        "firm_seal": "",  # the seal image, when one is configured
         "instalments": [
             {
                 "seq": 1,
@@ -214,17 +218,53 @@ def upload_template(
     tmp_dir: str,
 ) -> TemplateVersion:
     """Check a new version against the field list, keep it (older versions stay)."""
+    _may_change(actor, doc_type)
+    if len(data) > TEMPLATE_MAX_BYTES:
+        raise DomainError("too_large", f"模板文件不应超过 {TEMPLATE_MAX_BYTES // 2**20} MB")
+    used = _checked(data, doc_type)
+    sha, key = _store(storage, doc_type, data, tmp_dir)
+    return _new_version(session, actor, doc_type, key, sha, used, note)
+
+
+def restore_template(
+    session: Session,
+    storage: Storage,
+    config: dict,
+    actor: User,
+    doc_type: str,
+    version: int,
+    tmp_dir: str,
+) -> TemplateVersion:
+    """Make an earlier version (0: the shipped default) current again: a NEW version with the
+    same file, noted "恢复自第 N 版"; every version stays, and the new row is audited. The
+    file is checked again against today's field list, as an upload is."""
+    _may_change(actor, doc_type)
+    data, _ = template_file(session, storage, config, doc_type, version)
+    used = _checked(data, doc_type)
+    sha, key = _store(storage, doc_type, data, tmp_dir)
+    what = "默认模板" if version == 0 else f"第 {version} 版"
+    return _new_version(session, actor, doc_type, key, sha, used, f"恢复自{what}")
+
+
+def _may_change(actor: User, doc_type: str) -> None:
     if Role(actor.role) not in (Role.LEGAL, Role.ADMIN):
         raise PermissionDenied("只有法务或管理员可以更换文书模板")
     if doc_type not in DOCUMENTS:
         raise ValidationFailed({"doc_type": "未知的文书类型"})
-    if len(data) > TEMPLATE_MAX_BYTES:
-        raise DomainError("too_large", f"模板文件不应超过 {TEMPLATE_MAX_BYTES // 2**20} MB")
+
+
+def _checked(data: bytes, doc_type: str) -> set[str]:
+    """The fields the template uses, after the checks; refused with every problem named."""
     try:  # the archive is measured before anything is unpacked, then every part is checked
         used = check_template(data, DOCUMENTS[doc_type]["fields"], LISTS)
         render_docx(data, sample_context())  # it must also render, within the limits
     except TemplateProblem as exc:
         raise _refused(exc, "模板未通过检查") from None
+    return used
+
+
+def _store(storage: Storage, doc_type: str, data: bytes, tmp_dir: str) -> tuple[str, str]:
+    """Keep the file under its hash (the same file twice is one object): (sha256, key)."""
     Path(tmp_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".docx", delete=False) as fh:
         fh.write(data)
@@ -236,25 +276,47 @@ def upload_template(
         storage.put_file(key, path)
     finally:
         path.unlink(missing_ok=True)
-    last = (
-        session.scalar(
-            select(TemplateVersion.version)
-            .where(TemplateVersion.doc_type == doc_type)
-            .order_by(TemplateVersion.version.desc())
-            .limit(1)
+    return sha, key
+
+
+def _new_version(
+    session: Session,
+    actor: User,
+    doc_type: str,
+    key: str,
+    sha: str,
+    used: set[str],
+    note: str | None,
+) -> TemplateVersion:
+    """Add the next version of ``doc_type``. Two uploads at the same moment may read the same
+    last number: the unique (doc_type, version) refuses the second insert (on PostgreSQL it
+    waits for the first to commit), which then reads the number again and takes the next."""
+    set_actor(session, actor.id)
+    for _attempt in range(_VERSION_TRIES):
+        last = (
+            session.scalar(
+                select(TemplateVersion.version)
+                .where(TemplateVersion.doc_type == doc_type)
+                .order_by(TemplateVersion.version.desc())
+                .limit(1)
+            )
+            or 0
         )
-        or 0
-    )
-    row = TemplateVersion(
-        doc_type=doc_type,
-        version=last + 1,
-        storage_key=key,
-        sha256=sha,
-        fields_used="、".join(sorted(used)),
-        note=note,
-        uploaded_by_id=actor.id,
-        uploaded_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return row
+        row = TemplateVersion(
+            doc_type=doc_type,
+            version=last + 1,
+            storage_key=key,
+            sha256=sha,
+            fields_used="、".join(sorted(used)),
+            note=note,
+            uploaded_by_id=actor.id,
+            uploaded_at=utcnow(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:  # another upload took this number: read the last one again
+            continue
+        return row
+    raise DomainError("busy", "模板正在被他人同时更新，请稍后重试")
