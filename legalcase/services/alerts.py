@@ -98,7 +98,7 @@ def collect(session: Session, today: date) -> list[Digest]:
         .join(Case, Case.id == Promise.case_id)
         .where(
             Case.owner_id.in_(users),
-            or_(Promise.status == "open", Promise.status == "broken"),
+            or_(Promise.status == "open", Promise.status.in_(("broken", "partial"))),
             Promise.due_date >= today - timedelta(days=30),
             Promise.due_date <= today + timedelta(days=1),
         )
@@ -109,7 +109,8 @@ def collect(session: Session, today: date) -> list[Digest]:
         if p.due_date < today:
             key, text = (
                 f"promise:{p.id}:broken",
-                f"还款承诺已违约：{case.title} 承诺 {p.due_date} 前付 {format_money(p.amount)}",
+                f"还款承诺{'部分兑现' if p.status == 'partial' else '已违约'}：{case.title} "
+                f"承诺 {p.due_date} 前付 {format_money(p.amount)}",
             )
         else:
             key, text = (

@@ -38,7 +38,9 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
         select(Promise).where(
             Promise.case_id.in_(ids),
             or_(
-                Promise.status == "broken", (Promise.status == "open") & (Promise.due_date < today)
+                # partly kept: the rest is still unpaid, followed up as a broken promise
+                Promise.status.in_(("broken", "partial")),
+                (Promise.status == "open") & (Promise.due_date < today),
             ),
         )
     ):

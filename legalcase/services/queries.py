@@ -246,7 +246,9 @@ def dashboard(session: Session, user: User, today: date) -> Dashboard:
         session.scalars(
             base.where(
                 or_(
-                    Promise.status == PromiseStatus.BROKEN.value,
+                    Promise.status.in_(
+                        (PromiseStatus.BROKEN.value, PromiseStatus.PARTLY_KEPT.value)
+                    ),
                     (Promise.status == PromiseStatus.OPEN.value) & (Promise.due_date < today),
                 ),
                 Promise.due_date >= today - timedelta(days=30),

@@ -108,3 +108,30 @@ def test_the_api_lists_a_partly_kept_promise_as_partial(session):
     # not yet swept: shown partly kept all the same
     assert promise.status == "open"
     assert PromiseOut().dump(promise)["status"] == "partial"
+
+
+def test_a_partly_kept_promise_is_followed_up_like_a_broken_one(client, session):
+    from legalcase.models import Task
+    from legalcase.services.ladder import run_ladder
+
+    today = clock_today()
+    made, due = today - timedelta(days=6), today - timedelta(days=2)
+    owner = F.user(session, "collector")
+    case = F.case(session, owner, owner=owner, title="部分兑现跟进案件")
+    F.receivable(session, owner, case, "F-1", "20000.00", today - timedelta(days=60), today)
+    promise = _promise(session, owner, case, "10000", made, due)
+    _pay(session, owner, case, "4000", made + timedelta(days=1))
+    refresh_promises(session, today=today)
+    session.commit()
+    assert session.get(Promise, promise.id).status == "partial"
+    # the worklist lists it with the broken ones, saying it was partly kept
+    login(client, owner)
+    html = client.get("/").data.decode()
+    card = html[html.index('id="promises-broken"') :]
+    card = card[: card.index("</table>")]
+    assert "部分兑现跟进案件" in card and f"{due}（部分兑现）" in card
+    # the ladder asks the owner to follow up the unpaid rest
+    run_ladder(session, today)
+    session.commit()
+    reasons = session.scalars(select(Task.reason_key).where(Task.case_id == case.id)).all()
+    assert f"broken_promise:{promise.id}" in reasons
