@@ -114,6 +114,7 @@ from . import (  # noqa: E402,F401
     ledger,
     parties,
     receivables,
+    search,
     tasks,
     users,
 )

@@ -290,6 +290,13 @@ ORIGINAL_OR_COPY = OriginalOrCopy.labels()
 JUDGMENT_KINDS = JudgmentKind.labels()
 CLAIM_EVENT_TYPES = ClaimEventType.labels()
 ALLOCATIONS = Allocation.labels()
+SEARCH_KINDS = {
+    "case": "案件",
+    "party": "当事人",
+    "contact": "联系人",
+    "invoice": "发票",
+    "contract": "合同",
+}
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
 ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
 PROMISE_STATUSES = {s.value: label for s, label in PROMISE_LABELS.items()}

@@ -102,6 +102,7 @@ from .receivables import (
     ReceivableSchema,
 )
 from .calendar import CalendarItemOut, CalendarList
+from .search import SearchHitOut, SearchList
 from .tasks import (
     TaskAssignSchema,
     TaskCommentOut,
@@ -170,6 +171,8 @@ __all__ = [
     "HandledSchema",
     "CalendarItemOut",
     "CalendarList",
+    "SearchHitOut",
+    "SearchList",
     "TaskAssignSchema",
     "TaskCommentOut",
     "TaskCommentSchema",

@@ -100,6 +100,7 @@ def init_web(app: Flask) -> None:
     from .imports import bp as imports_bp
     from .parties import bp as parties_bp
     from .reports import bp as reports_bp
+    from .search import bp as search_bp
     from .tasks import bp as tasks_bp
 
     app.register_blueprint(auth_bp)
@@ -112,6 +113,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(parties_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(search_bp)
 
     from .security import init_security
 
