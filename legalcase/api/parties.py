@@ -6,7 +6,8 @@ from flask import g, request
 
 from legalcase import schemas as S
 from legalcase.db import db
-from legalcase.models import Contact, Party
+from legalcase.models import Contact, Creditor, Party
+from legalcase.services import creditors as creditor_svc
 from legalcase.services import parties as party_svc
 from legalcase.services import queries
 from legalcase.services.common import get_or_404
@@ -23,6 +24,26 @@ def _party(party_id: int) -> Party:
 def list_creditors():
     creditors = queries.choices_creditors(db.session)
     return {"items": [{"id": k, "name": v} for k, v in creditors.items()]}
+
+
+@bp.post("/creditors")
+@dumps(S.CreditorDetailOut, status=201)
+def create_creditor():
+    return creditor_svc.create_creditor(db.session, g.api_user, S.parse(S.CreditorSchema(), body()))
+
+
+@bp.get("/creditors/<int:creditor_id>")
+@dumps(S.CreditorDetailOut)
+def get_creditor(creditor_id: int):
+    return get_or_404(db.session, Creditor, creditor_id, "债权主体")
+
+
+@bp.patch("/creditors/<int:creditor_id>")
+@dumps(S.CreditorDetailOut)
+def patch_creditor(creditor_id: int):
+    creditor = get_or_404(db.session, Creditor, creditor_id, "债权主体")
+    data = S.parse(S.CreditorSchema(), body(), partial=True)
+    return creditor_svc.update_creditor(db.session, g.api_user, creditor, data)
 
 
 @bp.get("/parties")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import calculators, check, daily, database, demo, evidence, users  # noqa: F401 (registers)
+from . import calculators, check, creditors, daily, database, demo, evidence, users  # noqa: F401
 from .main import main
 
 __all__ = ["main"]

@@ -20,6 +20,8 @@ class CaseSchema(Base):
     claim_amount = money("诉请金额", required=False)
     forum_kind = choice("争议解决机构类型", FORUM_KINDS, required=False)
     forum_name = text("法院/仲裁机构")
+    # the court a filing is addressed to (DOCUMENTS.md v2): suggested, the user decides
+    court = text("受理法院", widget="datalist")
     case_number = text("案号", max_len=100)
     note = text("备注", max_len=2000, widget="textarea")
     # how payments are applied (RULES.md s.6); the case's figures follow it

@@ -7,10 +7,20 @@ from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.identity import id_code_problem
+from legalcase.domain.values import IdType, PartyKind
 from legalcase.models import Contact, Party, User
 
 from .common import apply, begin_write
 from .scope import UNSCOPED
+
+
+def _id_problem(data: dict, code: str) -> str | None:
+    """A company's USCC and a resident ID number are checked; other ID types (passport,
+    permits) are taken as written."""
+    id_type = data.get("id_type")
+    if data["kind"] == PartyKind.PERSON and id_type and id_type != IdType.RESIDENT_ID:
+        return None
+    return id_code_problem(data["kind"], code)
 
 
 def _check_party(
@@ -19,7 +29,7 @@ def _check_party(
     """``taken`` (code -> name of the party holding it) spares a query per party in a batch."""
     code = data.get("id_code")
     if code:
-        problem = id_code_problem(data["kind"], code)
+        problem = _id_problem(data, code)
         if problem:
             raise ValidationFailed({"id_code": problem})
         if taken is not None:
@@ -77,7 +87,7 @@ def create_parties(session: Session, actor: User, items: list[dict]) -> list[Par
 
 def update_party(session: Session, actor: User, party: Party, data: dict) -> Party:
     begin_write(session, actor)
-    merged = {"kind": party.kind, **data}
+    merged = {"kind": party.kind, "id_type": party.id_type, **data}
     _check_party(session, merged, party.id)
     apply(party, data)
     session.flush()

@@ -184,8 +184,15 @@ def edit_case(case_id: int):
         f"编辑案件：{case.title}",
         save,
         initial=S.dump_fields(S.CaseSchema(), case),
-        choices=_case_choices(case.debtor_id),
+        choices=_case_choices(case.debtor_id) | {"court": _court_choices(case)},
     )
+
+
+def _court_choices(case: Case) -> dict[str, str]:
+    """Suggested courts (the forum clause, else the defendant's domicile): the user decides."""
+    from legalcase.services.documents.parties_context import court_suggestions
+
+    return {c: "建议" for c in court_suggestions(db.session, case)}
 
 
 @bp.route("/cases/<int:case_id>/stage", methods=["GET", "POST"])

@@ -178,6 +178,8 @@ def test_documented_responses_are_what_the_dump_schemas_dump(app, client):
 
 
 REQUESTS = {
+    ("POST", "/creditors"): S.CreditorSchema,
+    ("PATCH", "/creditors/{creditor_id}"): S.CreditorSchema,
     ("POST", "/parties"): S.PartySchema,
     ("PATCH", "/parties/{party_id}"): S.PartySchema,
     ("POST", "/parties/{party_id}/contacts"): S.ContactSchema,
