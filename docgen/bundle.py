@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
@@ -16,7 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .evidence_pages import CJK, IMAGE_TYPES, fit_a4, image_pdf
+from .cjkfont import sc_font
+from .evidence_pages import IMAGE_TYPES, fit_a4, image_pdf
 
 MM = 72 / 25.4
 
@@ -66,15 +68,21 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
         bottomMargin=35 * MM,
         title="证据目录",
     )
-    title = ParagraphStyle("t", fontName=CJK, fontSize=16, leading=22, alignment=1)
-    body = ParagraphStyle("b", fontName=CJK, fontSize=9, leading=12, wordWrap="CJK")
-    small = ParagraphStyle("s", fontName=CJK, fontSize=7, leading=9, wordWrap="CJK")
+    heads = ("序号", "证据名称", "证据来源", "证明目的", "页码", "原件/复印件", "备注")
+    font = sc_font(
+        "证 据 目 录（未编入本册）SHA-256：提交人签章日期",
+        *heads,
+        *(header.get(k) or "" for k in ("case", "case_number", "party", "submitter", "date")),
+        *(f"{e.number}{e.title}{e.source}{e.purpose}{e.original}{e.note}" for e in entries),
+    )
+    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    small = ParagraphStyle("s", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
     story = [Paragraph("证 据 目 录", title), Spacer(1, 6)]
     for key in ("case", "case_number", "party"):
         if header.get(key):
-            story.append(Paragraph(header[key], body))
+            story.append(Paragraph(escape(header[key]), body))
     story.append(Spacer(1, 8))
-    heads = ("序号", "证据名称", "证据来源", "证明目的", "页码", "原件/复印件", "备注")
     rows = [[Paragraph(h, body) for h in heads]]
     for e in entries:
         span = ranges.get(e.number)
@@ -85,28 +93,30 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
             remark = f"{e.note} SHA-256：{e.sha256}"
         rows.append(
             [
-                Paragraph(e.number, body),
-                Paragraph(e.title, body),
-                Paragraph(e.source or "", body),
-                Paragraph(e.purpose or "", body),
+                Paragraph(escape(e.number), body),
+                Paragraph(escape(e.title), body),
+                Paragraph(escape(e.source or ""), body),
+                Paragraph(escape(e.purpose or ""), body),
                 Paragraph(_page_label(span), body),
-                Paragraph(e.original, body),
-                Paragraph(remark, small),
+                Paragraph(escape(e.original), body),
+                Paragraph(escape(remark), small),
             ]
         )
-    table = Table(rows, colWidths=[30, 82, 62, 108, 36, 44, 80], repeatRows=1)
+    table = Table(rows, colWidths=[30, 80, 60, 100, 36, 56, 80], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )
     story += [table, Spacer(1, 18)]
     if header.get("submitter"):
-        story.append(Paragraph(f"提交人：{header['submitter']}（签章）", body))
+        story.append(Paragraph(escape(f"提交人：{header['submitter']}（签章）"), body))
     if header.get("date"):
         story.append(Paragraph(f"日期：{header['date']}", body))
     doc.build(story)
@@ -117,12 +127,13 @@ def _stamps(sizes: list[tuple[float, float]], labels: list[str | None]) -> PdfRe
     """One overlay page per bundle page: the running page number, and the evidence number."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
+    font = sc_font("证据")
     for i, ((w, h), label) in enumerate(zip(sizes, labels, strict=True), start=1):
         c.setPageSize((w, h))
         c.setFont("Helvetica", 9)
         c.drawCentredString(w / 2, 14, f"- {i} -")
         if label:
-            c.setFont(CJK, 9)
+            c.setFont(font, 9)
             c.drawRightString(w - 62, h - 20, "证据")
             c.setFont("Helvetica-Bold", 10)
             c.drawRightString(w - 24, h - 20, label)

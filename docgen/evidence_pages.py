@@ -14,13 +14,10 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-CJK = "STSong-Light"  # an Adobe CID font (GB1, Simplified glyphs) every PDF reader has
-pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+from .cjkfont import sc_font
 
 A4_W, A4_H = A4
 # Room kept free on a fitted page for the stamps (evidence number at the top, page at the foot)
@@ -29,11 +26,22 @@ IMAGE_DPI = 150  # an image without its own resolution is printed at this size
 MAX_DPI = 200  # images are downsampled to this at their printed size (the original is kept)
 IMAGE_TYPES = {"image/jpeg", "image/png"}
 
-TITLE = ParagraphStyle("t", fontName=CJK, fontSize=15, leading=22, alignment=1, spaceAfter=8)
-BODY = ParagraphStyle("b", fontName=CJK, fontSize=10.5, leading=16, wordWrap="CJK")
-SMALL = ParagraphStyle("s", fontName=CJK, fontSize=8.5, leading=12, wordWrap="CJK")
 MONO = ParagraphStyle("m", fontName="Courier", fontSize=8.5, leading=12)
-HEAD = ParagraphStyle("h", fontName=CJK, fontSize=11, leading=18, spaceBefore=8, spaceAfter=4)
+
+
+class Styles:
+    """The paragraph styles of a page, in the SC face covering the page's text."""
+
+    def __init__(self, *texts: str) -> None:
+        font = sc_font(*texts)
+        self.title = ParagraphStyle(
+            "t", fontName=font, fontSize=15, leading=22, alignment=1, spaceAfter=8
+        )
+        self.body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+        self.small = ParagraphStyle("s", fontName=font, fontSize=8.5, leading=12, wordWrap="CJK")
+        self.head = ParagraphStyle(
+            "h", fontName=font, fontSize=11, leading=18, spaceBefore=8, spaceAfter=4
+        )
 
 
 def is_a4(page: PageObject) -> bool:
@@ -116,7 +124,7 @@ def _doc(out: Path, title: str) -> SimpleDocTemplate:
     )
 
 
-def _text(value: str, style: ParagraphStyle = BODY) -> list[Paragraph]:
+def _text(value: str, style: ParagraphStyle) -> list[Paragraph]:
     """Plain text as paragraphs, one per line (escaped: an e-mail's text is not markup)."""
     lines = value.splitlines() or [""]
     return [Paragraph(escape(line) or "&nbsp;", style) for line in lines]
@@ -184,28 +192,28 @@ def email_pdf(mail: PrintedEmail, workdir: Path, stem: str) -> Path:
             pages = len(PdfReader(pdf).pages)
             appended.append(pdf)
             notes.append(f"{n}. {name}（{pages} 页，附后）")
-    head = ParagraphStyle("k", parent=SMALL, fontSize=9.5, leading=14)
-    rows = [
-        [Paragraph(label, head), Paragraph(escape(value) or "（无）", BODY)]
-        for label, value in (
-            ("发件人 From", mail.sender),
-            ("收件人 To", mail.to),
-            ("抄送 Cc", mail.cc),
-            ("日期 Date", mail.date),
-            ("主题 Subject", mail.subject),
-        )
-    ]
+    headers = (
+        ("发件人 From", mail.sender),
+        ("收件人 To", mail.to),
+        ("抄送 Cc", mail.cc),
+        ("日期 Date", mail.date),
+        ("主题 Subject", mail.subject),
+    )
+    labels = "电子邮件打印件正文附件无原始邮件文件（.eml）SHA-256：该格式不能打印，未附入页后"
+    st = Styles(labels, mail.title, mail.body, *notes, *(f"{k}{v}" for k, v in headers))
+    head = ParagraphStyle("k", parent=st.small, fontSize=9.5, leading=14)
+    rows = [[Paragraph(k, head), Paragraph(escape(v) or "（无）", st.body)] for k, v in headers]
     story = [
-        Paragraph("电子邮件打印件", TITLE),
-        Paragraph(escape(mail.title), SMALL),
+        Paragraph("电子邮件打印件", st.title),
+        Paragraph(escape(mail.title), st.small),
         Spacer(1, 6),
         _grid(rows, [80, 360]),
-        Paragraph("正文", HEAD),
-        *_text(mail.body or "（邮件无正文）"),
-        Paragraph("附件", HEAD),
-        *_text("\n".join(notes) or "（无附件）", SMALL),
+        Paragraph("正文", st.head),
+        *_text(mail.body or "（邮件无正文）", st.body),
+        Paragraph("附件", st.head),
+        *_text("\n".join(notes) or "（无附件）", st.small),
         Spacer(1, 10),
-        Paragraph("原始邮件文件（.eml）SHA-256：", SMALL),
+        Paragraph("原始邮件文件（.eml）SHA-256：", st.small),
         Paragraph(mail.sha256, MONO),
     ]
     printed = workdir / f"{stem}.email.pdf"
@@ -243,26 +251,25 @@ class Recording:
 def recording_pdf(rec: Recording, workdir: Path, stem: str) -> Path:
     """A recording's sheet: what the file is, its length and SHA-256 (so the copy the court
     receives can be checked), and the transcript when one was entered."""
-    rows = [
-        [Paragraph(label, SMALL), Paragraph(escape(value), BODY)]
-        for label, value in (
-            ("证据名称", rec.title),
-            ("文件名", rec.filename),
-            ("格式", rec.format),
-            ("时长", hms(rec.duration)),
-            ("文件大小", f"{rec.size:,} 字节"),
-        )
-    ]
-    rows.append([Paragraph("SHA-256", SMALL), Paragraph(rec.sha256, MONO)])
+    facts = (
+        ("证据名称", rec.title),
+        ("文件名", rec.filename),
+        ("格式", rec.format),
+        ("时长", hms(rec.duration)),
+        ("文件大小", f"{rec.size:,} 字节"),
+    )
+    note = "录音文件以原始载体或光盘另行提交，可按上列 SHA-256 核对其未被改动。"
+    transcript = (rec.transcript or "").strip() or "（未录入）"
+    st = Styles("录音证据说明文字整理", note, transcript, *(f"{k}{v}" for k, v in facts))
+    rows = [[Paragraph(k, st.small), Paragraph(escape(v), st.body)] for k, v in facts]
+    rows.append([Paragraph("SHA-256", st.small), Paragraph(rec.sha256, MONO)])
     story = [
-        Paragraph("录音证据说明", TITLE),
+        Paragraph("录音证据说明", st.title),
         _grid(rows, [70, 370]),
         Spacer(1, 6),
-        Paragraph("录音文件以原始载体或光盘另行提交，可按上列 SHA-256 核对其未被改动。", SMALL),
-        Paragraph("录音文字整理", HEAD),
-        *_text(
-            rec.transcript.strip() if rec.transcript and rec.transcript.strip() else "（未录入）"
-        ),
+        Paragraph(note, st.small),
+        Paragraph("录音文字整理", st.head),
+        *_text(transcript, st.body),
     ]
     out = workdir / f"{stem}.recording.pdf"
     _doc(out, rec.title).build(story)
