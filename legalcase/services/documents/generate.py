@@ -22,7 +22,7 @@ from storage import Storage, hash_file
 from ..common import begin_case_write
 from .context import document_context, firm_profile, missing_for, seal_image
 from .numbering import COURT_FILINGS, issuer_for, next_number
-from .parties_context import COURT_MISSING, issuer_context
+from .parties_context import COURT_MISSING, is_real_court, issuer_context
 from .templates import current_template, render_template
 
 
@@ -54,12 +54,21 @@ def _allow_missing(actor: User, doc_type: str, missing: list[str], reason: str |
 def _require_court(doc_type: str, context: dict) -> None:
     """A court filing names the court chosen on the case: without one it is refused (no
     override), never printed with a placeholder court."""
-    if doc_type in COURT_FILINGS and not context["case"]["court"]:
-        title = DOCUMENTS[doc_type]["title"]
+    if doc_type not in COURT_FILINGS:
+        return
+    title, court = DOCUMENTS[doc_type]["title"], context["case"]["court"]
+    if not court:
         raise DomainError(
             "preconditions",
             f"{title}暂不能生成，缺少：{COURT_MISSING}",
             {"missing": COURT_MISSING, "court": "请选择或填写受理法院"},
+        )
+    if not is_real_court(court):
+        raise DomainError(
+            "preconditions",
+            f"{title}暂不能生成：受理法院“{court}”不是具体法院的名称，"
+            "请在案件的“受理法院”字段填写法院全称（如 上海市闵行区人民法院）",
+            {"missing": COURT_MISSING, "court": "应为具体法院的全称"},
         )
 
 

@@ -149,6 +149,28 @@ def case_court(case: Case) -> str:
     return ""
 
 
+PLAINTIFF_SIDE = ("原告", "甲方", "出卖人", "卖方", "出借人", "出租人", "债权人")
+DEFENDANT_SIDE = ("被告", "乙方", "买受人", "买方", "借款人", "承租人", "债务人")
+
+
+def is_real_court(name: str) -> bool:
+    """A court's name, not a forum clause's description of one (原告所在地人民法院)."""
+    return bool(name) and "所在地" not in name and name.endswith(("法院", "法庭"))
+
+
+def _venue_court(venue: str, case: Case) -> str:
+    """A forum clause as a court: 原告所在地人民法院 -> the court of the creditor's domicile,
+    被告所在地 -> the debtor's; a named court as written; '' when it cannot be resolved."""
+    if "所在地" not in venue:
+        return venue
+    if any(w in venue for w in PLAINTIFF_SIDE):
+        return district_court(case.creditor.address) or ""
+    if any(w in venue for w in DEFENDANT_SIDE):
+        debtor = case.debtor
+        return district_court(debtor.registered_address or debtor.actual_address) or ""
+    return ""
+
+
 def court_suggestions(session: Session, case: Case | None) -> list[str]:
     """Courts to suggest on the case form: the contracts' forum clauses, else the court of the
     defendant's domicile (a suggestion only: the user decides)."""
@@ -162,7 +184,8 @@ def court_suggestions(session: Session, case: Case | None) -> list[str]:
             Contract.dispute_venue.is_not(None),
         )
     )
-    out += [v.strip() for v in venues if v.strip()]
+    for venue in venues:
+        out.append(_venue_court(venue.strip(), case))
     if not out:
         debtor = case.debtor
         for address in (debtor.registered_address, debtor.actual_address):
