@@ -364,3 +364,119 @@ def test_an_oversized_upload_is_refused_and_leaves_no_temp_file(app, client, ses
     assert session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
     tmp = Path(app.config["UPLOAD_TMP"])
     assert not tmp.exists() or list(tmp.iterdir()) == []
+
+
+def _wav(seconds: int) -> bytes:
+    import wave
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 8000 * seconds)
+    return buf.getvalue()
+
+
+def test_evidence_list_fields_on_upload_edit_and_api(app, client, session):
+    from legalcase.models import AuditEntry
+    from legalcase.services.auth import issue_token
+
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    r = upload(
+        client,
+        case.id,
+        _wav(65),
+        "call.wav",
+        "call_recording",
+        title="催款录音",
+        source="原告录制",
+        purpose="证明被告承认欠款",
+        transcript="被告：下月付。",
+    )
+    html = r.data.decode()
+    assert "已上传：催款录音" in html and "时长 00:01:05" in html and "已录入文字整理" in html
+    assert "电子数据（原始载体可供核对）" in html  # the default for a recording
+    call = session.scalar(select(EvidenceItem))
+    sha, key = call.sha256, call.storage_key
+    r = upload(
+        client,
+        case.id,
+        (PDFS / "minimal-document.pdf").read_bytes(),
+        "c.pdf",
+        "contract",
+        original_or_copy="original",
+    )
+    pdf = session.scalars(select(EvidenceItem).order_by(EvidenceItem.id.desc())).first()
+    assert pdf.original_or_copy == "original"
+
+    # the edit form on the evidence page
+    page = client.get(f"/cases/{case.id}/evidence").data.decode()
+    assert f'action="/evidence/{call.id}/meta"' in page and 'name="transcript"' in page
+    r = client.post(
+        f"/evidence/{call.id}/meta",
+        data={
+            "title": "2026-11-12 催款录音",
+            "source": "原告手机录制",
+            "purpose": "证明被告承认欠款并承诺付款",
+            "original_or_copy": "original",
+            "document_date": "2026-11-12",
+            "transcript": "原告：货款什么时候付？\n被告：下月初付清。",
+        },
+        follow_redirects=True,
+    )
+    html = r.data.decode()
+    assert r.status_code == 200 and "文件与哈希不变" in html and "原告手机录制" in html
+    session.rollback()
+    call = session.get(EvidenceItem, call.id)
+    assert call.transcript == "原告：货款什么时候付？\n被告：下月初付清。"
+    assert (call.sha256, call.storage_key, call.original_or_copy) == (sha, key, "original")
+    stored = app.extensions["legalcase_storage"].root / key
+    assert stored.read_bytes() == _wav(65)
+    audit = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "evidence_items",
+            AuditEntry.entity_id == call.id,
+            AuditEntry.action == "update",
+        )
+    ).all()
+    assert len(audit) == 1 and audit[0].user_id == admin.id
+    assert audit[0].before["source"] == "原告录制" and audit[0].after["source"] == "原告手机录制"
+    assert "sha256" not in audit[0].after
+
+    # a transcript on a PDF, and an empty name: refused next to the field, nothing changed
+    r = client.post(f"/evidence/{pdf.id}/meta", data={"title": "合同", "transcript": "x"})
+    assert r.status_code == 422
+    assert f'data-field="meta-{pdf.id}-transcript"' in r.data.decode()
+    r = client.post(f"/evidence/{pdf.id}/meta", data={"title": ""})
+    assert r.status_code == 422 and "请填写证据名称" in r.data.decode()
+    session.rollback()
+    assert session.get(EvidenceItem, pdf.id).title == "c.pdf"
+
+    # the API shows the list's fields
+    token = issue_token(session, admin)
+    items = client.get(
+        f"/api/v1/cases/{case.id}/evidence", headers={"Authorization": f"Bearer {token}"}
+    ).json["items"]
+    out = {i["id"]: i for i in items}[call.id]
+    assert out["original_or_copy"] == "original" and out["is_original"] is True
+    assert out["duration_seconds"] == 65 and out["transcript"].startswith("原告：")
+    assert out["source"] == "原告手机录制" and out["purpose"] == "证明被告承认欠款并承诺付款"
+
+
+def test_a_viewer_cannot_edit_evidence_metadata(client, session):
+    admin = F.user(session)
+    viewer = F.user(session, "viewer")
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, b"signed", "s.txt", "statement", source="原告保存")
+    item = session.scalar(select(EvidenceItem))
+    client.post("/logout")
+    login(client, viewer)
+    assert f"/evidence/{item.id}/meta" not in client.get(f"/cases/{case.id}/evidence").data.decode()
+    r = client.post(f"/evidence/{item.id}/meta", data={"title": "x", "source": "伪造"})
+    assert r.status_code == 403
+    session.rollback()
+    assert session.get(EvidenceItem, item.id).source == "原告保存"
