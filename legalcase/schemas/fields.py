@@ -29,14 +29,17 @@ NO_NUL = "不能包含 NUL（\\u0000）字符"
 
 
 class Money(fields.Field):
-    """A positive amount with at most two decimals, e.g. ``1234.56`` or ``1,234.56``."""
+    """A positive amount with at most two decimals, e.g. ``1234.56``, ``1,234.56`` or
+    ``￥1，234.56元`` (thousands separators, currency signs and 元 as typed)."""
 
     def __init__(self, *, allow_zero: bool = False, **kw) -> None:
         super().__init__(**kw)
         self.allow_zero = allow_zero
 
     def _deserialize(self, value, attr, data, **kw):
-        text = str(value).replace(",", "").replace("¥", "").strip()
+        text = str(value)
+        for mark in (",", "，", "¥", "￥", "元", " ", "\u3000"):  # 1,234.56 / ￥1，234.56元
+            text = text.replace(mark, "")
         try:
             amount = Decimal(text)
         except InvalidOperation:

@@ -66,6 +66,7 @@ def init_web(app: Flask) -> None:
     from legalcase import schemas
     from legalcase.domain import values
 
+    from . import audit
     from .limits import init_limits
 
     init_limits(app)  # first: the body limit is set before anything reads the body (CSRF)
@@ -89,6 +90,8 @@ def init_web(app: Flask) -> None:
         tier_of=tier_for,
         KIND_LABELS=KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        audit_entity=audit.entity_label,
+        audit_changes=audit.changes,
     )
 
     from .auth import bp as auth_bp

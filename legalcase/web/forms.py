@@ -9,7 +9,7 @@ from marshmallow import Schema
 
 from legalcase.db import db
 from legalcase.domain.errors import DomainError
-from legalcase.schemas import parse
+from legalcase.schemas import label, parse
 
 
 def only_form_errors(exc: DomainError) -> None:
@@ -65,7 +65,7 @@ def form_page(
             url = on_valid(parse(schema, raw, partial=partial))
         except DomainError as exc:
             only_form_errors(exc)
-            errors, message = _by_top_field(exc.fields), exc.message
+            errors, message = _by_top_field(exc.fields), readable_message(exc, schema)
         else:
             flash(success, "success")
             return redirect(url)
@@ -83,6 +83,21 @@ def form_page(
         ),
         422 if errors else 200,
     )
+
+
+def readable_message(exc: DomainError, schema: Schema | None = None) -> str:
+    """The banner above a form: each bad field by the label the user sees beside it
+    ("证件号码：…", "分期 第2行：…"), not by its internal key ("id_code", "instalments.1")."""
+    if exc.code != "invalid_input" or not exc.fields:
+        return exc.message
+    parts = []
+    for key, msg in exc.fields.items():
+        top, _, rest = key.partition(".")
+        name = label(schema, top) if schema is not None else top
+        if rest[:1].isdigit():
+            name += f" 第{int(rest.split('.')[0]) + 1}行"
+        parts.append(f"{name}：{msg}")
+    return "输入有误：" + "；".join(parts)
 
 
 def _by_top_field(fields: dict[str, str]) -> dict[str, str]:

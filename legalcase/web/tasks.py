@@ -12,7 +12,7 @@ from legalcase.services import queries
 from legalcase.services import tasks as task_svc
 from legalcase.services.clock import today
 
-from .forms import only_form_errors
+from .forms import only_form_errors, readable_message
 
 bp = Blueprint("tasks", __name__)
 
@@ -72,7 +72,7 @@ def _act(task_id: int, schema, action, done: str):
         action(data)
     except DomainError as exc:
         only_form_errors(exc)
-        return _page(task_id, exc.fields, exc.message, values)
+        return _page(task_id, exc.fields, readable_message(exc, schema), values)
     flash(done, "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
