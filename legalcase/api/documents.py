@@ -47,7 +47,7 @@ def download_document(doc_id: int):
     response = send_file(
         db.storage.open(doc.storage_key),
         as_attachment=True,
-        download_name=f"{doc.letter_number}.docx",
+        download_name=f"{doc.reference}.docx",
         conditional=False,
         mimetype=DOCX,
     )

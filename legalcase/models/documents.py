@@ -55,6 +55,12 @@ class GeneratedDocument(Base):
     def audit_case_id(self) -> int:
         return self.case_id
 
+    @property
+    def reference(self) -> str:
+        """How the document is named: its letter number, or (a court filing, unnumbered)
+        文书 and its id."""
+        return self.letter_number or f"文书{self.id}"
+
 
 class TemplateVersion(Base):
     """An uploaded version of a document template; older versions are kept."""

@@ -84,7 +84,7 @@ def generate(case_id: int):
     except DomainError as exc:
         only_form_errors(exc)
         return _page(case, exc.fields, exc.message, values)
-    flash(f"已生成 {DOCUMENTS[doc.doc_type]['title']}：{doc.letter_number}", "success")
+    flash(f"已生成 {DOCUMENTS[doc.doc_type]['title']}：{doc.reference}", "success")
     return redirect(url_for("documents.index", case_id=case.id))
 
 
@@ -95,7 +95,7 @@ def _doc(doc_id: int) -> GeneratedDocument:
 @bp.get("/documents/<int:doc_id>/docx")
 def download_docx(doc_id: int):
     doc = _doc(doc_id)
-    name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.letter_number}.docx"
+    name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.docx"
     return send_file(
         _storage().open(doc.storage_key),
         as_attachment=True,
@@ -113,7 +113,7 @@ def download_pdf(doc_id: int):
         key = docs.pdf_for(db.session, _storage(), doc, current_app.config["UPLOAD_TMP"])
     except ConversionUnavailable as exc:
         return _page(db.session.get(Case, doc.case_id), {}, str(exc))
-    name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.letter_number}.pdf"
+    name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.pdf"
     return send_file(
         _storage().open(key),
         as_attachment=True,
@@ -279,7 +279,7 @@ def batch_run():
                 db.uow.commit()
             else:
                 db.uow.rollback()
-            line = f"{doc.letter_number} 已生成" if doc else f"跳过：{problem}"
+            line = f"{doc.reference} 已生成" if doc else f"跳过：{problem}"
             # no inline script (CSP): static/js/batch.js moves the bar to the last item
             yield (
                 f'<li data-done="{done}" data-total="{total}">'

@@ -89,7 +89,7 @@ def batch_letters(
                     continue
                 yield done, len(case_ids), case, doc, None
                 with storage.open(doc.storage_key) as src:  # committed by now
-                    archive.writestr(f"{doc.letter_number}-{case.debtor.name}.docx", src.read())
+                    archive.writestr(f"{doc.reference}-{case.debtor.name}.docx", src.read())
         with open(zip_path, "rb") as src:
             sha, _ = hash_file(src)
         key = f"batches/{sha}"

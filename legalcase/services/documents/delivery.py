@@ -94,10 +94,10 @@ def mark_sent(
             actor,
             case,
             fh,
-            f"{doc.letter_number}.docx",
+            f"{doc.reference}.docx",
             {
                 "kind": EvidenceKind.LETTER,
-                "title": f"{title}（{doc.letter_number}）",
+                "title": f"{title}（{doc.reference}）",
                 "source": "本方发出",
                 "purpose": "证明已向债务人主张权利",
             },
@@ -107,7 +107,7 @@ def mark_sent(
     items.append(letter)
     # the entry, then the case's deadlines recomputed with it (ledger.record_contact)
     entry = ledger.record_contact(
-        session, actor, case, {**entry_data, "summary": f"发送{title}（{doc.letter_number}）"}
+        session, actor, case, {**entry_data, "summary": f"发送{title}（{doc.reference}）"}
     )
     for item in items:
         item.ledger_entries.append(entry)
