@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models; import this package to register every table."""
 
 from .alerts import AlertDelivery
+from .allocation import AllocationLog, AllocationRule, CollectorCapacity
 from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
@@ -12,11 +13,15 @@ from .lpr import LprCheck
 from .parties import Contact, Party
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .security import SecurityEvent
+from .settings import FirmProfile, LadderRung
 from .tasks import Task, TaskComment
 from .users import ApiToken, Creditor, User
 
 __all__ = [
     "AlertDelivery",
+    "AllocationLog",
+    "AllocationRule",
+    "CollectorCapacity",
     "ApiToken",
     "AuditEntry",
     "Base",
@@ -28,10 +33,12 @@ __all__ = [
     "CustodyEvent",
     "EvidenceBundle",
     "EvidenceItem",
+    "FirmProfile",
     "GeneratedDocument",
     "LetterCounter",
     "Creditor",
     "Instalment",
+    "LadderRung",
     "LedgerEntry",
     "LedgerEntryReceivable",
     "LprCheck",

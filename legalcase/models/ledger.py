@@ -35,6 +35,8 @@ class LedgerEntry(TimestampMixin, Base):
     legal_effect: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     addressee: Mapped[str] = mapped_column(String(16), default="debtor", server_default="debtor")
     arrival_date: Mapped[date | None] = mapped_column(Date)
+    # when to call again: a task "跟进：…" for the case owner, due that day
+    next_follow_up: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship()
     contact: Mapped[Contact | None] = relationship()
