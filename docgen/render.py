@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from lxml import etree
 
+from .prepared import prepared, render_prepared
 from .safety import (
     CURRENT,
     SAFE_FILTERS,
@@ -259,8 +260,11 @@ def render_docx(
     budget = Budget(limits)
     token = CURRENT.set(budget)
     try:
-        tpl = _Template(io.BytesIO(docx))
         context = bounded(context, budget)
+        prep = None if images else prepared(docx, _Template)
+        if prep is not None:  # the parts that do not change are ready: render the rest
+            return render_prepared(prep, context, _RENDER_ENV, budget)
+        tpl = _Template(io.BytesIO(docx))
         for name, (data, width) in (images or {}).items():
             context[name] = InlineImage(tpl, io.BytesIO(data), width=Mm(width))
         tpl.render(context, jinja_env=_RENDER_ENV, autoescape=True)
