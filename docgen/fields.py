@@ -22,6 +22,10 @@ COMMON = {
     "case",
     "owner",
     "firm_seal",  # the firm's seal image (LEGALCASE_FIRM_SEAL), empty when none is configured
+    # legalcase/services/documents/parties_context.py (issue 13.1)
+    "issuer",  # who issues it: kind firm | creditor | court_filing, name, code, numbered
+    "salutation",  # the debtor addressed: 您 (a natural person) or 贵司 (a company)
+    "court",  # the court chosen on the case (also case.court); filings refused without one
 }
 LISTS = {"receivables", "payments", "claim.lines", "instalments", "assets", "evidence"}
 

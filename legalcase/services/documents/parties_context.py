@@ -232,3 +232,79 @@ def issuer_context(doc_type: str, case: Case, firm: dict) -> dict:
             "numbered": doc_type not in COURT_FILINGS,
         }
     }
+
+
+def sample_parties() -> dict:
+    """Preview values of this module's keys (templates.sample_context)."""
+    company = {
+        "name": "示例债务人有限公司",
+        "code": "91310000MA1FL0000X",
+        "legal_rep": "王强",
+        "legal_rep_title": "执行董事",
+        "address": "上海市闵行区示例路 1 号",
+        "kind": "company",
+        "is_person": False,
+        "salutation": "贵司",
+        "registered_address": "上海市闵行区示例路 1 号",
+        "actual_address": "上海市闵行区示例路 1 号",
+        "phone": "021-64880000",
+        "sex": "",
+        "birth_date": "",
+        "ethnicity": "",
+        "id_type": "统一社会信用代码",
+        "id_number": "91310000MA1FL0000X",
+        "identity": "示例债务人有限公司，统一社会信用代码：91310000MA1FL0000X，"
+        "住所地：上海市闵行区示例路 1 号，法定代表人：王强，职务：执行董事，联系电话：021-64880000",
+    }
+    person = {
+        **company,
+        "name": "示例保证人",
+        "code": "110101199003074514",
+        "legal_rep": "",
+        "legal_rep_title": "",
+        "kind": "person",
+        "is_person": True,
+        "salutation": "您",
+        "registered_address": "北京市东城区示例街 1 号",
+        "actual_address": "上海市浦东新区示例路 5 号",
+        "phone": "13800138000",
+        "sex": "男",
+        "birth_date": "1990年3月7日",
+        "ethnicity": "汉族",
+        "id_type": "居民身份证",
+        "id_number": "110101199003074514",
+        "identity": "示例保证人，男，1990年3月7日出生，汉族，居民身份证号码：110101199003074514，"
+        "户籍地：北京市东城区示例街 1 号，经常居住地：上海市浦东新区示例路 5 号，联系电话：13800138000",
+    }
+    creditor = {
+        "name": "示例债权人有限公司",
+        "code": "91310000MA1FL1111Y",
+        "uscc": "91310000MA1FL1111Y",
+        "address": "上海市示例路 2 号",
+        "legal_rep": "李明",
+        "legal_rep_title": "董事长",
+        "phone": "021-64881111",
+        "email": "ar@example.com",
+        "contact": "电话：021-64881111，邮箱：ar@example.com",
+        "bank_name": "中国工商银行上海示例支行",
+        "account_name": "示例债权人有限公司",
+        "account_number": "1001000000000000001",
+        "account": "开户行：中国工商银行上海示例支行，户名：示例债权人有限公司，"
+        "账号：1001000000000000001",
+        "letter_code": "示例催",
+        "identity": "示例债权人有限公司，统一社会信用代码：91310000MA1FL1111Y，住所地：上海市示例路 2 号，"
+        "法定代表人：李明，职务：董事长，联系电话：021-64881111，电子邮箱：ar@example.com",
+    }
+    return {
+        "creditor": creditor,
+        "debtor": company,
+        "guarantor": person,
+        "salutation": "贵司",
+        "court": "上海市闵行区人民法院",
+        "issuer": {
+            "kind": "firm",
+            "name": "上海明诚律师事务所",
+            "code": "明诚律函",
+            "numbered": True,
+        },
+    }

@@ -20,6 +20,8 @@ from legalcase.models.base import utcnow
 from legalcase.services.audit import set_actor
 from storage import Storage, hash_file
 
+from .parties_context import sample_parties
+
 TEMPLATE_MAX_BYTES = 20 * 2**20
 _VERSION_TRIES = 5
 
@@ -173,6 +175,7 @@ def sample_context() -> dict:
         },
         "owner": {"name": "张伟", "phone": "021-58881234"},
         "firm_seal": "",  # the seal image, when one is configured
+        **sample_parties(),  # issuer, parties' identity, 您/贵司, court (parties_context)
         "instalments": [
             {
                 "seq": 1,
