@@ -17,10 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .cjkfont import sc_font
+from .cjkfont import FALLBACK, sc_font
 from .evidence_pages import IMAGE_TYPES, fit_a4, image_pdf
 
 MM = 72 / 25.4
+CJK = FALLBACK  # the Adobe CID font (registered by cjkfont), for drawings without embedding
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Entry:
     title: str
     source: str
     purpose: str
-    original: str  # 原件 / 复印件 / 电子数据 (the label)
+    original: str | bool  # 原件 / 复印件 / 电子数据 (the label); True / False: 原件 / 复印件
     sha256: str
     pdf: Path | None  # a PDF of the item, or None when it cannot go into a PDF (sheets, text)
     note: str = ""  # the list's remark (a recording's duration, what is submitted separately)
@@ -57,6 +58,12 @@ def _page_label(span: tuple[int, int] | None) -> str:
     return str(span[0]) if span[0] == span[1] else f"{span[0]}-{span[1]}"
 
 
+def _original(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "原件" if value else "复印件"
+    return value
+
+
 def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -73,7 +80,10 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
         "证 据 目 录（未编入本册）SHA-256：提交人签章日期",
         *heads,
         *(header.get(k) or "" for k in ("case", "case_number", "party", "submitter", "date")),
-        *(f"{e.number}{e.title}{e.source}{e.purpose}{e.original}{e.note}" for e in entries),
+        *(
+            f"{e.number}{e.title}{e.source}{e.purpose}{_original(e.original)}{e.note}"
+            for e in entries
+        ),
     )
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
@@ -98,7 +108,7 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
                 Paragraph(escape(e.source or ""), body),
                 Paragraph(escape(e.purpose or ""), body),
                 Paragraph(_page_label(span), body),
-                Paragraph(escape(e.original), body),
+                Paragraph(escape(_original(e.original)), body),
                 Paragraph(escape(remark), small),
             ]
         )
