@@ -60,12 +60,28 @@ def load_demo(
             uscc=_uscc(rng),
             address="上海市闵行区莘庄工业区申富路 88 号",
             bank_account="中国工商银行上海莘庄支行 1001 2345 6789 0123 456",
+            legal_rep="周建华",
+            legal_rep_title="董事长",
+            phone="021-6489 2000",
+            email="ar@hdjm.example.com",
+            bank_name="中国工商银行上海莘庄支行",
+            account_name="华东精密机械制造有限公司",
+            account_number="1001234567890123456",
+            letter_code="华东精机催",
         ),
         Creditor(
             name="上海恒信供应链管理有限公司",
             uscc=_uscc(rng),
             address="上海市浦东新区张江路 1200 号",
             bank_account="招商银行上海张江支行 1219 0876 5432 101",
+            legal_rep="沈立新",
+            legal_rep_title="执行董事",
+            phone="021-5080 3000",
+            email="finance@hxscm.example.com",
+            bank_name="招商银行上海张江支行",
+            account_name="上海恒信供应链管理有限公司",
+            account_number="121908765432101",
+            letter_code="恒信供应催",
         ),
     ]
     session.add_all(creditors)
@@ -250,6 +266,8 @@ def load_demo(
                     case.outstanding_amount, Decimal(rng.randint(5, 50) * 1000)
                 )
                 data["promise_due_date"] = when.date() + timedelta(days=rng.choice([3, 7, 14]))
+            elif data["outcome"] == "promised":  # nothing left to promise: a promise needs both
+                data["outcome"] = "reached"
             ledger.record_contact(session, owner, case, data)
         target = rng.choice(stages)
         path = {
@@ -277,6 +295,7 @@ def load_demo(
                 {
                     "forum_kind": "court",
                     "forum_name": f"{CITIES[0]}市闵行区人民法院",
+                    "court": f"{CITIES[0]}市闵行区人民法院",
                     "case_number": f"（{today.year - 1}）沪0112民初{rng.randint(1000, 39999)}号",
                     "claim_amount": case.outstanding_amount or None,
                 },
