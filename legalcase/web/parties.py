@@ -6,8 +6,9 @@ from sqlalchemy import or_, select
 
 from legalcase import schemas as S
 from legalcase.db import db
-from legalcase.domain.roles import Role, require_writer
-from legalcase.models import Case, Contact, Party
+from legalcase.domain.roles import Role, require_admin, require_writer
+from legalcase.models import Case, Contact, Creditor, Party
+from legalcase.services import creditors as creditor_svc
 from legalcase.services import parties as party_svc
 from legalcase.services.common import get_or_404
 
@@ -94,4 +95,45 @@ def edit_contact(contact_id: int):
         f"编辑联系人：{contact.name}",
         save,
         initial=S.dump_fields(S.ContactSchema(), contact),
+    )
+
+
+# ---- our creditor entities (设置 → 债权主体): everyone sees them, an admin changes them ----
+
+
+@bp.get("/creditors")
+def creditors():
+    from legalcase.services.creditors import list_creditors
+    from legalcase.services.documents.numbering import creditor_letter_code
+
+    rows = [(c, creditor_letter_code(c)) for c in list_creditors(db.session)]
+    return render_template("creditors.html", rows=rows)
+
+
+@bp.route("/creditors/new", methods=["GET", "POST"])
+def new_creditor():
+    require_admin(Role(current_user.role))
+
+    def save(data):
+        creditor_svc.create_creditor(db.session, current_user, data)
+        return url_for("parties.creditors")
+
+    return form_page(S.CreditorSchema(), "新增债权主体", save, success="债权主体已创建")
+
+
+@bp.route("/creditors/<int:creditor_id>/edit", methods=["GET", "POST"])
+def edit_creditor(creditor_id: int):
+    creditor = get_or_404(db.session, Creditor, creditor_id, "债权主体")
+    require_admin(Role(current_user.role))
+
+    def save(data):
+        creditor_svc.update_creditor(db.session, current_user, creditor, data)
+        return url_for("parties.creditors")
+
+    return form_page(
+        S.CreditorSchema(),
+        f"编辑债权主体：{creditor.name}",
+        save,
+        initial=S.dump_fields(S.CreditorSchema(), creditor),
+        cancel_url=url_for("parties.creditors"),
     )

@@ -154,3 +154,24 @@ def test_the_court_is_chosen_on_the_case_form_with_a_suggestion(client, session)
     assert r.status_code == 302, r.data.decode()
     session.rollback()
     assert session.get(Case, case.id).court == "江苏省苏州工业园区人民法院"
+
+
+def test_creditors_screen_under_settings_is_changed_by_an_admin_only(client, session):
+    admin, legal = F.user(session, "admin"), F.user(session, "legal")
+    login(client, admin)
+    assert "债权主体" in client.get("/cases").data.decode()  # in the 设置 menu
+    form = dict(CREDITOR)
+    r = client.post("/creditors/new", data=form)
+    assert r.status_code == 302, r.data.decode()
+    session.rollback()
+    c = session.scalars(select(Creditor)).one()
+    page = client.get("/creditors").data.decode()
+    assert "华东建机催" in page and "李华（董事长）" in page and "1001234567890123456" in page
+    r = client.post(f"/creditors/{c.id}/edit", data={**form, "letter_code": "华东〔2026〕"})
+    assert r.status_code == 422 and "函件代字只写代字本身" in r.data.decode()
+    client.post("/logout")
+    login(client, legal)
+    assert client.get("/creditors").status_code == 200
+    assert client.post(f"/creditors/{c.id}/edit", data=form).status_code == 403
+    session.rollback()
+    assert session.get(Creditor, c.id).letter_code == "华东建机催"
