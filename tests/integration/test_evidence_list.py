@@ -322,3 +322,51 @@ def test_a_withdrawn_item_cannot_be_edited(env):
     session.commit()
     with pytest.raises(DomainError, match="不能修改"):
         ev.update_evidence_meta(session, admin, pdf, {"source": "x"})
+
+
+def test_an_html_email_prints_its_text_and_names_what_cannot_be_printed(tmp_path):
+    from docgen.evidence_pages import PrintedEmail, email_pdf
+    from docgen.inspect import parse_email
+
+    msg = EmailMessage()
+    msg["From"] = "finance@hengda.example.cn"
+    msg["To"] = "legal@huadong.example.com"
+    msg["Subject"] = "关于付款安排"
+    msg["Date"] = "Wed, 11 Nov 2026 09:30:00 +0800"
+    msg.set_content(
+        "<html><body><p>我司确认欠款&nbsp;128,000&nbsp;元。</p><script>x()</script>"
+        "<p>将于12月分两期支付。</p></body></html>",
+        subtype="html",
+        charset="gb18030",
+    )
+    buf = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (300, 2400), "white").save(buf, "JPEG")  # a long screenshot
+    msg.add_attachment(buf.getvalue(), maintype="image", subtype="jpeg", filename="截图.jpg")
+    msg.add_attachment(b"PK\x03\x04junk", maintype="application", subtype="zip", filename="a.zip")
+    path = tmp_path / "m.eml"
+    path.write_bytes(msg.as_bytes())
+    mail = parse_email(path)
+    assert mail.body == "我司确认欠款 128,000 元。\n将于12月分两期支付。"
+    printed = email_pdf(
+        PrintedEmail(
+            "回复邮件",
+            mail.meta["from"],
+            mail.meta["to"],
+            mail.meta["cc"],
+            mail.date_header,
+            mail.meta["subject"],
+            mail.body,
+            "0" * 64,
+            mail.attachments,
+        ),
+        tmp_path,
+        "m",
+    )
+    reader = PdfReader(printed)
+    assert len(reader.pages) == 2  # the printed e-mail, then the screenshot on its own page
+    text = pdftotext(printed)
+    assert "我司确认欠款 128,000 元。" in text and "x()" not in text
+    assert "截图.jpg（1 页，附后）" in text and "a.zip（该格式不能打印，未附入）" in text
+    assert all(abs(float(p.mediabox.height) - A4_H) < 1 for p in reader.pages)
