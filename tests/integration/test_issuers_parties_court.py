@@ -283,3 +283,25 @@ def test_court_suggestions_come_from_the_forum_clause_else_the_defendants_domici
 )
 def test_district_court_of_an_address(address, court):
     assert district_court(address) == court
+
+
+def test_a_resident_id_number_gives_sex_and_birth_date_when_not_entered(setup):
+    session, store, legal, config = setup
+    cred = _creditor(session, "华东建设机械有限公司", "华东建机催")
+    person = parties.create_party(
+        session,
+        legal,
+        {"kind": "person", "name": "刘芳", "id_code": "110101199003074514", "sex": None},
+    )
+    session.commit()
+    case = _owing_case(session, legal, cred, debtor=person)
+    debtor = documents.document_context(session, case, AS_OF, documents.firm_profile(config))[
+        "debtor"
+    ]
+    # 17th digit 1 (odd): a man; born 1990-03-07; nothing else entered, nothing else said
+    assert (debtor["sex"], debtor["birth_date"], debtor["id_type"]) == (
+        "男",
+        "1990年3月7日",
+        "居民身份证",
+    )
+    assert debtor["identity"] == "刘芳，男，1990年3月7日出生，居民身份证号码：110101199003074514"

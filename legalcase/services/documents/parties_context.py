@@ -9,12 +9,23 @@ addressee is addressed (您 / 贵司), and the court (DOCUMENTS.md v2 "Who issue
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docgen.chinese import chinese_date
 from legalcase.domain.courts import district_court
-from legalcase.domain.values import ETHNICITIES, ID_TYPES, SEXES, DisputeKind, IdType, PartyKind
+from legalcase.domain.identity import resident_id_problem
+from legalcase.domain.values import (
+    ETHNICITIES,
+    ID_TYPES,
+    SEXES,
+    DisputeKind,
+    IdType,
+    PartyKind,
+    Sex,
+)
 from legalcase.models import Case, Contact, Contract, Creditor, Party
 
 from .numbering import COURT_FILINGS, FIRM, creditor_letter_code, issuer_for
@@ -83,20 +94,35 @@ def _party_phone(session: Session, p: Party) -> str:
     )
 
 
+def _from_resident_id(code: str, sex: str, born: date | None) -> tuple[str, date | None]:
+    """What a valid resident ID number says when the party's sex or birth date is not entered:
+    digits 7-14 are the birth date, the 17th is odd for a man."""
+    if resident_id_problem(code) is not None:
+        return sex, born
+    if born is None:
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    if not sex:
+        sex = SEXES[Sex.MALE] if int(code[16]) % 2 else SEXES[Sex.FEMALE]
+    return sex, born
+
+
 def party_block(session: Session, p: Party) -> dict:
     """A debtor or guarantor as templates see it: the keys of ``context.party_data`` and the
     identity of a company or a natural person."""
     person = p.kind == PartyKind.PERSON
     phone = _party_phone(session, p)
+    sex, born = SEXES.get(p.sex or "", ""), p.birth_date
     if person:
         id_type = ID_TYPES.get(p.id_type or "", "") or (
             ID_TYPES[IdType.RESIDENT_ID] if p.id_code else ""
         )
+        if id_type == ID_TYPES[IdType.RESIDENT_ID] and p.id_code:
+            sex, born = _from_resident_id(p.id_code, sex, born)
         identity = _join(
             [
                 ("", p.name),
-                ("", SEXES.get(p.sex or "", "")),
-                ("", f"{chinese_date(p.birth_date)}出生" if p.birth_date else ""),
+                ("", sex),
+                ("", f"{chinese_date(born)}出生" if born else ""),
                 ("", ETHNICITIES.get(p.ethnicity or "", "")),
                 (f"{id_type}号码" if id_type else "证件号码", p.id_code),
                 ("户籍地", p.registered_address),
@@ -130,8 +156,8 @@ def party_block(session: Session, p: Party) -> dict:
         "registered_address": p.registered_address or "",
         "actual_address": p.actual_address or "",
         "phone": phone,
-        "sex": SEXES.get(p.sex or "", ""),
-        "birth_date": chinese_date(p.birth_date) if p.birth_date else "",
+        "sex": sex if person else "",
+        "birth_date": chinese_date(born) if person and born else "",
         "ethnicity": ETHNICITIES.get(p.ethnicity or "", ""),
         "id_type": id_type,
         "id_number": p.id_code or "",
