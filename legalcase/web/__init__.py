@@ -94,6 +94,7 @@ def init_web(app: Flask) -> None:
         audit_changes=audit.changes,
     )
 
+    from .allocation import bp as allocation_bp
     from .auth import bp as auth_bp
     from .calculators import bp as calc_bp
     from .calendar import bp as calendar_bp
@@ -117,6 +118,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(allocation_bp)
 
     from .security import init_security
 

@@ -7,6 +7,7 @@ from marshmallow import validate as checks
 from openapi_spec_validator import validate
 
 from legalcase import schemas as S
+from legalcase.schemas.allocation import AssignSchema
 from legalcase.services.auth import issue_token
 from tests import factories as F
 
@@ -200,6 +201,7 @@ REQUESTS = {
     ("POST", "/tasks/{task_id}/snooze"): S.TaskSnoozeSchema,
     ("PATCH", "/tasks/{task_id}"): S.TaskAssignSchema,
     ("POST", "/tasks/{task_id}/comments"): S.TaskCommentSchema,
+    ("POST", "/cases/assign"): AssignSchema,
     ("POST", "/cases/{case_id}/court-events"): S.CourtEventSchema,
     ("PATCH", "/court-events/{event_id}"): S.CourtEventSchema,
     ("POST", "/cases/{case_id}/evidence"): S.EvidenceSchema,
