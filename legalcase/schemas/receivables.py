@@ -84,6 +84,8 @@ class ReceivableOut(ReceivableSchema):
     id = fields.Integer()
     instalments = fields.List(fields.Nested(InstalmentOut))
     paid_amount = Money()
+    # of paid_amount: what an import recorded as paid without a date (no legal effect)
+    paid_before_import = Money()
     outstanding = Money()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from legalcase.domain.importer import guess_mapping
 from legalcase.models import Case, CaseDeadline, Payment, PaymentAllocation, Receivable
 from legalcase.services import check, importer
+from legalcase.services.auth import issue_token
 from tests import factories as F
 from tests.web.test_pages import login
 
@@ -74,7 +75,7 @@ def _first_import(session, admin, creditor, tmp_path) -> dict[str, tuple]:
     return before
 
 
-def test_a_paid_amount_without_a_payment_date_column_is_paid_before_import(session, tmp_path):
+def test_a_paid_amount_without_a_payment_date_column_is_paid_before_import(app, session, tmp_path):
     admin = F.user(session)
     creditor = F.creditor(session)
     before = _first_import(session, admin, creditor, tmp_path)
@@ -102,6 +103,15 @@ def test_a_paid_amount_without_a_payment_date_column_is_paid_before_import(sessi
     assert check.differences(session, today=TODAY) == []
     # the same file again changes nothing
     assert _plan(session, creditor, path).changes == 0
+    # the API tells the pre-import part of what is paid
+    token = issue_token(session, admin)
+    session.commit()
+    r = app.test_client().get(
+        f"/api/v1/cases/{case.id}/receivables", headers={"Authorization": f"Bearer {token}"}
+    )
+    listed = {i["invoice_no"]: i for i in r.json["items"]}
+    assert listed["INV-A"]["paid_before_import"] == listed["INV-A"]["paid_amount"] == "400.00"
+    assert listed["INV-B"]["paid_before_import"] == "0.00"
 
 
 def test_a_new_invoice_paid_in_full_without_a_date_owes_nothing(session, tmp_path):
