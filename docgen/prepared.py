@@ -11,8 +11,9 @@ applies docxtpl's own post-processing (``render_xml_part``, ``fix_tables``, the 
 and appends the rendered parts to a copy of the base archive. The result is the same
 document as docxtpl's (tests/unit/test_docgen.py compares them).
 
-Templates whose document properties hold template text, and renders that add images (the
-firm's seal), take docxtpl's full path (``prepare`` returns None / the caller decides).
+Templates whose document properties hold template text, and renders that print an image
+(the firm's seal, where the template uses it), take docxtpl's full path (``prepare``
+returns None / the caller asks ``mentions``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class Prepared:
     suffix: bytes
     parts: tuple[Part, ...]
     tpl: object  # the docxtpl template: its post-processing methods are stateless
+
+    def mentions(self, name: str) -> bool:
+        """Whether any rendered part may print the field ``name`` (an image, for one)."""
+        return any(name in source for source in (self.body_source, *(p.source for p in self.parts)))
 
 
 _cache: dict[bytes, Prepared | None] = {}

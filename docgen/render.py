@@ -261,8 +261,10 @@ def render_docx(
     token = CURRENT.set(budget)
     try:
         context = bounded(context, budget)
-        prep = None if images else prepared(docx, _Template)
-        if prep is not None:  # the parts that do not change are ready: render the rest
+        prep = prepared(docx, _Template)
+        if prep is not None and not any(prep.mentions(name) for name in images or {}):
+            # the parts that do not change are ready: render the rest (an image the
+            # template prints needs new parts in the package: docxtpl's full path below)
             return render_prepared(prep, context, _RENDER_ENV, budget)
         tpl = _Template(io.BytesIO(docx))
         for name, (data, width) in (images or {}).items():

@@ -189,3 +189,17 @@ def test_a_prepared_template_renders_the_same_document_as_docxtpl(monkeypatch):
         for p in Document(io.BytesIO(render_docx(templates[-1], sample_context()))).paragraphs
     )
     assert "示例债务人有限公司：\t110,418.65" in text
+
+
+def test_an_image_is_printed_where_the_template_uses_it_and_costs_nothing_elsewhere():
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (60, 60), (200, 0, 0)).save(png, "PNG")
+    images = {"firm_seal": (png.getvalue(), 40)}
+    context = {"debtor": {"name": "甲公司"}, "firm_seal": ""}
+    sealed = render_docx(docx_with("{{ debtor.name }}", "{{ firm_seal }}"), context, images)
+    assert len(Document(io.BytesIO(sealed)).inline_shapes) == 1
+    plain = render_docx(docx_with("{{ debtor.name }}"), context, images)
+    doc = Document(io.BytesIO(plain))
+    assert len(doc.inline_shapes) == 0 and doc.paragraphs[0].text == "甲公司"
