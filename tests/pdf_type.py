@@ -146,3 +146,15 @@ def cjk_variants(pdf: bytes) -> dict[str, int]:
                 elif cid == jp.get(cp):
                     counts["JP"] += 1
     return counts
+
+
+def printed_by_font(pdf: bytes) -> dict[str, set[str]]:
+    """The characters each embedded font prints (from its ToUnicode map), by font name
+    without the subset prefix."""
+    out: dict[str, set[str]] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page.get("/Resources", {}).get("/Font", {}).values():
+            font = font.get_object()
+            name = str(font.get("/BaseFont", "")).split("+")[-1]
+            out.setdefault(name, set()).update(_to_unicode(font).values())
+    return out

@@ -17,7 +17,7 @@ from docgen.pdf import convert
 from legalcase.services import documents
 from tests import factories as F
 from tests.integration.test_documents import AS_OF, full_case  # noqa: F401 - the fixture
-from tests.pdf_type import cjk_variants, layout_text, pdffonts
+from tests.pdf_type import cjk_variants, layout_text, pdffonts, printed_by_font
 
 A4 = (595, 842)  # points, rounded
 
@@ -65,8 +65,11 @@ def test_every_document_is_a4_in_sc_serif_with_whole_amounts_and_page_numbers(
             box = page.mediabox
             assert (round(float(box.width)), round(float(box.height))) == A4, doc_type
         fonts = pdffonts(pdf)
-        assert fonts and all("NotoSerifCJK" in f for f in fonts), (doc_type, fonts)
-        assert not any("Sans" in f for f in fonts), (doc_type, fonts)  # body and title: serif
+        assert any("NotoSerifCJK" in f for f in fonts), (doc_type, fonts)
+        assert not any("SansCJK" in f for f in fonts), (doc_type, fonts)  # body, title: serif
+        for font, chars in printed_by_font(pdf).items():  # Chinese, figures, dates: one face
+            if any(c.isdigit() or "\u4e00" <= c <= "\u9fff" for c in chars):
+                assert "NotoSerifCJK" in font, (doc_type, font, sorted(chars)[:20])
         # the collection's shared CFF is named "jp" whatever the face: the glyphs tell
         variants = cjk_variants(pdf)
         assert variants["SC"] >= 10 and variants["JP"] == 0, (doc_type, variants)
