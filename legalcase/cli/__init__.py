@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from . import calculators, check, creditors, daily, database, demo, evidence, users  # noqa: F401
+from . import (  # noqa: F401
+    allocation,
+    calculators,
+    check,
+    creditors,
+    daily,
+    database,
+    demo,
+    evidence,
+    users,
+)
 from .main import main
 
 __all__ = ["main"]

@@ -271,3 +271,68 @@ def build(session: Session, today: date) -> Dashboard:
         rows,
         _promise_outcomes(session, today),
     )
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One person's load (工作台 card, issue 14 point 2)."""
+
+    user_id: int
+    name: str
+    open_cases: int
+    capacity: int | None
+    outstanding: Decimal
+    open_tasks: int
+    overdue_tasks: int
+
+
+def workload(session: Session, today: date, user_ids: list[int] | None = None) -> list[Workload]:
+    """Open cases, their outstanding amount and open/overdue tasks per active collector (and
+    anyone else owning open cases), within the session's creditor scope; busiest first."""
+    from sqlalchemy import case, func, or_
+
+    from legalcase.domain.stages import CLOSED
+    from legalcase.models import CollectorCapacity, Task
+
+    closed = [s.value for s in CLOSED]
+    cases = {
+        uid: (n, amount)
+        for uid, n, amount in session.execute(
+            select(Case.owner_id, func.count(Case.id), func.sum(Case.outstanding_amount))
+            .where(Case.stage.not_in(closed))
+            .group_by(Case.owner_id)
+        )
+    }
+    tasks = {
+        uid: (n, late or 0)
+        for uid, n, late in session.execute(
+            select(
+                Task.assignee_id,
+                func.count(Task.id),
+                func.sum(case((Task.due_date < today, 1), else_=0)),
+            )
+            .where(Task.is_done.is_(False))
+            .group_by(Task.assignee_id)
+        )
+    }
+    users = select(User).where(
+        User.is_active.is_(True), or_(User.role == "collector", User.id.in_(list(cases)))
+    )
+    if user_ids is not None:
+        users = users.where(User.id.in_(user_ids))
+    capacity = dict(
+        session.execute(select(CollectorCapacity.user_id, CollectorCapacity.max_open_cases)).all()
+    )
+    rows = [
+        Workload(
+            u.id,
+            u.display_name,
+            cases.get(u.id, (0, None))[0],
+            capacity.get(u.id),
+            cases.get(u.id, (0, None))[1] or ZERO,
+            tasks.get(u.id, (0, 0))[0],
+            int(tasks.get(u.id, (0, 0))[1]),
+        )
+        for u in session.scalars(users)
+    ]
+    return sorted(rows, key=lambda w: (-w.open_cases, w.name, w.user_id))

@@ -58,6 +58,15 @@ def bulk_assign():
     return redirect(_back())
 
 
+@bp.app_template_global("workload_rows")
+def workload_rows() -> list:
+    """The 工作台 card: everyone's load for admins, legal staff and viewers; a collector's own."""
+    from legalcase.services.dashboard import workload
+
+    mine = [current_user.id] if current_user.role == Role.COLLECTOR.value else None
+    return workload(db.session, today(), mine)
+
+
 # ---- 设置 · 分案规则 (admins and legal staff) ----------------------------------------
 
 
