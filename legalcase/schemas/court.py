@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from legalcase.domain.court_fields import KIND_FIELDS, kinds_of
 from legalcase.domain.deadlines import FREEZE_YEARS
 from legalcase.domain.values import ASSET_KINDS, COURT_EVENT_KINDS
 
@@ -15,6 +16,11 @@ ASSET_CHOICES = {k: f"{label}（{FREEZE_YEARS[k]}年）" for k, label in ASSET_K
 
 
 class CourtEventSchema(Base):
+    # The form shows a field only for the kinds it belongs to (static/js/kind_fields.js);
+    # the service refuses a value in a field the kind has no use for.
+    switch_field = "kind"
+    shown_for = {f: kinds_of(f) for names in KIND_FIELDS.values() for f in names}
+
     kind = choice("事件", COURT_EVENT_KINDS)
     event_date = day("日期（起诉/终结/保全/和解/申请执行/终本裁定送达）", required=False)
     served_date = day("送达日（判决/裁定）", required=False)

@@ -40,6 +40,8 @@ class LedgerSchema(Base):
     )
     promise_amount = money("承诺还款金额", required=False)
     promise_due_date = day("承诺还款日期", required=False)
+    # a task "跟进：…" for the case owner, due that day
+    next_follow_up = day("下次跟进日期", required=False)
 
 
 # ---- output ----------------------------------------------------------------------

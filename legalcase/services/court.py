@@ -6,7 +6,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from legalcase.domain.court_fields import FLAGS, KIND_FIELDS, stray_fields
 from legalcase.domain.errors import ValidationFailed
+from legalcase.domain.values import COURT_EVENT_KINDS
 from legalcase.models import Case, CourtEvent, User
 
 from .clock import today as clock_today
@@ -51,6 +53,7 @@ def _check(data: dict, today: date) -> None:
 
 
 AWARD_FIELDS = ("awarded_principal", "awarded_interest", "awarded_costs")
+AWARD_ONLY = "只有判决书、裁定书（含调解书）可登记判决金额"
 
 
 def _check_award(data: dict, errors: dict) -> None:
@@ -63,7 +66,7 @@ def _check_award(data: dict, errors: dict) -> None:
         return
     if data["kind"] not in MONEY_JUDGMENT_KINDS:
         for f in given:
-            errors[f] = "只有判决书、裁定书（含调解书）可登记判决金额"
+            errors[f] = AWARD_ONLY
         return
     for f in given:
         if data[f] < 0:
@@ -78,10 +81,24 @@ def _check_award(data: dict, errors: dict) -> None:
         errors["performance_due"] = "登记判决金额时请填写履行期限最后一日（迟延履行利息自次日起算）"
 
 
+def _refuse_stray(kind: str, data: dict) -> None:
+    """A field the kind has no use for is refused by name, not silently stored."""
+    stray = stray_fields(kind, data)
+    if stray:
+        what = COURT_EVENT_KINDS.get(kind, kind)
+        raise ValidationFailed(
+            {
+                f: AWARD_ONLY if f in AWARD_FIELDS else f"“{what}”不需要填写此项，请留空"
+                for f in stray
+            }
+        )
+
+
 def add_court_event(
     session: Session, actor: User, case: Case, data: dict, today: date | None = None
 ) -> CourtEvent:
     begin_case_write(session, actor, case)
+    _refuse_stray(data["kind"], data)
     _check(data, today or clock_today())
     event = CourtEvent(case_id=case.id, user_id=actor.id, **data)
     session.add(event)
@@ -108,6 +125,13 @@ def update_court_event(
             *AWARD_FIELDS,
         )
     }
+    kind = data.get("kind", event.kind)
+    _refuse_stray(kind, data)
+    if kind != event.kind:  # what the old kind recorded and the new one has no use for goes
+        own = KIND_FIELDS.get(kind, ())
+        for name in {f for fields in KIND_FIELDS.values() for f in fields} - set(own):
+            if name not in data:
+                data = {**data, name: False if name in FLAGS else None}
     _check({**current, **data}, today or clock_today())
     apply(event, data)
     refresh_case(session, case)

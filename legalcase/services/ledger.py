@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from legalcase.models import (
     LedgerEntryReceivable,
     Promise,
     Receivable,
+    Task,
     User,
 )
 from legalcase.models.base import utcnow
@@ -25,6 +26,7 @@ from .deadlines import refresh_case
 from .promises import refresh_promises
 
 WRITTEN = {"letter", "email", "sms"}
+PROMISED = "promised"
 
 
 def contact_problems(session: Session, case: Case, data: dict, now: datetime) -> dict[str, str]:
@@ -79,11 +81,19 @@ def record_contact(
     promise_due = data.pop("promise_due_date", None)
     named = _named(session, case, data.pop("receivable_ids", None))
     errors = {}
-    if (promise_amount is None) != (promise_due is None):
+    if data.get("outcome") == PROMISED:  # a promise is an amount AND a date
+        if promise_amount is None:
+            errors["promise_amount"] = "结果为“承诺还款”时须填写承诺还款金额"
+        if promise_due is None:
+            errors["promise_due_date"] = "结果为“承诺还款”时须填写承诺还款日期"
+    elif (promise_amount is None) != (promise_due is None):
         missing = "promise_due_date" if promise_due is None else "promise_amount"
         errors[missing] = "承诺还款须同时填写金额和日期"
     errors.update(contact_problems(session, case, data, now))
     made = data["contacted_at"].astimezone(SHANGHAI).date()
+    follow_up = data.get("next_follow_up")
+    if follow_up is not None and follow_up < made:
+        errors["next_follow_up"] = "下次跟进日期不能早于联系日期"
     if promise_amount is not None and promise_due is not None:
         if promise_due < made:
             errors["promise_due_date"] = "承诺还款日不能早于联系日期"
@@ -100,9 +110,38 @@ def record_contact(
         session.flush()
         # payments already recorded since the promise was made may have kept it
         refresh_promises(session, case, now.astimezone(SHANGHAI).date())
+    session.flush()
+    follow_up_task(session, actor, case, entry)
     refresh_case(session, case)
     session.flush()
     return entry
+
+
+def follow_up_task(session: Session, actor: User, case: Case, entry: LedgerEntry) -> Task | None:
+    """The entry's "跟进" task for the case owner (the recorder when the case has none), due
+    on its next follow-up date: one per entry (its reason key); a later change of the date
+    moves the open task, a completed one stays completed."""
+    day: date | None = entry.next_follow_up
+    key = f"followup:{entry.id}"
+    task = session.scalar(select(Task).where(Task.case_id == case.id, Task.reason_key == key))
+    if day is None:
+        return task
+    if task is None:
+        who = entry.person_reached or (entry.contact.name if entry.contact else case.debtor.name)
+        task = Task(
+            case_id=case.id,
+            assignee_id=case.owner_id or actor.id,
+            reason_key=key,
+            title=f"跟进：{who}"[:200],
+            reason=f"{entry.contacted_at.astimezone(SHANGHAI):%Y-%m-%d} 催收记录约定下次跟进："
+            + entry.summary[:200],
+            due_date=day,
+            created_at=utcnow(),
+        )
+        session.add(task)
+    elif not task.is_done and task.due_date != day:
+        task.due_date = day
+    return task
 
 
 def update_contact_record(
@@ -125,10 +164,16 @@ def update_contact_record(
         k: getattr(entry, k) for k in ("legal_effect", "addressee", "contacted_at", "arrival_date")
     }
     errors = contact_problems(session, case, {**current, **data}, utcnow())
+    follow_up = data.get("next_follow_up")
+    made = data.get("contacted_at", entry.contacted_at).astimezone(SHANGHAI).date()
+    if follow_up is not None and follow_up < made:
+        errors["next_follow_up"] = "下次跟进日期不能早于联系日期"
     if errors:
         raise ValidationFailed(errors)
     for key, value in data.items():
         setattr(entry, key, value)
+    session.flush()
+    follow_up_task(session, actor, case, entry)
     refresh_case(session, case)
     session.flush()
     return entry

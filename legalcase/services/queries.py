@@ -136,6 +136,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
                 LedgerEntry.legal_effect,
                 LedgerEntry.addressee,
                 LedgerEntry.arrival_date,
+                LedgerEntry.next_follow_up,
                 User.username,
                 User.display_name.label("user_name"),
                 Contact.name.label("contact_name"),

@@ -157,10 +157,11 @@ def _ledger_rows(page: queries.CasePage) -> list[dict]:
             {
                 "at": e.contacted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
                 "channel": S.CHANNELS.get(e.channel, ""),
-                "who": e.contact_name or e.person_reached or "",
+                "who": _who(e),
                 "summary": e.summary,
                 "outcome": S.OUTCOMES.get(e.outcome, ""),
-                "promises": promises,
+                "promises": promises
+                + (f"（下次跟进 {e.next_follow_up}）" if e.next_follow_up else ""),
                 "effect": effect,
                 "reason": S.NON_PAYMENT_REASONS.get(e.non_payment_reason, ""),
                 "user": e.user_name,
@@ -168,6 +169,14 @@ def _ledger_rows(page: queries.CasePage) -> list[dict]:
             }
         )
     return rows
+
+
+def _who(e) -> str:
+    """The person reached as entered; the chosen contact beside it when it is someone else."""
+    person, contact = e.person_reached or "", e.contact_name or ""
+    if person and contact and contact != person:
+        return f"{person}（联系人：{contact}）"
+    return person or contact
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
