@@ -91,3 +91,23 @@ def test_every_document_is_a4_in_sc_serif_with_whole_amounts_and_page_numbers(
             for n in range(1, pages + 1):
                 assert f"第 {n} 页，共 {pages} 页" in _page_text(pdf_path, n), (doc_type, n)
     assert "lawyer_letter" in multi_page  # the check above ran on real multi-page documents
+
+
+def test_an_uploaded_template_naming_no_chinese_face_prints_sc_glyphs(tmp_path):
+    """A template made in a Western Word (python-docx's default: theme fonts, en-US) gets the
+    SC face and zh-CN when rendered, so LibreOffice draws the SC glyphs, never the JP ones."""
+    from docgen.render import render_docx
+    from legalcase.services.documents.templates import sample_context
+    from tests.docx_files import docx_with
+
+    template = docx_with(
+        "关于{{ debtor.name }}拖欠货款的律师函",
+        "请于{{ pay_by }}前支付{{ claim.total }}元（{{ claim.total_cn }}），逾期将依法起诉。",
+    )
+    path = tmp_path / "uploaded.docx"
+    path.write_bytes(render_docx(template, sample_context()))
+    (pdf_path,) = convert([path], tmp_path / "pdf")
+    pdf = pdf_path.read_bytes()
+    variants = cjk_variants(pdf)
+    assert variants["SC"] >= 5 and variants["JP"] == 0, variants
+    assert "示例债务人有限公司" in layout_text(pdf)
