@@ -207,14 +207,15 @@ def test_evidence_upload_checklist_and_bundle_in_the_browser(live_url, page, ses
     page.fill("input[aria-label='册序 买卖合同']", "1")
     page.fill("input[aria-label='册序 催款邮件.eml']", "2")
     page.click("text=生成证据册")
-    expect(page.locator("#bundles")).to_contain_text("5 页")
+    # the list, the contract's 4 pages, and the e-mail printed on one page
+    expect(page.locator("#bundles")).to_contain_text("6 页")
     with page.expect_download() as info:
         page.click("#bundles a")
     path = tmp_path / "bundle.pdf"
     info.value.save_as(path)
     from pypdf import PdfReader
 
-    assert len(PdfReader(path).pages) == 5
+    assert len(PdfReader(path).pages) == 6
 
 
 def test_dashboard_in_the_browser(live_url, page, session):
