@@ -36,6 +36,7 @@ BASE = (
 pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
 
 
+@lru_cache(maxsize=1)
 def _source() -> tuple[Path, int] | None:
     """The installed Noto Serif CJK collection and the index of its SC member."""
     paths = [Path(p) for p in CANDIDATES]
@@ -76,6 +77,9 @@ def _ttf(path: Path, index: int, chars: str, tag: str) -> bytes:
     from fontTools.ttLib import TTFont, newTable
 
     font = TTFont(path, fontNumber=index) if index >= 0 else TTFont(path)
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"):
+        if table in font:  # layout and vertical tables: reportlab sets horizontal text only
+            del font[table]
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]
