@@ -52,12 +52,13 @@ def ladder() -> None:
 @ladder.command("run")
 def ladder_run() -> None:
     """Create the tasks that overdue days, broken promises and near deadlines call for (daily)."""
-    from legalcase.domain.ladder import rungs_from
     from legalcase.services.ladder import run_ladder
+    from legalcase.services.settings import ladder_rungs
 
     app = make_app()
-    with unit_of_work(app) as uow:
-        created = run_ladder(uow.session, rungs=rungs_from(app.config["LADDER_DAYS"]))
+    with unit_of_work(app) as uow:  # the rungs stored under 设置 → 催收阶梯 win over the config
+        rungs = ladder_rungs(uow.session, app.config["LADDER_DAYS"])
+        created = run_ladder(uow.session, rungs=rungs)
     click.echo(f"新建任务 {created} 项")
 
 

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.domain.roles import Role
-from legalcase.models import ApiToken, User
+from legalcase.models import ApiToken, AuditEntry, User
 from legalcase.models.base import utcnow
 from legalcase.models.users import new_session_nonce
 
@@ -140,6 +140,31 @@ def set_password(session: Session, user: User, new: str, actor_id: int | None = 
     set_actor(session, actor_id)
     row.password_hash = generate_password_hash(new)
     row.session_nonce = new_session_nonce()
+    # the hash is never logged (SECRET_COLUMNS), so the change itself is written here
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            user_id=actor_id,
+            entity="users",
+            entity_id=row.id,
+            action="update",
+            before={"password": "******"},
+            after={"password": "已重置" if actor_id != row.id else "已修改"},
+        )
+    )
+    return row
+
+
+def set_role(session: Session, user: User, role: str, actor_id: int | None = None) -> User:
+    """Change a user's role (an administrator's decision); their sessions go on."""
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed({"role": f"角色应为 {', '.join(r.value for r in Role)} 之一"})
+    row = session.get(User, user.id)
+    if actor_id == row.id and role != Role.ADMIN:
+        raise ValidationFailed({"role": "不能取消自己的管理员角色（请另一位管理员操作）"})
+    set_actor(session, actor_id)
+    row.role = role
+    session.flush()
     return row
 
 
@@ -168,14 +193,15 @@ def issue_token(
     name: str = "api",
     days: int = DEFAULT_TOKEN_DAYS,
     now: datetime | None = None,
+    actor_id: int | None = None,
 ) -> str:
     """Create an API token valid for ``days``; the plain token is returned once and never
-    stored."""
+    stored. ``actor_id``: the administrator issuing it (default: the user)."""
     if days < 1:
         raise ValidationFailed({"days": "有效期至少 1 天"})
     now = now or utcnow()
     token = "lc_" + secrets.token_urlsafe(32)
-    set_actor(session, user.id)
+    set_actor(session, actor_id or user.id)
     session.add(
         ApiToken(
             user_id=user.id,

@@ -105,6 +105,8 @@ def init_web(app: Flask) -> None:
     from .parties import bp as parties_bp
     from .reports import bp as reports_bp
     from .search import bp as search_bp
+    from .settings_firm import bp as settings_firm_bp
+    from .settings_users import bp as settings_users_bp
     from .tasks import bp as tasks_bp
 
     app.register_blueprint(auth_bp)
@@ -118,6 +120,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(settings_users_bp)
+    app.register_blueprint(settings_firm_bp)
     app.register_blueprint(allocation_bp)
 
     from .security import init_security
