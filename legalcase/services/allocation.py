@@ -309,7 +309,9 @@ def assign_cases(
                     {"assignee_id": "接收人已满额"},
                 )
             added += 1
-    return [_give(session, case, target, actor, Method.MANUAL) for case in moving]
+    given = [_give(session, case, target, actor, Method.MANUAL) for case in moving]
+    session.flush()
+    return given
 
 
 def list_log(
