@@ -47,6 +47,9 @@ _SUFFIXES = (
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
+MAX_BULK = 500  # cases given in one bulk assignment
+
+
 class Method:
     RULE = "rule"
     MANUAL = "manual"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from legalcase.domain.aging import TIER_LABELS
+from legalcase.domain.allocation import MAX_BULK, METHOD_LABELS
 
 from .fields import MAX_INT, REQUIRED, Base, Moment, list_of, money, ref, text
 
 TIER_CHOICES = {t.value: label for t, label in TIER_LABELS.items()}
-MAX_BULK = 500
 
 
 class AssignSchema(Base):
@@ -71,7 +71,7 @@ class AllocationLogOut(Base):
     to_user_id = fields.Integer()
     by_user_id = fields.Integer(allow_none=True)
     operator = fields.String(allow_none=True)
-    method = fields.String(metadata={"choices": {"rule": "按规则", "manual": "手工分配"}})
+    method = fields.String(metadata={"choices": METHOD_LABELS})
     rule_id = fields.Integer(allow_none=True)
     rule_name = fields.String(allow_none=True)
     at = Moment()

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from legalcase.domain import allocation as rules_domain
 from legalcase.domain.aging import days_overdue, tier_for
-from legalcase.domain.allocation import Collector, Method, Placement
+from legalcase.domain.allocation import MAX_BULK, Collector, Method, Placement
 from legalcase.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from legalcase.domain.roles import Role, require_writer
 from legalcase.domain.stages import CLOSED, Stage
@@ -41,7 +41,6 @@ from .uow import lock_cases
 
 CLOSED_STAGES = tuple(s.value for s in CLOSED)
 BEFORE_COURT = (Stage.PRE_LEGAL.value, Stage.DEMAND.value)
-MAX_BULK = 500
 
 
 def require_allocator(user: User) -> None:

@@ -35,7 +35,7 @@ def _back() -> str:
     """Where the portfolio form came from (its filters kept), never another host."""
     target = request.form.get("next") or ""
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return url_for("cases.portfolio")
     return target
 
