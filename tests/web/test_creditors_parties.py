@@ -154,6 +154,8 @@ def test_the_court_is_chosen_on_the_case_form_with_a_suggestion(client, session)
     assert r.status_code == 302, r.data.decode()
     session.rollback()
     assert session.get(Case, case.id).court == "江苏省苏州工业园区人民法院"
+    page = client.get(f"/cases/{case.id}").data.decode()
+    assert "受理法院：江苏省苏州工业园区人民法院" in page
 
 
 def test_creditors_screen_under_settings_is_changed_by_an_admin_only(client, session):
