@@ -253,7 +253,7 @@ def assign_cases(
     session: Session, actor: User, case_ids: Iterable[int], assignee_id: int
 ) -> list[AllocationLog]:
     """Give the cases to one user, all or none. A collector may only take cases for
-    themselves, and only their own or waiting ones (not a colleague's); admins and legal
+    themselves, and only waiting ones (not a colleague's, nor one in legal's hands); admins and legal
     staff may give any case to anyone who may see its creditor, within their capacity."""
     role = Role(actor.role)
     require_writer(role)
@@ -282,11 +282,12 @@ def assign_cases(
         raise NotFound(f"案件 #{missing[0]} ")
     collector = _collectors(session, [target.id])[target.id]
     moving = [cases[i] for i in ids if cases[i].owner_id != target.id]
+    waiting = set(waiting_case_ids(session, among=ids)) if role == Role.COLLECTOR else set()
     added = 0
     for case in moving:
         name = f"案件“{case.title}”（#{case.id}）"
         owner = case.owner
-        if role == Role.COLLECTOR and owner.is_active and owner.role == Role.COLLECTOR.value:
+        if role == Role.COLLECTOR and case.id not in waiting:
             raise PermissionDenied(
                 f"{name}由{owner.display_name}负责；催收专员只能领取待分配的案件，未分配任何案件"
             )

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from legalcase.models import AllocationLog, AllocationRule, Case, CollectorCapacity
+from legalcase.models.base import utcnow
 from legalcase.services import auth
 from legalcase.services.scope import set_creditor_scope
 from tests import factories as F
@@ -85,6 +86,15 @@ def test_a_collector_takes_waiting_cases_only_for_themselves(session, database_u
     waiting = F.case(session, admin, owner=admin, title="待分配案")
     mine = F.case(session, admin, owner=zhang, title="张伟的案")
     theirs = F.case(session, admin, owner=li, title="李娜的案")
+    # given to a legal user by hand once: in legal's hands, not waiting
+    legal = F.user(session, "legal", name="陈律师")
+    kept = F.case(session, admin, owner=legal, title="法务的案")
+    session.add(
+        AllocationLog(
+            case_id=kept.id, to_user_id=legal.id, by_user_id=admin.id, method="manual", at=utcnow()
+        )
+    )
+    session.commit()
     app, client = _served(database_url, tmp_path)
     login(client, zhang)
     page = client.get("/cases").get_data(as_text=True)
@@ -97,7 +107,14 @@ def test_a_collector_takes_waiting_cases_only_for_themselves(session, database_u
     )
     assert r.status_code == 403
     assert "李娜的案" in r.get_data(as_text=True)
-    assert _owner_names(session, [waiting, mine, theirs]) == ["管理员", "张伟", "李娜"]
+    r = client.post("/cases/assign", data={"case_ids": [kept.id], "assignee_id": zhang.id})
+    assert r.status_code == 403 and "法务的案" in r.get_data(as_text=True)
+    assert _owner_names(session, [waiting, mine, theirs, kept]) == [
+        "管理员",
+        "张伟",
+        "李娜",
+        "陈律师",
+    ]
     r = client.post("/cases/assign", data={"case_ids": [waiting.id], "assignee_id": zhang.id})
     assert r.status_code == 302
     assert _owner_names(session, [waiting]) == ["张伟"]

@@ -28,8 +28,9 @@ def test_bulk_assignment_and_rules_screen_in_the_browser(live_url, page, session
     page.set_viewport_size({"width": width, "height": 844})
 
     page.goto(f"{live_url}/cases")
-    for c in cases[:2]:
-        page.check(f"input[name=case_ids][value='{c.id}']")
+    page.check("#select-all")  # every row of the page, then one taken off again
+    expect(page.locator("input[name=case_ids]:checked")).to_have_count(3)
+    page.uncheck(f"input[name=case_ids][value='{cases[2].id}']")
     page.select_option("#assignee", str(li.id))
     page.click("#bulk-assign button")
     expect(page.locator(".alert")).to_contain_text("已将 2 件案件分配给李娜")
