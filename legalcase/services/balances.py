@@ -34,6 +34,7 @@ from legalcase.models import (
 )
 from legalcase.models.base import utcnow
 
+from .judgments import judged_principal
 from .owed import stored_principal
 
 CASE_FIGURES = ("principal_amount", "paid_amount", "outstanding_amount", "oldest_unpaid_due_date")
@@ -191,10 +192,21 @@ def refresh_balances(case: Case) -> None:
         if r.paid_amount != o.paid:
             r.paid_amount = o.paid
         items.append(o)
-    figures = case_figures(as_owed(session, {case.id: items})[case.id])
+    figures = figures_of(session, {case.id: items})[case.id]
     for name in CASE_FIGURES:
         if getattr(case, name) != getattr(figures, name):
             setattr(case, name, getattr(figures, name))
+
+
+def figures_of(session: Session, booked: dict[int, list[Owed]]) -> dict[int, CaseFigures]:
+    """Each case's stored figures: from its receivables under its allocation setting, or,
+    after a money judgment, the principal the judgment awarded and what of it is unpaid
+    (``judgments.judged_principal``): the claim's ``principal_outstanding`` either way."""
+    out = {cid: case_figures(items) for cid, items in as_owed(session, booked).items()}
+    for cid, (awarded, left) in judged_principal(session, list(out)).items():
+        due = out[cid].oldest_unpaid_due_date if left > ZERO else None
+        out[cid] = CaseFigures(awarded, awarded - left, left, due)
+    return out
 
 
 # ---- many cases, in sets (the importer and the check) ------------------------------
@@ -266,9 +278,9 @@ def balance_differences(
         stored_rows = session.execute(cstmt).all()
         for cid, *_ in stored_rows:
             by_case.setdefault(cid, [])
-        by_case = as_owed(session, by_case)
+        figures_by_case = figures_of(session, by_case)
         for cid, *stored in stored_rows:
-            figures = case_figures(by_case.get(cid, ()))
+            figures = figures_by_case[cid]
             for name, value in zip(CASE_FIGURES, stored, strict=True):
                 expected = getattr(figures, name)
                 if value != expected:

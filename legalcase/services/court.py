@@ -11,6 +11,7 @@ from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.values import COURT_EVENT_KINDS
 from legalcase.models import Case, CourtEvent, User
 
+from .balances import refresh_balances
 from .clock import today as clock_today
 from .common import apply, begin_case_write
 from .deadlines import refresh_case
@@ -102,6 +103,7 @@ def add_court_event(
     _check(data, today or clock_today())
     event = CourtEvent(case_id=case.id, user_id=actor.id, **data)
     session.add(event)
+    refresh_balances(case)  # a money judgment sets the amount owed (balances.figures_of)
     refresh_case(session, case)
     session.flush()
     return event
@@ -134,6 +136,7 @@ def update_court_event(
                 data = {**data, name: False if name in FLAGS else None}
     _check({**current, **data}, today or clock_today())
     apply(event, data)
+    refresh_balances(case)  # a money judgment sets the amount owed (balances.figures_of)
     refresh_case(session, case)
     session.flush()
     return event

@@ -62,8 +62,10 @@ def judgment_of(event: CourtEvent, payments: list[PaymentRow], as_of: date) -> J
 
 @dataclass
 class JudgmentClaim(InterestResult):
-    """The claim after a judgment: ``judgment_outstanding`` and ``delayed_performance_interest``
-    (principal, interest and costs before judgment are 0: the judgment replaced them)."""
+    """The claim after a judgment: ``judgment_outstanding`` and ``delayed_performance_interest``.
+    The judgment replaced the claim before it; ``principal_outstanding``, ``interest_outstanding``
+    and ``costs_outstanding`` are the unpaid parts of the judgment money (the principal awarded
+    is the case's amount owed on every screen, as before a judgment)."""
 
     event: CourtEvent | None = None
     awarded_principal: Decimal = ZERO
@@ -78,6 +80,12 @@ class JudgmentClaim(InterestResult):
     @property
     def awarded_total(self) -> Decimal:
         return self.awarded_principal + self.awarded_interest + self.awarded_costs
+
+    @property
+    def total(self) -> Decimal:
+        """The unpaid judgment money and the delayed-performance interest: the principal,
+        ordinary interest and costs left are parts of the judgment money, not added to it."""
+        return self.judgment_outstanding + self.delayed_performance_interest
 
     def to_json(self) -> dict:
         out = super().to_json()
@@ -125,10 +133,10 @@ def judgment_claim(
         None,
         j.amount,
     )
-    result = JudgmentClaim(
-        principal_outstanding=ZERO,
-        interest_outstanding=ZERO,
-        costs_outstanding=ZERO,
+    result = JudgmentClaim(  # the parts of the unpaid judgment money (see ``total``)
+        principal_outstanding=owed.rest_outstanding,
+        interest_outstanding=owed.ordinary_outstanding,
+        costs_outstanding=owed.costs_outstanding,
         judgment_outstanding=owed.judgment_outstanding,
         delayed_performance_interest=owed.delayed_interest,
         lines=[awarded, *owed.lines],
@@ -191,9 +199,23 @@ def judgment_figures(claim: InterestResult) -> dict:
 def judgment_outstanding(session: Session, case_ids: list[int]) -> dict[int, Decimal]:
     """Case id -> its unpaid judgment money (costs, ordinary interest and principal awarded,
     less every payment since the effective date), for the cases of ``case_ids`` that have a
-    money judgment. It does not depend on a date (the delayed-performance interest does): the
-    case's amount owed after judgment, for the figures stored on cases."""
-    out: dict[int, Decimal] = {}
+    money judgment. It does not depend on a date (the delayed-performance interest does)."""
+    return {cid: m.judgment_outstanding for cid, (_, m) in _judged(session, case_ids).items()}
+
+
+def judged_principal(session: Session, case_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Case id -> (principal awarded, principal of it still unpaid) for the cases with a money
+    judgment: the case's stored figures after judgment (services.balances). Payments go to
+    costs, then ordinary interest, then the rest, and only then to the delayed-performance
+    interest, so what is left of the principal does not depend on a date."""
+    return {
+        cid: (event.awarded_principal or ZERO, m.rest_outstanding)
+        for cid, (event, m) in _judged(session, case_ids).items()
+    }
+
+
+def _judged(session: Session, case_ids: list[int]) -> dict[int, tuple[CourtEvent, object]]:
+    out: dict[int, tuple[CourtEvent, object]] = {}
     for chunk in (case_ids[i : i + 500] for i in range(0, len(case_ids), 500)):
         events = session.scalars(
             select(CourtEvent)
@@ -218,5 +240,5 @@ def judgment_outstanding(session: Session, case_ids: list[int]) -> dict[int, Dec
             owed = judgment_money(
                 j.amount, j.ordinary_interest, j.performance_due, j.payments, as_of, j.costs
             )
-            out[cid] = owed.judgment_outstanding
+            out[cid] = (event, owed)
     return out

@@ -27,6 +27,7 @@ from .balances import allocate, owed, refresh_balances
 from .clock import today as clock_today
 from .common import apply, begin_case_write
 from .deadlines import refresh_case
+from .judgments import judgment_claim
 from .promises import refresh_promises
 
 # ---- contracts ---------------------------------------------------------------------
@@ -203,8 +204,24 @@ def _allocate(payment: Payment, pool: list[Receivable], amount: Decimal) -> None
         payment.allocations.append(PaymentAllocation(receivable=by_id[o.id], amount=part))
 
 
-def _check_payment(case: Case, data: dict, receivable_id: int | None, today: date) -> list:
-    """Validate a payment against what is owed; return the receivables it may settle."""
+def _judgment_ceiling(session: Session, case: Case, today: date) -> Decimal | None:
+    """After a money judgment the debtor owes the judgment money and the delayed-performance
+    interest, which may exceed the invoices: the most a payment may then be."""
+    claim = judgment_claim(session, case, today)
+    return None if claim is None else claim.total
+
+
+def _check_payment(
+    case: Case,
+    data: dict,
+    receivable_id: int | None,
+    today: date,
+    ceiling: Decimal | None = None,
+) -> list:
+    """Validate a payment against what is owed; return the receivables it may settle.
+
+    ``ceiling``: after a money judgment, what the judgment makes owed (the part of a payment
+    beyond the invoices is not allocated to them; the judgment's claim counts it)."""
     errors = {}
     currency = data.get("currency") or case.currency
     if currency != case.currency:
@@ -219,6 +236,8 @@ def _check_payment(case: Case, data: dict, receivable_id: int | None, today: dat
     else:
         pool = list(case.receivables)
     owing = sum((r.outstanding for r in pool), ZERO)
+    if ceiling is not None and not receivable_id:
+        owing = max(owing, ceiling)
     if not errors and data["amount"] > owing:
         errors["amount"] = (
             f"回款 {format_money(data['amount'], currency)} 超过尚欠金额 {format_money(owing, currency)}"
@@ -240,7 +259,9 @@ def record_payment(
     data = dict(data)
     receivable_id = data.pop("receivable_id", None)
     today = today or clock_today()
-    pool = _check_payment(case, data, receivable_id, today)
+    pool = _check_payment(
+        case, data, receivable_id, today, _judgment_ceiling(session, case, data["paid_date"])
+    )
     data["currency"] = data.get("currency") or case.currency
     payment = Payment(case_id=case.id, recorded_by_id=actor.id, created_at=utcnow(), **data)
     _allocate(payment, pool, data["amount"])
@@ -272,7 +293,8 @@ def update_payment(
     with session.no_autoflush:
         for a in payment.allocations:
             a.receivable.paid_amount = a.receivable.paid_amount - a.amount
-        pool = _check_payment(case, merged, receivable_id, today)  # the caller rolls back
+        ceiling = _judgment_ceiling(session, case, merged["paid_date"])
+        pool = _check_payment(case, merged, receivable_id, today, ceiling)  # caller rolls back
         payment.allocations.clear()
         apply(payment, data)
         _allocate(payment, pool, merged["amount"])

@@ -100,7 +100,16 @@ def test_claim_after_judgment_is_the_unpaid_judgment_money_plus_delayed_interest
     assert claim["judgment_outstanding"] == "47300.00"
     assert claim["delayed_performance_interest"] == "2748.71"  # 1,987.18 + 761.53
     assert claim["total"] == "50048.71"
-    assert claim["principal_outstanding"] == "0.00" and claim["interest_outstanding"] == "0.00"
+    # the parts of the unpaid judgment money: 60,000 paid costs 2,300, interest 5,000, principal
+    assert claim["principal_outstanding"] == "47300.00" and claim["interest_outstanding"] == "0.00"
+    assert claim["costs_outstanding"] == "0.00"
+    # one amount owed: the stored figures (header, portfolio, API) are the claim's principal
+    session.refresh(case)
+    assert (case.principal_amount, case.paid_amount, case.outstanding_amount) == (
+        Decimal("100000.00"),
+        Decimal("52700.00"),
+        Decimal("47300.00"),
+    )
     calc = engine(date(2024, 9, 30), [(date(2024, 6, 30), "60000.00")])
     for key in ("judgment_outstanding", "delayed_performance_interest", "total"):
         assert claim[key] == calc[key], key
@@ -349,3 +358,28 @@ def test_the_interest_calculator_takes_the_same_judgment(app, judged):
     r = client.post("/api/v1/interest/calculate", json=body, headers=headers)
     assert r.status_code == 400
     assert "一般债务利息不能超过判决金额" in r.json["error"]["fields"]["judgment.ordinary_interest"]
+
+
+def test_the_judgment_money_may_be_paid_in_full_beyond_the_invoices(session):
+    """After a judgment the debtor owes costs and interest on top of the invoices: a payment
+    of all of it is accepted, and the case then owes nothing on every screen."""
+    legal = F.user(session, "legal")
+    case = F.case(session, legal)
+    F.receivable(session, legal, case, "FP-1", "100000.00", date(2023, 5, 1), date(2023, 6, 30))
+    court.add_court_event(session, legal, case, dict(JUDGMENT), today=date(2024, 3, 5))
+    session.commit()
+    pay(session, legal, case, date(2024, 3, 11), "107300.00")  # within the performance period
+    claim = claim_for_case(session, case, date(2024, 12, 31)).to_json()
+    assert (claim["judgment_outstanding"], claim["total"]) == ("0.00", "0.00")
+    session.refresh(case)
+    assert case.outstanding_amount == Decimal("0.00") and case.paid_amount == Decimal("100000.00")
+    with pytest.raises(Exception) as exc:  # but not more than the judgment makes owed
+        receivables.record_payment(
+            session,
+            legal,
+            case,
+            {"paid_date": date(2024, 12, 31), "amount": Decimal("1.00")},
+            today=date(2024, 12, 31),
+        )
+    assert "超过尚欠金额" in str(exc.value)
+    session.rollback()
