@@ -15,7 +15,7 @@ from legalcase.models import (
     Case,
 )
 from legalcase.services import cases as case_svc
-from legalcase.services import claims, queries
+from legalcase.services import claims, evidence, queries
 from legalcase.services import receivables as recv_svc
 from legalcase.services.clock import SHANGHAI, today
 from legalcase.services.common import get_or_404
@@ -124,7 +124,7 @@ def show(case_id: int):
     return render_template(
         "case.html",
         p=page,
-        ledger_rows=_ledger_rows(page),
+        ledger_rows=_ledger_rows(page, evidence.proofs_by_entry(db.session, case)),
         claim=claim,
         claim_error=claim_error,
         case=case,
@@ -137,8 +137,11 @@ def show(case_id: int):
     )
 
 
-def _ledger_rows(page: queries.CasePage) -> list[dict]:
-    """Display values for the ledger, prepared here: a case may have hundreds of entries."""
+def _ledger_rows(page: queries.CasePage, proofs: dict | None = None) -> list[dict]:
+    """Display values for the ledger, prepared here: a case may have hundreds of entries.
+    ``proofs``: the evidence linked to each entry with a legal effect (demand, acknowledgment);
+    such an entry is "已有证据" when linked evidence proves it, else "仅有记录"."""
+    proofs = proofs or {}
     cur = page.case.currency
     edit = url_for("cases.edit_ledger_entry", entry_id=0).replace("/0/", "/{}/")
     rows = []
@@ -166,6 +169,8 @@ def _ledger_rows(page: queries.CasePage) -> list[dict]:
                 "reason": S.NON_PAYMENT_REASONS.get(e.non_payment_reason, ""),
                 "user": e.user_name,
                 "edit_url": edit.format(e.id),
+                "id": e.id,
+                "proof": proofs.get(e.id),
             }
         )
     return rows

@@ -18,9 +18,11 @@ from legalcase.db import db, writes
 from legalcase.domain.errors import DomainError
 from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
 from legalcase.domain.roles import Role, can_change_case
+from legalcase.domain.values import LEGAL_EFFECT_SHORT as V_SHORT
 from legalcase.domain.values import ORIGINAL_OR_COPY
 from legalcase.models import Case, EvidenceBundle, EvidenceItem
 from legalcase.services import evidence as ev
+from legalcase.services.clock import SHANGHAI
 from legalcase.services.common import get_or_404
 
 from .downloads import send_verified
@@ -78,6 +80,8 @@ def _page(
         can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
         receivables={r.id: r.invoice_no for r in case.receivables},
         ledger_choices={row["entry"].id: row["entry"] for row in data.interruptions},
+        proofs=ev.proofs_by_entry(db.session, case),
+        entries_by_id={row["entry"].id: row["entry"] for row in data.interruptions},
         demandable=demandable,
     ), (422 if errors or message else 200)
 
@@ -105,6 +109,9 @@ def upload(case_id: int):
         )
         meta["receivable_ids"] = [
             int(v) for v in request.form.getlist("receivable_ids") if v.isdigit()
+        ]
+        meta["ledger_entry_ids"] = [
+            int(v) for v in request.form.getlist("ledger_entry_ids") if v.isdigit()
         ]
         item = ev.add_evidence(
             db.session,
@@ -225,6 +232,37 @@ def as_demand(item_id: int):
         only_form_errors(exc)
         return _page(case, {}, exc.message)
     flash(f"已记入催收台账：{entry.arrival_date} 送达的催告，期限已重新计算", "success")
+    return redirect(url_for("evidence.index", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/evidence/link")
+def link(case_id: int):
+    """Record which demand or acknowledgment an item proves (the item itself is unchanged)."""
+    return _link_or_unlink(case_id, ev.link_evidence, "已关联：{title} 证明 {entry}")
+
+
+@bp.post("/cases/<int:case_id>/evidence/unlink")
+def unlink(case_id: int):
+    return _link_or_unlink(case_id, ev.unlink_evidence, "已取消关联：{title} 与 {entry}")
+
+
+def _link_or_unlink(case_id: int, action, done: str):
+    case = get_or_404(db.session, Case, case_id, "案件")
+    raw = request.form.get("evidence_id", "")
+    item = db.session.get(EvidenceItem, int(raw)) if raw.isdigit() else None
+    try:
+        if item is None or item.case_id != case.id:
+            raise DomainError(
+                "no_evidence", "请选择本案的证据", {"evidence_id": "请选择本案的证据"}
+            )
+        entry = action(db.session, current_user, item, request.form.get("ledger_entry_id"))
+    except DomainError as exc:
+        only_form_errors(exc)
+        return _page(case, exc.fields, exc.message)
+    label = (
+        f"{entry.contacted_at.astimezone(SHANGHAI):%Y-%m-%d} {V_SHORT.get(entry.legal_effect, '')}"
+    )
+    flash(done.format(title=item.title, entry=label), "success")
     return redirect(url_for("evidence.index", case_id=case.id))
 
 

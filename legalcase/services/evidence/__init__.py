@@ -14,6 +14,7 @@ from .custody import (
     withdraw,
 )
 from .email import demand_addressee, email_recipients, record_email_as_demand
+from .links import EntryProof, Proof, link_evidence, proofs_by_entry, unlink_evidence
 from .meta import update_evidence_meta
 from .page import EvidencePage, evidence_page
 from .reconcile import Orphan, Reconciliation, find_orphans, reconcile
@@ -32,8 +33,10 @@ from .verify import ObjectProblem, VerifyResult, check_object, verify
 __all__ = [
     "HELD_STAGES",
     "Checked",
+    "EntryProof",
     "EvidencePage",
     "ObjectProblem",
+    "Proof",
     "Orphan",
     "Reconciliation",
     "VerifyResult",
@@ -49,14 +52,17 @@ __all__ = [
     "find_orphans",
     "hold_case_evidence",
     "inspect_pdf",
+    "link_evidence",
     "mismatch_message",
     "object_key",
+    "proofs_by_entry",
     "reconcile",
     "record_access",
     "record_check",
     "record_email_as_demand",
     "withdraw",
     "record_failed_download",
+    "unlink_evidence",
     "update_evidence_meta",
     "verify",
 ]
