@@ -156,7 +156,8 @@ def test_documents_page_generates_and_records_sending(client, session):
         data={"doc_type": "reminder_30", "as_of": "2026-11-24", "pay_days": "10"},
         follow_redirects=True,
     )
-    assert "已生成 催款函（逾期30天）：明诚律函〔2026〕第0001号" in r.data.decode()
+    # the creditor's own series (DOCUMENTS.md v2), not the law firm's 律函 numbers
+    assert "已生成 催款函（逾期30天）：华东精密函〔2026〕第0001号" in r.data.decode()
     doc = session.scalar(select(GeneratedDocument))
     word = client.get(f"/documents/{doc.id}/docx")
     assert word.data[:2] == b"PK"

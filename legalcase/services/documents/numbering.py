@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from legalcase.models import Creditor, LetterCounter
+
+from ..scope import UNSCOPED
 
 FIRM = "firm"
 # which series each document type is numbered in
@@ -42,10 +44,26 @@ def format_number(code: str, year: int, number: int) -> str:
 
 
 def creditor_letter_code(creditor: Creditor) -> str:
-    """The creditor's letter code; without one set, its name's first four characters + 函."""
+    """The creditor's letter code; without one set, its name's first four characters + 函,
+    or, where another creditor's code or name gives the same (a group's subsidiaries often
+    share the first characters), those characters + its id + 函: two issuers never print the
+    same number."""
     if creditor.letter_code:
         return creditor.letter_code
-    return _COMPANY_SUFFIX.sub("", creditor.name)[:4] + "函"
+    base = _COMPANY_SUFFIX.sub("", creditor.name)[:4]
+    session = object_session(creditor)
+    if session is not None:
+        others = session.execute(
+            select(Creditor.letter_code, Creditor.name)
+            .where(Creditor.id != creditor.id)
+            .execution_options(**UNSCOPED)  # every creditor, whatever the user may see
+        ).all()
+        taken = {code for code, _ in others if code} | {
+            _COMPANY_SUFFIX.sub("", name)[:4] + "函" for code, name in others if not code
+        }
+        if base + "函" in taken:
+            return f"{base}{creditor.id}函"
+    return base + "函"
 
 
 def issuer_for(doc_type: str, creditor: Creditor, firm_code: str, firm_name: str = "") -> Issuer:
