@@ -180,41 +180,49 @@ CLAIM_LINES = (
 )
 
 
-def reminder(days: int) -> Document:
-    doc = new_doc()
-    title(doc, "催 款 函")
+def letter_head(doc, heading: str) -> None:
+    """A creditor's own letter: its title, its number, the addressee."""
+    title(doc, heading)
     para(doc, "编号：{{ letter_number }}", right=True)
     para(doc, "{{ debtor.name }}：")
+
+
+def sign_creditor(doc) -> None:
+    para(doc, "{{ creditor.name }}（盖章）", right=True)
+    para(doc, "{{ today }}", right=True)
+
+
+def reminder(days: int) -> Document:
+    doc = new_doc()
+    letter_head(doc, "催 款 函")
     tone = (
-        "贵司与我司之间的货款已逾期，可能因工作疏忽未及时安排，特此提醒。"
+        "该款项已逾期，可能因工作疏忽未及时安排，特此提醒。"
         if days == 30
-        else "贵司所欠货款已逾期六十日以上，我司已多次提醒，请予以高度重视，并提出还款计划。"
+        else "该款项已逾期六十日以上，我司此前已提醒，请{{ salutation }}予以高度重视，并提出还款计划。"
     )
     para(
         doc,
-        "我司与贵司于{{ contract.signed }}签订《{{ contract.number }}》合同。截至{{ claim.as_of }}，"
-        "贵司尚欠货款{{ claim.principal }}元（大写：{{ claim.principal_cn }}）。" + tone,
+        "我司与{{ salutation }}于{{ contract.signed }}签订《{{ contract.number }}》{{ cause.contract_label }}。"
+        "截至{{ claim.as_of }}，{{ salutation }}尚欠{{ cause.principal_label }}{{ claim.principal }}元"
+        "（{{ claim.principal_cn }}）。" + tone,
     )
     table(doc, *RECEIVABLES)
     para(
         doc,
-        "请于{{ pay_by }}前将上述款项支付至我司账户：{{ creditor.account }}。如已付款，请忽略本函。",
+        "请于{{ pay_by }}前将上述款项支付至我司账户（{{ payee }}）。如已付款，请忽略本函。",
     )
-    para(doc, "联系人：{{ owner.name }}　电话：{{ owner.phone }}")
-    para(doc, "{{ creditor.name }}", right=True)
-    para(doc, "{{ today }}", right=True)
+    para(doc, "联系人：{{ owner.name }}，{{ owner.contact }}")
+    sign_creditor(doc)
     return doc
 
 
 def statement() -> Document:
     doc = new_doc()
-    title(doc, "对账确认函")
-    para(doc, "编号：{{ letter_number }}", right=True)
-    para(doc, "{{ debtor.name }}：")
+    letter_head(doc, "对账确认函")
     para(
         doc,
-        "根据双方于{{ contract.signed }}签订的《{{ contract.number }}》合同及往来记录，截至{{ claim.as_of }}，"
-        "双方往来明细如下：",
+        "根据双方于{{ contract.signed }}签订的《{{ contract.number }}》{{ cause.contract_label }}及往来记录，"
+        "截至{{ claim.as_of }}，双方往来明细如下：",
     )
     table(doc, *RECEIVABLES)
     table(
@@ -224,15 +232,16 @@ def statement() -> Document:
         ["{{ p.date }}", "{{ p.amount }}"],
         [78, 78],
     )
-    para(doc, "回款冲抵方式：{{ claim.allocation }}。")
+    para(doc, "付款情况：{{ paid_note }}。回款冲抵方式：{{ claim.allocation }}。")
     para(
         doc,
-        "贵司尚欠我司货款{{ claim.principal }}元（大写：{{ claim.principal_cn }}）。如核对无误，请在下方签字盖章后"
-        "于{{ pay_by }}前寄回我司；如有不符，请注明。",
+        "{{ salutation }}尚欠我司{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）。"
+        "如核对无误，请在下方签字盖章后于{{ pay_by }}前寄回我司；如有不符，请注明。",
     )
-    para(doc, "{{ creditor.name }}　{{ today }}", right=True)
+    para(doc, "联系人：{{ owner.name }}，{{ owner.contact }}")
+    sign_creditor(doc)
     para(doc, "债务人确认：以上欠款属实。")
-    para(doc, "{{ debtor.name }}（盖章）　法定代表人/授权代表：＿＿＿＿　日期：＿＿＿＿")
+    para(doc, "{{ debtor.name }}（签字/盖章）　日期：＿＿＿＿年＿＿月＿＿日")
     return doc
 
 
@@ -240,33 +249,35 @@ def repayment() -> Document:
     doc = new_doc()
     title(doc, "还款协议")
     para(doc, "编号：{{ letter_number }}", right=True)
+    para(doc, "甲方（债权人）：{{ creditor.identity }}")
+    para(doc, "乙方（债务人）：{{ debtor.identity }}")
     para(
         doc,
-        "甲方（债权人）：{{ creditor.name }}，统一社会信用代码：{{ creditor.code }}，住所：{{ creditor.address }}",
+        "一、乙方确认，截至{{ claim.as_of }}，乙方尚欠甲方{{ cause.principal_label }}本金{{ claim.principal }}元"
+        "（{{ claim.principal_cn }}），逾期利息{{ claim.interest }}元（{{ claim.interest_cn }}），"
+        "合计{{ claim.total }}元（{{ claim.total_cn }}）。",
     )
-    para(
-        doc,
-        "乙方（债务人）：{{ debtor.name }}，证件号码：{{ debtor.code }}，住所：{{ debtor.address }}",
-    )
-    para(
-        doc,
-        "一、乙方确认，截至{{ claim.as_of }}，乙方尚欠甲方货款本金{{ claim.principal }}元（大写："
-        "{{ claim.principal_cn }}），逾期利息{{ claim.interest }}元。",
-    )
-    para(doc, "二、乙方按以下计划分期还款：")
+    para(doc, "二、乙方按以下计划分期偿还本金及利息：")
     table(
         doc,
-        ["期数", "还款日", "金额", "大写"],
+        ["期数", "还款日", "本金", "利息", "合计"],
         "i in instalments",
-        ["{{ i.seq }}", "{{ i.due }}", "{{ i.amount }}", "{{ i.amount_cn }}"],
-        [14, 34, 30, 78],
+        ["{{ i.seq }}", "{{ i.due }}", "{{ i.principal }}", "{{ i.interest }}", "{{ i.amount }}"],
+        [12, 36, 36, 36, 36],
+    )
+    para(doc, "三、乙方应将上述款项支付至甲方收款账户：{{ payee }}。")
+    para(
+        doc,
+        "四、乙方任何一期未按时足额支付的，剩余全部款项立即到期，甲方有权要求乙方一次性清偿全部剩余本金、"
+        "逾期利息及实现债权的费用（包括诉讼费、保全费、律师费等），并自逾期之日起按原合同约定计收逾期利息。",
     )
     para(
         doc,
-        "三、乙方任何一期未按时足额支付的，剩余全部款项立即到期，甲方有权一并主张本金、逾期利息及实现债权的费用。",
+        "五、乙方于第一期还款日前一次性清偿全部本金的，甲方同意免除上述逾期利息；本金不予减免。",
     )
-    para(doc, "四、乙方按期足额清偿本金的，甲方同意免除逾期利息；本金不予减免。")
-    para(doc, "甲方（盖章）：{{ creditor.name }}　　乙方（盖章）：{{ debtor.name }}")
+    para(doc, "六、本协议不影响原合同的效力；本协议自双方签字盖章之日起生效。")
+    para(doc, "甲方（盖章）：{{ creditor.name }}　　法定代表人或授权代表（签字）：＿＿＿＿")
+    para(doc, "乙方（签字/盖章）：{{ debtor.name }}　　日期：＿＿＿＿年＿＿月＿＿日")
     para(doc, "{{ today }}", right=True)
     return doc
 
@@ -275,113 +286,138 @@ def lawyer_letter() -> Document:
     doc = new_doc()
     para(doc, "{{ firm.name }}")
     para(doc, "{{ firm.address }}　电话：{{ firm.phone }}")
-    title(doc, "关于{{ debtor.name }}拖欠{{ creditor.name }}货款事宜的律师函")
+    title(
+        doc, "关于{{ debtor.name }}拖欠{{ creditor.name }}{{ cause.principal_label }}事宜的律师函"
+    )
     para(doc, "{{ letter_number }}", right=True)
     para(doc, "{{ debtor.name }}（地址：{{ debtor.address }}）：")
     para(
         doc,
         "{{ firm.name }}接受{{ creditor.name }}（以下简称“委托人”）的委托，指派{{ firm.lawyers }}律师，"
-        "就贵司拖欠委托人货款一事，郑重致函如下：",
+        "就{{ salutation }}拖欠委托人{{ cause.principal_label }}一事，郑重致函如下：",
     )
     para(
         doc,
-        "一、事实。委托人与贵司于{{ contract.signed }}签订编号为{{ contract.number }}的合同，合同金额"
-        "{{ contract.amount }}元。委托人已依约交货并开具发票，明细如下：",
+        "一、事实。委托人与{{ salutation }}于{{ contract.signed }}签订编号为{{ contract.number }}的"
+        "《{{ cause.contract_label }}》，合同金额{{ contract.amount }}元。应付款项明细如下：",
     )
     table(doc, *RECEIVABLES)
     para(
         doc,
-        "截至{{ claim.as_of }}，贵司已付款{{ claim.paid }}元，尚欠货款本金{{ claim.principal }}元，逾期付款利息"
-        "{{ claim.interest }}元，合计{{ claim.total }}元（大写：{{ claim.total_cn }}）。计算明细：",
+        "付款情况：{{ paid_note }}。截至{{ claim.as_of }}，{{ salutation }}尚欠{{ cause.principal_label }}"
+        "{{ claim.principal }}元（{{ claim.principal_cn }}），逾期付款利息{{ claim.interest }}元，"
+        "合计{{ claim.total }}元（{{ claim.total_cn }}）。计算明细：",
     )
     table(doc, *CLAIM_LINES)
+    para(doc, "委托人已进行的催告：{{ demands_text }}。")
     para(
         doc,
-        "二、法律分析。根据《中华人民共和国民法典》第五百七十七条、第五百七十九条及第六百二十六条，贵司应依约支付"
-        "价款，并承担逾期付款的违约责任。",
+        "二、法律分析。根据{{ cause.basis }}等规定，{{ salutation }}应依约支付上述款项，并承担逾期付款的违约责任。",
     )
     para(
         doc,
-        "三、律师意见。请贵司于{{ pay_by }}前将上述款项支付至委托人账户（{{ creditor.account }}）。"
-        "逾期未付的，委托人将依法提起诉讼并申请财产保全，由此产生的诉讼费、保全费、律师费等费用均由贵司承担。",
+        "三、律师意见。请{{ salutation }}于{{ pay_by }}前将上述款项支付至委托人账户（{{ payee }}）。"
+        "逾期未付的，委托人将依法提起诉讼并申请财产保全，主张逾期利息至实际清偿之日止，"
+        "由此产生的诉讼费、保全费、律师费等费用均由{{ salutation }}承担。",
     )
-    para(doc, "{{ firm.name }}　律师：{{ firm.lawyers }}", right=True)
+    para(doc, "{{ firm.name }}　律师：{{ firm.lawyers }}　电话：{{ firm.phone }}", right=True)
     para(doc, "{{ firm_seal }}", right=True)
     para(doc, "{{ today }}", right=True)
     return doc
 
 
+def party_blocks(doc, creditor_role: str, debtor_role: str) -> None:
+    """The identity blocks: the creditor, then each defendant (the debtor, the guarantor)."""
+    para(doc, creditor_role + "：{{ creditor.identity }}")
+    para(doc, "{%p for d in defendants %}")
+    para(doc, debtor_role + "{{ d.suffix }}：{{ d.identity }}")
+    para(doc, "{%p endfor %}")
+
+
 def preservation() -> Document:
     doc = new_doc()
     title(doc, "财产保全申请书")
+    party_blocks(doc, "申请人", "被申请人")
     para(
         doc,
-        "申请人：{{ creditor.name }}，统一社会信用代码：{{ creditor.code }}，住所：{{ creditor.address }}，"
-        "法定代表人：{{ creditor.legal_rep }}",
-    )
-    para(
-        doc,
-        "被申请人：{{ debtor.name }}，证件号码：{{ debtor.code }}，住所：{{ debtor.address }}，"
-        "法定代表人：{{ debtor.legal_rep }}",
-    )
-    para(
-        doc,
-        "请求事项：请求依法冻结被申请人名下银行存款人民币{{ claim.total }}元（大写：{{ claim.total_cn }}），"
+        "请求事项：请求依法冻结被申请人名下银行存款人民币{{ claim.total }}元（{{ claim.total_cn }}），"
         "或查封、扣押其相应价值的其他财产。",
     )
     para(
         doc,
-        "事实与理由：申请人与被申请人买卖合同纠纷一案（{{ case.number }}），被申请人拖欠货款{{ claim.principal }}元"
-        "及逾期利息{{ claim.interest }}元。被申请人有转移财产的可能，为保证将来判决得以执行，特申请财产保全。",
+        "事实与理由：申请人与被申请人{{ cause.name }}一案{{ preservation.case_line }}，被申请人欠付"
+        "{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）及逾期利息{{ claim.interest }}元。"
+        "{{ paid_note }}；{{ demands_text }}。被申请人有转移、隐匿财产的可能，为保证将来生效法律文书得以执行，"
+        "申请人依据{{ preservation.basis }}的规定，申请{{ preservation.stage }}财产保全。",
     )
     para(doc, "被申请人财产线索：")
     table(doc, ["财产线索"], "a in assets", ["{{ a.description }}"])
-    para(doc, "担保：申请人提供{{ preservation.security }}作为担保。")
+    para(doc, "担保：申请人以{{ preservation.security }}提供担保。")
     para(doc, "此致")
-    para(doc, "{{ case.court }}")
-    para(doc, "申请人：{{ creditor.name }}　{{ today }}", right=True)
+    para(doc, "{{ court }}")
+    para(doc, "申请人：{{ creditor.name }}（盖章）", right=True)
+    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "{{ today }}", right=True)
     return doc
 
 
 def complaint() -> Document:
     doc = new_doc()
-    title(doc, "民事起诉状（买卖合同纠纷）")
+    title(doc, "民事起诉状")
+    p = doc.add_paragraph("（{{ cause.name }}）")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "（要素式，最高人民法院民事起诉状示范文本{{ cause.form }}）")
+    para(doc, "一、当事人信息")
+    para(doc, "{%p endif %}")
+    party_blocks(doc, "原告", "被告")
     para(
         doc,
-        "原告：{{ creditor.name }}　统一社会信用代码：{{ creditor.code }}　住所：{{ creditor.address }}　"
-        "法定代表人：{{ creditor.legal_rep }}",
+        "委托诉讼代理人：{{ firm.lawyers }}，{{ firm.name }}律师，联系电话：{{ firm.phone }}，代理权限：特别授权。",
     )
     para(
         doc,
-        "委托诉讼代理人：{{ firm.lawyers }}，{{ firm.name }}律师。送达地址：{{ firm.address }}，"
+        "送达地址确认：原告的送达地址为{{ firm.address }}（{{ firm.name }}），收件人{{ firm.lawyers }}，"
         "同意电子送达。",
     )
-    para(
-        doc,
-        "被告：{{ debtor.name }}　证件号码：{{ debtor.code }}　住所：{{ debtor.address }}　"
-        "法定代表人：{{ debtor.legal_rep }}",
-    )
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "二、诉讼请求")
+    para(doc, "{%p else %}")
     para(doc, "诉讼请求：")
-    para(doc, "1. 判令被告支付货款{{ claim.principal }}元；")
-    para(
-        doc,
-        "2. 判令被告支付逾期付款利息（暂计至{{ claim.as_of }}为{{ claim.interest }}元，{{ claim.rate_note }}，"
-        "此后计至实际清偿之日）；",
-    )
-    para(doc, "3. 判令被告承担本案诉讼费、保全费等费用。")
-    para(doc, "以上合计{{ claim.total }}元（大写：{{ claim.total_cn }}）。计算明细：")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for r in requests %}")
+    para(doc, "{{ r.n }}. {{ r.text }}；")
+    para(doc, "{%p endfor %}")
+    para(doc, "标的总额：{{ claim.total }}元（{{ claim.total_cn }}）。计算明细：")
     table(doc, *CLAIM_LINES)
-    para(
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "三、约定管辖和诉前保全")
+    para(doc, "{%p endif %}")
+    para(doc, "约定管辖：{{ forum }}。")
+    para(doc, "诉前保全：{{ preservation.requested }}。")
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "四、事实与理由")
+    table(
         doc,
-        "事实与理由：原、被告于{{ contract.signed }}签订《{{ contract.number }}》买卖合同，约定{{ contract.terms }}。"
-        "原告依约交付货物并开具发票：",
+        ["要素", "内容"],
+        "f in facts",
+        ["{{ f.label }}", "{{ f.text }}"],
+        [36, 120],
     )
+    para(doc, "{%p else %}")
+    para(doc, "事实与理由：")
+    para(doc, "{%p for f in facts %}")
+    para(doc, "{{ f.label }}：{{ f.text }}。")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    para(doc, "应收款项明细：")
     table(doc, *RECEIVABLES)
-    para(
-        doc,
-        "被告仅支付部分款项，经原告多次催告仍未付清。依据《中华人民共和国民法典》第六百二十六条等规定，特诉至贵院。",
-    )
+    para(doc, "综上，依据{{ cause.basis }}等规定，特诉至贵院，请依法判如所请。")
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "五、证据清单")
+    para(doc, "{%p else %}")
     para(doc, "证据清单：")
+    para(doc, "{%p endif %}")
     table(
         doc,
         ["序号", "证据名称", "证明目的"],
@@ -389,30 +425,37 @@ def complaint() -> Document:
         ["{{ e.number }}", "{{ e.title }}", "{{ e.purpose }}"],
         [14, 60, 82],
     )
-    para(doc, "是否申请诉前保全：{{ preservation.requested }}　　是否愿意调解：是")
+    para(doc, "{%p if cause.element_form %}")
+    para(doc, "六、对纠纷解决方式的意愿")
+    para(doc, "{%p endif %}")
+    para(doc, "是否了解并考虑先行调解：{{ mediation }}")
     para(doc, "此致")
-    para(doc, "{{ case.court }}")
-    para(doc, "具状人：{{ creditor.name }}　{{ today }}", right=True)
+    para(doc, "{{ court }}")
+    para(doc, "具状人：{{ creditor.name }}（盖章）", right=True)
+    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "{{ today }}", right=True)
+    para(doc, "附：本状副本{{ copies }}份")
     return doc
 
 
 def enforcement() -> Document:
     doc = new_doc()
     title(doc, "强制执行申请书")
+    para(doc, "申请执行人：{{ creditor.identity }}")
+    para(doc, "被执行人：{{ debtor.identity }}")
+    para(doc, "{%p if guarantor %}")
     para(
         doc,
-        "申请执行人：{{ creditor.name }}，统一社会信用代码：{{ creditor.code }}，住所：{{ creditor.address }}",
+        "被执行人（保证人）：{{ guarantor.identity }}"
+        "【待律师核对：生效法律文书是否判令其承担保证责任；未判令的删除本项】",
     )
-    para(
-        doc, "被执行人：{{ debtor.name }}，证件号码：{{ debtor.code }}，住所：{{ debtor.address }}"
-    )
+    para(doc, "{%p endif %}")
     para(
         doc,
         "执行依据：{{ judgment.court }}作出的{{ judgment.number }}，已于{{ judgment.effective }}发生法律效力。",
     )
     para(doc, "执行请求：")
-    # With the amounts the judgment awarded recorded: the judgment money and the
-    # delayed-performance interest after the payments since (RULES.md s.6).
+    # The items from the judgment's awards (RULES.md s.6), never recomputed from the contract.
     para(doc, "{%p if judgment.awarded %}")
     para(
         doc,
@@ -424,35 +467,41 @@ def enforcement() -> Document:
     )
     para(
         doc,
-        "2. 执行迟延履行期间的加倍部分债务利息，截至{{ claim.as_of }}为{{ judgment.delayed_interest }}元（以尚未履行的"
-        "除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算，自{{ judgment.performance_due }}次日起至实际履行之日止）；",
+        "2. 执行迟延履行期间的加倍部分债务利息，自{{ judgment.performance_due }}次日起暂计至{{ claim.as_of }}为"
+        "{{ judgment.delayed_interest }}元（以尚未履行的除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算），"
+        "此后计至实际履行之日止；",
     )
     para(
         doc,
         "以上截至{{ claim.as_of }}合计{{ judgment.total }}元（{{ judgment.total_cn }}）；",
     )
     para(doc, "{%p else %}")
-    para(doc, "1. 执行本金{{ claim.principal }}元及利息{{ claim.interest }}元；")
     para(
         doc,
-        "2. 执行迟延履行期间的加倍部分债务利息（以未履行金额为基数，按日万分之一点七五计算，自{{ judgment.performance_due }}"
+        "1. 执行生效法律文书确定的款项：【待律师填写：判决确定的本金、利息、诉讼费等（请先在案件的法院事件中登记判决金额）】；",
+    )
+    para(
+        doc,
+        "2. 执行迟延履行期间的加倍部分债务利息（按日万分之一点七五计算，自{{ judgment.performance_due }}"
         "次日起至实际履行之日止）；",
     )
     para(doc, "{%p endif %}")
-    para(doc, "3. 被执行人承担执行费用。")
+    para(doc, "3. 被执行人承担本案执行费用。")
     para(doc, "金额计算明细：")
     table(doc, *CLAIM_LINES)
     para(
         doc,
-        "事实与理由：上述生效法律文书确定的履行期限最后一日为{{ judgment.performance_due }}，被执行人至今未履行，"
+        "事实与理由：上述生效法律文书确定的履行期限最后一日为{{ judgment.performance_due }}，被执行人至今未全部履行，"
         "申请人在法定二年期限内申请强制执行。",
     )
     para(doc, "被执行人财产线索：")
     table(doc, ["财产线索"], "a in assets", ["{{ a.description }}"])
     para(doc, "此致")
     para(doc, "{{ judgment.court }}")
-    para(doc, "申请执行人：{{ creditor.name }}　{{ today }}", right=True)
-    para(doc, "附：生效法律文书及生效证明、身份证明、授权委托书。")
+    para(doc, "申请执行人：{{ creditor.name }}（盖章）", right=True)
+    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "{{ today }}", right=True)
+    para(doc, "附：生效法律文书及生效证明、申请执行人身份证明、授权委托书。")
     return doc
 
 

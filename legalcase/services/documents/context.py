@@ -19,6 +19,7 @@ from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Pa
 
 from ..claims import CaseClaim, claim_for_case
 from ..judgments import judgment_figures
+from .content_context import content_context
 from .parties_context import parties_context
 
 
@@ -186,6 +187,7 @@ def document_context(
         },
     }
     context.update(parties_context(session, case, context))  # parties, issuer, court
+    context.update(content_context(session, case, context, claim, as_of))  # what it says
     return context
 
 
@@ -203,6 +205,12 @@ def party_data(p: Party) -> dict:
 def missing_for(session: Session, case: Case, doc_type: str, context: dict) -> list[str]:
     """What is missing before ``doc_type`` may be generated: evidence for its step, and facts."""
     step = DOCUMENTS[doc_type]["step"]
+    if doc_type == "enforcement_application" and not context["judgment"]["effective"]:
+        raise DomainError(  # no override: the application names the date it took effect
+            "preconditions",
+            "强制执行申请书不能生成：未登记生效法律文书的生效日期（请在案件的法院事件中登记判决的生效日期）",
+            {"missing": "生效法律文书的生效日期"},
+        )
     missing = []
     if not context["debtor"]["address"]:
         missing.append("债务人地址")

@@ -20,6 +20,7 @@ from legalcase.models.base import utcnow
 from legalcase.services.audit import set_actor
 from storage import Storage, hash_file
 
+from .content_context import sample_content
 from .parties_context import sample_parties
 
 TEMPLATE_MAX_BYTES = 20 * 2**20
@@ -208,6 +209,7 @@ def sample_context() -> dict:
             "total": "50,810.24",
             "total_cn": amount_in_capitals(D("50810.24")),
         },
+        **sample_content(),  # what the documents say (content_context)
     }
 
 

@@ -1,0 +1,375 @@
+"""What the documents SAY, from the case's record (DOCUMENTS.md v2, issue 13 points 1-5):
+the cause of action and its articles, the defendants with their claims, the facts element by
+element, the complaint's requests, the preservation's basis and security, the enforcement's
+items from the judgment, the repayment plan. A fact the case does not hold is a marked blank
+for the lawyer (``blank``), never asserted.
+
+``content_context`` is merged into ``context.document_context``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docgen.chinese import amount_in_capitals, chinese_date
+from legalcase.domain.causes import cause_for
+from legalcase.domain.values import (
+    CHANNELS,
+    CONTRACT_KINDS,
+    LATE_FEE_TYPES,
+    CourtEventKind,
+    GuaranteeType,
+    LegalEffect,
+    Outcome,
+)
+from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, LedgerEntry, Receivable
+
+from ..clock import SHANGHAI
+
+
+def blank(what: str) -> str:
+    """A marked blank the lawyer fills in before the document is sent or filed."""
+    return f"【待律师填写：{what}】"
+
+
+def _m(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _demands(session: Session, case: Case) -> list[dict]:
+    entries = session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.case_id == case.id, LedgerEntry.legal_effect == LegalEffect.DEMAND)
+        .order_by(LedgerEntry.contacted_at, LedgerEntry.id)
+    )
+    out = []
+    for e in entries:
+        day = e.contacted_at
+        day = (day.astimezone(SHANGHAI) if day.tzinfo else day).date()
+        out.append(
+            {
+                "date": chinese_date(day),
+                "channel": CHANNELS.get(e.channel, e.channel),
+                "addressee": "保证人" if e.addressee == "guarantor" else "被告",
+                "arrived": chinese_date(e.arrival_date) if e.arrival_date else "",
+            }
+        )
+    return out
+
+
+def _demands_text(demands: list[dict]) -> str:
+    if not demands:
+        return blank("是否催促过履行（本案催收台账未记录催告）")
+    parts = [
+        f"{d['date']}以{d['channel']}方式向{d['addressee']}催告"
+        + (f"（{d['arrived']}送达）" if d["arrived"] else "")
+        for d in demands
+    ]
+    return "原告" + "；".join(parts) + "，" + "被告至今未付清"
+
+
+def _pre_suit(session: Session, case: Case) -> str:
+    event = session.scalar(
+        select(CourtEvent)
+        .where(
+            CourtEvent.case_id == case.id,
+            CourtEvent.kind == CourtEventKind.PRESERVATION,
+            CourtEvent.is_pre_suit.is_(True),
+        )
+        .order_by(CourtEvent.id)
+    )
+    if event is None:
+        return "否（本案未登记诉前保全）"
+    parts = [
+        event.court_name or blank("保全法院"),
+        chinese_date(event.event_date) if event.event_date else blank("保全日期"),
+        event.document_number or blank("保全案号"),
+    ]
+    return "是：" + "，".join(parts)
+
+
+def _disputes(session: Session, case: Case) -> str:
+    entries = list(
+        session.scalars(
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.case_id == case.id,
+                (LedgerEntry.outcome == Outcome.DISPUTED)
+                | (LedgerEntry.non_payment_reason == "dispute"),
+            )
+            .order_by(LedgerEntry.contacted_at)
+        )
+    )
+    if not entries:
+        return "本案未记录被告提出的质量或数量异议"
+    e = entries[0]
+    return f"被告曾于{chinese_date(e.contacted_at.date())}提出异议：{e.summary}"
+
+
+def _defendants(context: dict, contract: Contract | None) -> tuple[list[dict], str]:
+    debtor, guarantor = context["debtor"], context.get("guarantor")
+    many = guarantor is not None
+    rows = [
+        {
+            "role": "被告一" if many else "被告",
+            "suffix": "一" if many else "",
+            "identity": debtor["identity"],
+        }
+    ]
+    liability = ""
+    if guarantor:
+        kind = contract.guarantee_type if contract else ""
+        if kind == GuaranteeType.JOINT:
+            liability = f"判令被告二{guarantor['name']}对上述债务承担连带清偿责任"
+        elif kind == GuaranteeType.GENERAL:
+            liability = (
+                f"判令被告二{guarantor['name']}对被告一{debtor['name']}的上述债务，"
+                "在其财产依法强制执行后仍不能履行的部分承担清偿责任（一般保证）"
+            )
+        else:
+            liability = f"判令被告二{guarantor['name']}承担保证责任（{blank('保证方式')}）"
+        rows.append({"role": "被告二", "suffix": "二", "identity": guarantor["identity"]})
+    return rows, liability
+
+
+def _instalments(principal: Decimal, interest: Decimal, first_due: date) -> list[dict]:
+    """Three monthly instalments of principal and interest (the last takes the cents)."""
+    out = []
+    p_left, i_left = principal, interest
+    for n in range(3):
+        p = (principal / 3).quantize(Decimal("0.01")) if n < 2 else p_left
+        i = (interest / 3).quantize(Decimal("0.01")) if n < 2 else i_left
+        p_left, i_left = p_left - p, i_left - i
+        out.append(
+            {
+                "seq": n + 1,
+                "due": chinese_date(first_due + timedelta(days=30 * n)),
+                "principal": _m(p),
+                "interest": _m(i),
+                "amount": _m(p + i),
+                "amount_cn": amount_in_capitals(p + i),
+            }
+        )
+    return out
+
+
+def content_context(session: Session, case: Case, context: dict, claim, as_of: date) -> dict:
+    """The keys this module adds to (or refines in) the document context."""
+    contract = session.scalar(
+        select(Contract).where(Contract.case_id == case.id).order_by(Contract.id)
+    )
+    kind = contract.kind if contract else None
+    cause = cause_for(kind, CONTRACT_KINDS.get(kind or "", kind))
+    principal, interest = claim.principal_outstanding, claim.interest_outstanding
+    receivables = list(
+        session.scalars(
+            select(Receivable).where(Receivable.case_id == case.id).order_by(Receivable.due_date)
+        )
+    )
+    evidence = list(
+        session.scalars(
+            select(EvidenceItem).where(
+                EvidenceItem.case_id == case.id, EvidenceItem.status == "active"
+            )
+        )
+    )
+    paid_total = sum((r.amount for r in receivables), Decimal(0)) - principal
+    if not context["payments"] and paid_total <= 0:
+        paid = f"被告至今分文未付，{cause.principal_label}{_m(principal)}元全部未付"
+    else:
+        paid = f"被告已付{_m(paid_total)}元，尚欠{cause.principal_label}{_m(principal)}元未付"
+    demands = _demands(session, case)
+    defendants, liability = _defendants(context, contract)
+    rate = context["claim"]["rate_note"]
+    next_day = chinese_date(as_of + timedelta(days=1))
+    if interest > 0 or (contract and contract.late_fee_type != "none"):
+        interest_text = (
+            f"暂计至{chinese_date(as_of)}为{_m(interest)}元；自{next_day}起以{_m(principal)}元"
+            f"为基数，按{rate}计算至实际清偿之日止"
+        )
+    else:
+        interest_text = blank("逾期付款利息（违约金）的基数、标准和起算日")
+    late_fee = blank("违约金条款（合同条款及约定）")
+    if contract and contract.late_fee_type != "none":
+        figure = contract.late_fee_rate or contract.late_fee_amount
+        late_fee = f"合同约定{LATE_FEE_TYPES.get(contract.late_fee_type, '')}：{figure}"
+    oldest = next((r for r in receivables if r.due_date < as_of), None)
+    delivered = [e.title for e in evidence if e.kind == "delivery"]
+    venue = (contract.dispute_venue or "").strip() if contract else ""
+    guarantor = context.get("guarantor")
+    security = (
+        f"{guarantor['name']}提供保证（{liability.split('判令')[-1]}）"
+        if guarantor
+        else "本案未登记保证人或担保物"
+    )
+    debtor_role = "被告一" if guarantor else "被告"
+    subject_fact = {
+        "loan": f"借款金额{context['contract']['amount']}元",
+        "financing": blank("租赁物名称、数量及交付情况"),
+        "lease": blank("租赁物名称、租赁期限及交付情况"),
+        "sale": blank("货物名称、规格、数量"),
+    }.get(kind or "", blank("合同标的"))
+    c = context["contract"]
+    signed = (
+        f"原告与{debtor_role}{context['debtor']['name']}于{c['signed']}签订《{cause.contract_label}》"
+        f"（编号：{c['number']}），合同金额{c['amount']}元（{c['amount_cn']}）；"
+        f"签订地点：{blank('签订地点')}"
+        if contract
+        else blank("合同的签订情况（名称、编号、日期、地点）")
+    )
+    facts = [
+        ("合同的签订情况", signed),
+        (
+            "合同主体",
+            f"{cause.creditor_role}：原告{context['creditor']['name']}；"
+            f"{cause.debtor_role}：{debtor_role}{context['debtor']['name']}",
+        ),
+        (f"{cause.subject}情况", subject_fact),
+        ("价格及支付方式", c["terms"] or blank("价款及支付方式")),
+        (
+            "交付、验收",
+            ("交付凭证：" + "、".join(delivered)) if delivered else blank("交付及验收情况"),
+        ),
+        ("违约金/迟延履行违约金", late_fee),
+        ("价款支付情况", paid),
+        (
+            "是否存在迟延履行",
+            f"是，最早一笔款项应于{chinese_date(oldest.due_date)}支付，逾期至今"
+            if oldest
+            else blank("迟延履行情况"),
+        ),
+        ("是否催促过履行", _demands_text(demands)),
+        ("是否提出异议", _disputes(session, case)),
+        ("是否通知解除合同", "本案未记录解除合同的通知"),
+        ("利息/违约金", interest_text),
+        ("担保情况", security),
+        ("请求承担责任的依据", cause.basis),
+    ]
+    requests = [
+        f"判令{debtor_role}{context['debtor']['name']}支付{cause.principal_label}{_m(principal)}元"
+        f"（{amount_in_capitals(principal)}）",
+        f"判令{debtor_role}支付逾期付款利息（违约金）：{interest_text}",
+    ]
+    if liability:
+        requests.append(liability)
+    requests += [
+        f"实现债权的费用（律师费、保全保险费等）：{blank('如主张，写明项目和金额')}",
+        "判令被告承担本案诉讼费用",
+    ]
+    pre_suit_event = _pre_suit(session, case)
+    in_suit = bool(case.case_number)
+    return {
+        "cause": {
+            "name": cause.name,
+            "title": cause.title,
+            "element_form": bool(cause.element_form),
+            "form": cause.element_form,
+            "contract_label": cause.contract_label,
+            "principal_label": cause.principal_label,
+            "basis": cause.basis,
+        },
+        "defendants": defendants,
+        "requests": [{"n": n, "text": t} for n, t in enumerate(requests, start=1)],
+        "facts": [{"label": label, "text": text} for label, text in facts],
+        "demands": demands,
+        "demands_text": _demands_text(demands),
+        "paid_note": paid,
+        "forum": (
+            f"合同约定由{venue}管辖"
+            if venue
+            else blank("合同的管辖条款（条款序号及内容），或无约定")
+        ),
+        "mediation": blank("是否了解并愿意先行调解（是／否）"),
+        "copies": len(defendants),
+        "preservation": {
+            "requested": pre_suit_event,
+            "security": blank(
+                "担保方式：现金、财产、保险公司保函（写明保险公司）、银行保函，或无需担保的理由"
+            ),
+            "stage": "诉讼中" if in_suit else "诉前",
+            "basis": "《中华人民共和国民事诉讼法》第一百零三条"
+            if in_suit
+            else "《中华人民共和国民事诉讼法》第一百零四条，申请人将在人民法院采取保全措施后"
+            "三十日内依法提起诉讼",
+            "case_line": f"（{case.case_number}）" if in_suit else "",
+        },
+        "owner": {
+            **context["owner"],
+            "phone": context["creditor"]["phone"] or blank("联系电话"),
+            "contact": "，".join(
+                p
+                for p in (
+                    f"电话：{context['creditor']['phone']}" if context["creditor"]["phone"] else "",
+                    f"邮箱：{case.owner.email}" if case.owner.email else "",
+                )
+                if p
+            )
+            or blank("联系电话"),
+        },
+        "instalments": _instalments(principal, interest, as_of + timedelta(days=30)),
+        "payee": context["creditor"]["account"] or blank("收款账户（开户行、户名、账号）"),
+    }
+
+
+def sample_content() -> dict:
+    """Preview values of this module's keys (templates.sample_context)."""
+    from legalcase.domain.causes import CAUSES
+
+    sale = CAUSES["sale"]
+    return {
+        "cause": {
+            "name": sale.name,
+            "title": sale.title,
+            "element_form": True,
+            "form": sale.element_form,
+            "contract_label": sale.contract_label,
+            "principal_label": sale.principal_label,
+            "basis": sale.basis,
+        },
+        "defendants": [
+            {
+                "role": "被告一",
+                "suffix": "一",
+                "identity": "示例债务人有限公司，统一社会信用代码：…",
+            },
+            {"role": "被告二", "suffix": "二", "identity": "示例保证人，男，1990年3月7日出生，…"},
+        ],
+        "requests": [
+            {"n": 1, "text": "判令被告一示例债务人有限公司支付货款101,846.78元"},
+            {"n": 2, "text": "判令被告二示例保证人对上述债务承担连带清偿责任"},
+        ],
+        "facts": [
+            {"label": "合同的签订情况", "text": "原告与被告一于2025年1月10日签订《买卖合同》"}
+        ],
+        "demands": [
+            {"date": "2026年3月1日", "channel": "电话", "addressee": "被告", "arrived": ""}
+        ],
+        "demands_text": "原告2026年3月1日以电话方式向被告催告，被告至今未付清",
+        "paid_note": "被告已付23,456.78元，尚欠货款101,846.78元未付",
+        "forum": "合同约定由上海市闵行区人民法院管辖",
+        "mediation": blank("是否了解并愿意先行调解（是／否）"),
+        "copies": 2,
+        "payee": "开户行：中国工商银行上海示例支行，户名：示例债权人有限公司，账号：1001000000000000001",
+        "preservation": {
+            "requested": "否（本案未登记诉前保全）",
+            "security": "保险公司出具的诉讼财产保全责任保险保函（示例保险股份有限公司）",
+            "stage": "诉前",
+            "basis": "《中华人民共和国民事诉讼法》第一百零四条",
+            "case_line": "",
+        },
+        "instalments": [
+            {
+                "seq": 1,
+                "due": "2026年12月24日",
+                "principal": "50,000.00",
+                "interest": "2,000.00",
+                "amount": "52,000.00",
+                "amount_cn": amount_in_capitals(Decimal("52000")),
+            }
+        ],
+        "owner": {"name": "张伟", "phone": "021-58881234", "contact": "电话：021-58881234"},
+    }
