@@ -55,6 +55,7 @@ def claim_for_case(
     as_of: date,
     receivables: list[Receivable] | None = None,
     payments: list[PaymentRow] | None = None,
+    court_events: list | None = None,
 ) -> InterestResult:
     """Principal, interest and how each figure was reached, per RULES.md sections 6 and 8.
 
@@ -63,7 +64,7 @@ def claim_for_case(
     the rate its contract sets. The first line names the allocation; a line per payment part
     says where it went.
     """
-    judged = judgment_claim(session, case, as_of, payments)  # issue 12 point 3
+    judged = judgment_claim(session, case, as_of, payments, court_events)  # issue 12 point 3
     if judged is not None:  # after a money judgment the claim is the judgment money
         return judged
     owing = case_owing(session, case, as_of, receivables, payments)

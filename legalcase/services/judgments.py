@@ -28,8 +28,21 @@ from legalcase.models import Payment as PaymentRow
 MONEY_JUDGMENT_KINDS = ("judgment", "ruling")
 
 
-def money_judgment(session: Session, case_id: int) -> CourtEvent | None:
-    """The case's latest judgment or ruling that records money awarded, or None."""
+def money_judgment(
+    session: Session, case_id: int, court_events: list[CourtEvent] | None = None
+) -> CourtEvent | None:
+    """The case's latest judgment or ruling that records money awarded, or None (from
+    ``court_events`` when the caller has loaded them: the case page)."""
+    if court_events is not None:
+        money = [
+            e
+            for e in court_events
+            if e.kind in MONEY_JUDGMENT_KINDS
+            and e.awarded_principal is not None
+            and e.effective_date is not None
+            and e.performance_due is not None
+        ]
+        return max(money, key=lambda e: (e.effective_date, e.id), default=None)
     return session.scalar(
         select(CourtEvent)
         .where(
@@ -110,10 +123,14 @@ class JudgmentClaim(InterestResult):
 
 
 def judgment_claim(
-    session: Session, case: Case, as_of: date, payments: list[PaymentRow] | None = None
+    session: Session,
+    case: Case,
+    as_of: date,
+    payments: list[PaymentRow] | None = None,
+    court_events: list[CourtEvent] | None = None,
 ) -> JudgmentClaim | None:
     """The case's claim after its money judgment as of ``as_of``, or None without one."""
-    event = money_judgment(session, case.id)
+    event = money_judgment(session, case.id, court_events)
     if event is None:
         return None
     if payments is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -92,9 +93,19 @@ def shipped_checked_through() -> date | None:
 _TABLES = {LprRate.__tablename__, LprCheck.__tablename__}
 
 
+_READY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> True
+
+
 def _ready(session: Session) -> bool:
-    """Whether the database has the LPR tables (a calculator may run before it was migrated)."""
-    return _TABLES <= set(inspect(session.connection()).get_table_names())
+    """Whether the database has the LPR tables (a calculator may run before it was migrated).
+    Once they are there they stay: remembered per engine, so a page asks only once."""
+    engine = session.get_bind()
+    if _READY.get(engine):
+        return True
+    ready = _TABLES <= set(inspect(session.connection()).get_table_names())
+    if ready:
+        _READY[engine] = True
+    return ready
 
 
 def _latest(*days: date | None) -> date | None:

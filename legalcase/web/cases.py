@@ -116,7 +116,9 @@ def show(case_id: int):
     case = page.case
     try:
         claim, claim_error = (
-            claims.claim_for_case(db.session, case, page.today, page.receivables, page.payments),
+            claims.claim_for_case(
+                db.session, case, page.today, page.receivables, page.payments, page.court_events
+            ),
             None,
         )
     except DomainError as exc:  # e.g. a default before the LPR existed and no agreed rate
