@@ -100,6 +100,7 @@ def test_daily_pages_fit_the_screen(live_url, page, session, tmp_path, width, he
     assert wide == {}, "\n".join(f"{k}: {v}" for k, v in wide.items())
 
     page.goto(live_url + "/cases")
+    expect(page.locator("#select-all")).to_be_visible()  # bulk assignment works on a phone too
     first = page.locator("#portfolio [data-case]").filter(has_text="无锡鑫源").first
     for cell in (".case-title", ".case-owed", ".case-deadline", ".case-stage"):
         expect(first.locator(cell).first).to_be_visible()
