@@ -20,7 +20,7 @@ from legalcase.domain.causes import cause_for
 from legalcase.domain.values import (
     CHANNELS,
     CONTRACT_KINDS,
-    LATE_FEE_TYPES,
+    GUARANTEE_TYPES,
     CourtEventKind,
     GuaranteeType,
     LegalEffect,
@@ -194,15 +194,20 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
     else:
         interest_text = blank("逾期付款利息（违约金）的基数、标准和起算日")
     late_fee = blank("违约金条款（合同条款及约定）")
-    if contract and contract.late_fee_type != "none":
-        figure = contract.late_fee_rate or contract.late_fee_amount
-        late_fee = f"合同约定{LATE_FEE_TYPES.get(contract.late_fee_type, '')}：{figure}"
+    if contract and contract.late_fee_type == "annual_rate" and contract.late_fee_rate:
+        late_fee = f"合同约定逾期付款按年利率{contract.late_fee_rate.normalize():f}%计收违约金"
+    elif contract and contract.late_fee_type == "daily_rate" and contract.late_fee_rate:
+        late_fee = f"合同约定逾期付款按日{contract.late_fee_rate.normalize():f}%计收违约金"
+    elif contract and contract.late_fee_type == "fixed_penalty" and contract.late_fee_amount:
+        late_fee = f"合同约定违约金{_m(contract.late_fee_amount)}元"
     oldest = next((r for r in receivables if r.due_date < as_of), None)
     delivered = [e.title for e in evidence if e.kind == "delivery"]
     venue = (contract.dispute_venue or "").strip() if contract else ""
     guarantor = context.get("guarantor")
+    kind_of_guarantee = GUARANTEE_TYPES.get(contract.guarantee_type, "") if contract else ""
     security = (
-        f"{guarantor['name']}提供保证（{liability.split('判令')[-1]}）"
+        f"{guarantor['name']}提供{kind_of_guarantee if kind_of_guarantee != '无保证' else '保证'}"
+        + ("" if kind_of_guarantee not in ("", "无保证") else f"（{blank('保证方式')}）")
         if guarantor
         else "本案未登记保证人或担保物"
     )
