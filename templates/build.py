@@ -94,8 +94,19 @@ def title(doc, text: str) -> None:
         fonts.set(qn(attr), SERIF_SC)
 
 
+def whole_figures(run) -> None:
+    """Figures and dates break like Western text (never inside 10,263.22), Chinese as Chinese:
+    the Latin language en-US on the run, the East Asian one stays zh-CN (the SC glyphs)."""
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    run._r.get_or_add_rPr().append(lang)
+
+
 def para(doc, text: str, right: bool = False) -> None:
     p = doc.add_paragraph(text)
+    for run in p.runs:
+        whole_figures(run)
     if right:  # the number, the signature block: a signature and its date stay together
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.keep_with_next = True
@@ -356,7 +367,7 @@ def preservation() -> Document:
     para(doc, "此致")
     para(doc, "{{ court }}")
     para(doc, "申请人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
     para(doc, "{{ today }}", right=True)
     return doc
 
@@ -432,7 +443,7 @@ def complaint() -> Document:
     para(doc, "此致")
     para(doc, "{{ court }}")
     para(doc, "具状人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
     para(doc, "{{ today }}", right=True)
     para(doc, "附：本状副本{{ copies }}份")
     return doc
@@ -467,9 +478,9 @@ def enforcement() -> Document:
     )
     para(
         doc,
-        "2. 执行迟延履行期间的加倍部分债务利息，自{{ judgment.performance_due }}次日起暂计至{{ claim.as_of }}为"
-        "{{ judgment.delayed_interest }}元（以尚未履行的除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算），"
-        "此后计至实际履行之日止；",
+        "2. 执行迟延履行期间的加倍部分债务利息，截至{{ claim.as_of }}为{{ judgment.delayed_interest }}元"
+        "（以尚未履行的除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算，"
+        "自{{ judgment.performance_due }}次日起至实际履行之日止）；",
     )
     para(
         doc,
@@ -499,7 +510,7 @@ def enforcement() -> Document:
     para(doc, "此致")
     para(doc, "{{ judgment.court }}")
     para(doc, "申请执行人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人：{{ creditor.legal_rep }}（签字）", right=True)
+    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
     para(doc, "{{ today }}", right=True)
     para(doc, "附：生效法律文书及生效证明、申请执行人身份证明、授权委托书。")
     return doc
