@@ -384,12 +384,12 @@ def complaint() -> Document:
     party_blocks(doc, "原告", "被告")
     para(
         doc,
-        "委托诉讼代理人：{{ firm.lawyers }}，{{ firm.name }}律师，联系电话：{{ firm.phone }}，代理权限：特别授权。",
+        "委托诉讼代理人：{{ firm.lawyers }}，{{ firm.name }}律师，联系电话：{{ firm.phone }}，代理权限：【待律师填写：一般授权／特别授权】。",
     )
     para(
         doc,
         "送达地址确认：原告的送达地址为{{ firm.address }}（{{ firm.name }}），收件人{{ firm.lawyers }}，"
-        "同意电子送达。",
+        "是否同意电子送达：【待律师填写：是／否，电子送达地址】。",
     )
     para(doc, "{%p if cause.element_form %}")
     para(doc, "二、诉讼请求")

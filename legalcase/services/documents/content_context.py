@@ -9,7 +9,7 @@ for the lawyer (``blank``), never asserted.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -40,6 +40,11 @@ def _m(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def _day(moment: datetime) -> date:
+    """The day in China of a stored UTC time."""
+    return (moment.astimezone(SHANGHAI) if moment.tzinfo else moment).date()
+
+
 def _demands(session: Session, case: Case) -> list[dict]:
     entries = session.scalars(
         select(LedgerEntry)
@@ -48,8 +53,7 @@ def _demands(session: Session, case: Case) -> list[dict]:
     )
     out = []
     for e in entries:
-        day = e.contacted_at
-        day = (day.astimezone(SHANGHAI) if day.tzinfo else day).date()
+        day = _day(e.contacted_at)
         out.append(
             {
                 "date": chinese_date(day),
@@ -107,7 +111,7 @@ def _disputes(session: Session, case: Case) -> str:
     if not entries:
         return "本案未记录被告提出的质量或数量异议"
     e = entries[0]
-    return f"被告曾于{chinese_date(e.contacted_at.date())}提出异议：{e.summary}"
+    return f"被告曾于{chinese_date(_day(e.contacted_at))}提出异议：{e.summary}"
 
 
 def _defendants(context: dict, contract: Contract | None) -> tuple[list[dict], str]:
