@@ -243,7 +243,7 @@ def statement() -> Document:
         ["{{ p.date }}", "{{ p.amount }}"],
         [78, 78],
     )
-    para(doc, "付款情况：{{ paid_note }}。回款冲抵方式：{{ claim.allocation }}。")
+    para(doc, "付款情况：{{ salutation }}{{ paid_note }}。回款冲抵方式：{{ claim.allocation }}。")
     para(
         doc,
         "{{ salutation }}尚欠我司{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）。"
@@ -315,7 +315,7 @@ def lawyer_letter() -> Document:
     table(doc, *RECEIVABLES)
     para(
         doc,
-        "付款情况：{{ paid_note }}。截至{{ claim.as_of }}，{{ salutation }}尚欠{{ cause.principal_label }}"
+        "付款情况：{{ salutation }}{{ paid_note }}。截至{{ claim.as_of }}，{{ salutation }}尚欠{{ cause.principal_label }}"
         "{{ claim.principal }}元（{{ claim.principal_cn }}），逾期付款利息{{ claim.interest }}元，"
         "合计{{ claim.total }}元（{{ claim.total_cn }}）。计算明细：",
     )
@@ -358,7 +358,7 @@ def preservation() -> Document:
         doc,
         "事实与理由：申请人与被申请人{{ cause.name }}一案{{ preservation.case_line }}，被申请人欠付"
         "{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）及逾期利息{{ claim.interest }}元。"
-        "{{ paid_note }}；{{ demands_text }}。被申请人有转移、隐匿财产的可能，为保证将来生效法律文书得以执行，"
+        "被申请人{{ paid_note }}；申请人{{ demands_text }}。被申请人有转移、隐匿财产的可能，为保证将来生效法律文书得以执行，"
         "申请人依据{{ preservation.basis }}的规定，申请{{ preservation.stage }}财产保全。",
     )
     para(doc, "被申请人财产线索：")

@@ -299,10 +299,12 @@ def test_every_document_for_every_contract_kind_reads_right(world, tmp_path):
     assert "被告二：王保证，女，1975年5月12日出生" in sale and GUARANTOR_ID in sale
     assert "判令被告二王保证对上述债务承担连带清偿责任" in sale
     assert "被申请人二：王保证" in flat(texts["sale-preservation_application"])
+    letter = flat(texts["sale-lawyer_letter"])
+    assert "2026年3月2日以邮件方式向债务人催告" in letter and "被告" not in letter
     # the demand from the ledger with its date and channel; the pre-suit freeze from the events
-    assert "2026年3月2日以邮件方式向被告催告" in sale
+    assert "原告于2026年3月2日以邮件方式向债务人催告（2026年3月2日送达）" in sale
     assert "是：上海市闵行区人民法院，2026年10月10日，（2026）沪0112财保88号" in sale
-    assert "被告已付" in sale and "分文未付" not in sale
+    assert "被告一已付23,456.78元" in sale and "分文未付" not in sale
     assert "合同约定由上海市闵行区人民法院管辖" in sale
     assert "王保证提供连带责任保证" in sale and "合同约定逾期付款按年利率6%计收违约金" in sale
     repayment = flat(texts["sale-repayment_agreement"])

@@ -58,7 +58,7 @@ def _demands(session: Session, case: Case) -> list[dict]:
             {
                 "date": chinese_date(day),
                 "channel": CHANNELS.get(e.channel, e.channel),
-                "addressee": "保证人" if e.addressee == "guarantor" else "被告",
+                "addressee": "保证人" if e.addressee == "guarantor" else "债务人",
                 "arrived": chinese_date(e.arrival_date) if e.arrival_date else "",
             }
         )
@@ -66,6 +66,7 @@ def _demands(session: Session, case: Case) -> list[dict]:
 
 
 def _demands_text(demands: list[dict]) -> str:
+    """The demands made, in words that fit a letter and a filing alike."""
     if not demands:
         return blank("是否催促过履行（本案催收台账未记录催告）")
     parts = [
@@ -73,7 +74,7 @@ def _demands_text(demands: list[dict]) -> str:
         + (f"（{d['arrived']}送达）" if d["arrived"] else "")
         for d in demands
     ]
-    return "原告" + "；".join(parts) + "，" + "被告至今未付清"
+    return "；".join(parts) + "，至今未获清偿"
 
 
 def _pre_suit(session: Session, case: Case) -> str:
@@ -183,9 +184,9 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
     )
     paid_total = sum((r.amount for r in receivables), Decimal(0)) - principal
     if not context["payments"] and paid_total <= 0:
-        paid = f"被告至今分文未付，{cause.principal_label}{_m(principal)}元全部未付"
+        paid = f"至今分文未付，{cause.principal_label}{_m(principal)}元全部未付"
     else:
-        paid = f"被告已付{_m(paid_total)}元，尚欠{cause.principal_label}{_m(principal)}元未付"
+        paid = f"已付{_m(paid_total)}元，尚欠{cause.principal_label}{_m(principal)}元未付"
     demands = _demands(session, case)
     defendants, liability = _defendants(context, contract)
     rate = context["claim"]["rate_note"]
@@ -244,14 +245,14 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
             ("交付凭证：" + "、".join(delivered)) if delivered else blank("交付及验收情况"),
         ),
         ("违约金/迟延履行违约金", late_fee),
-        ("价款支付情况", paid),
+        (f"{cause.principal_label}支付情况", f"{debtor_role}{paid}"),
         (
             "是否存在迟延履行",
             f"是，最早一笔款项应于{chinese_date(oldest.due_date)}支付，逾期至今"
             if oldest
             else blank("迟延履行情况"),
         ),
-        ("是否催促过履行", _demands_text(demands)),
+        ("是否催促过履行", ("原告于" if demands else "") + _demands_text(demands)),
         ("是否提出异议", _disputes(session, case)),
         ("是否通知解除合同", "本案未记录解除合同的通知"),
         ("利息/违约金", interest_text),
@@ -355,10 +356,10 @@ def sample_content() -> dict:
             {"label": "合同的签订情况", "text": "原告与被告一于2025年1月10日签订《买卖合同》"}
         ],
         "demands": [
-            {"date": "2026年3月1日", "channel": "电话", "addressee": "被告", "arrived": ""}
+            {"date": "2026年3月1日", "channel": "电话", "addressee": "债务人", "arrived": ""}
         ],
-        "demands_text": "原告2026年3月1日以电话方式向被告催告，被告至今未付清",
-        "paid_note": "被告已付23,456.78元，尚欠货款101,846.78元未付",
+        "demands_text": "2026年3月1日以电话方式向债务人催告，至今未获清偿",
+        "paid_note": "已付23,456.78元，尚欠货款101,846.78元未付",
         "forum": "合同约定由上海市闵行区人民法院管辖",
         "mediation": blank("是否了解并愿意先行调解（是／否）"),
         "copies": 2,
