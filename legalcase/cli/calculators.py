@@ -62,9 +62,7 @@ def lpr() -> None:
 def lpr_import(path: str, checked) -> None:
     """Add or correct LPR values from a CSV with effective_date,one_year_percent."""
     from legalcase.migrate import upgrade
-    from legalcase.services.check import fix
-    from legalcase.services.lpr import import_lpr
-    from legalcase.services.owed import statutory_case_ids
+    from legalcase.services.lpr_update import update_lpr
 
     try:
         text = open(path, encoding="utf-8").read()
@@ -74,12 +72,9 @@ def lpr_import(path: str, checked) -> None:
     upgrade(app.config["DATABASE_URL"])
     with unit_of_work(app) as uow:
         try:
-            done = import_lpr(
+            done = update_lpr(
                 uow.session, text, checked.date() if checked else None, source=f"import {path}"
             )
-            # a statutory case's payments go to interest first: its stored amount owed
-            # follows the table (RULES.md s.6), corrected with an audit row where it moved
-            fix(uow.session, statutory_case_ids(uow.session))
         except DomainError as exc:
             fail(exc)
     click.echo(f"LPR：新增 {done.added} 条，更正 {done.changed} 条")

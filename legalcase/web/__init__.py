@@ -106,6 +106,7 @@ def init_web(app: Flask) -> None:
     from .reports import bp as reports_bp
     from .search import bp as search_bp
     from .settings_firm import bp as settings_firm_bp
+    from .settings_lpr import bp as settings_lpr_bp
     from .settings_users import bp as settings_users_bp
     from .tasks import bp as tasks_bp
 
@@ -122,6 +123,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(settings_users_bp)
     app.register_blueprint(settings_firm_bp)
+    app.register_blueprint(settings_lpr_bp)
     app.register_blueprint(allocation_bp)
 
     from .security import init_security

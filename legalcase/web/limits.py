@@ -38,6 +38,7 @@ UPLOAD_LIMITS_MB: dict[str, Callable[[Mapping], int]] = {
     "documents.upload_template": lambda _config: TEMPLATE_MAX_BYTES // MB,
     "imports.upload": lambda config: int(config["IMPORT_MAX_MB"]),
     "settings_firm.upload_seal": lambda _config: 2,  # services.settings.SEAL_MAX_BYTES
+    "settings_lpr.upload": lambda _config: 1,
 }
 
 
