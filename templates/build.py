@@ -345,6 +345,16 @@ def party_blocks(doc, creditor_role: str, debtor_role: str) -> None:
     para(doc, "{%p endfor %}")
 
 
+def assets(doc, who: str) -> None:
+    """The respondent's known assets (the case's asset leads), or a marked blank."""
+    para(doc, who + "财产线索：")
+    para(doc, "{%p if assets %}")
+    table(doc, ["财产线索"], "a in assets", ["{{ a.description }}"])
+    para(doc, "{%p else %}")
+    para(doc, "【待律师填写：" + who + "的财产线索（银行账户、不动产、车辆、股权等）】")
+    para(doc, "{%p endif %}")
+
+
 def preservation() -> Document:
     doc = new_doc()
     title(doc, "财产保全申请书")
@@ -358,11 +368,11 @@ def preservation() -> Document:
         doc,
         "事实与理由：申请人与被申请人{{ cause.name }}一案{{ preservation.case_line }}，被申请人欠付"
         "{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）及逾期利息{{ claim.interest }}元。"
-        "被申请人{{ paid_note }}；申请人{{ demands_text }}。被申请人有转移、隐匿财产的可能，为保证将来生效法律文书得以执行，"
-        "申请人依据{{ preservation.basis }}的规定，申请{{ preservation.stage }}财产保全。",
+        "被申请人{{ paid_note }}。申请人的催告：{{ demands_text }}。被申请人有转移、隐匿财产的可能，"
+        "为保证将来生效法律文书得以执行，申请人依据{{ preservation.basis }}的规定，申请{{ preservation.stage }}"
+        "财产保全。{{ preservation.undertaking }}",
     )
-    para(doc, "被申请人财产线索：")
-    table(doc, ["财产线索"], "a in assets", ["{{ a.description }}"])
+    assets(doc, "被申请人")
     para(doc, "担保：申请人以{{ preservation.security }}提供担保。")
     para(doc, "此致")
     para(doc, "{{ court }}")
@@ -429,6 +439,7 @@ def complaint() -> Document:
     para(doc, "{%p else %}")
     para(doc, "证据清单：")
     para(doc, "{%p endif %}")
+    para(doc, "{%p if evidence %}")
     table(
         doc,
         ["序号", "证据名称", "证明目的"],
@@ -436,6 +447,9 @@ def complaint() -> Document:
         ["{{ e.number }}", "{{ e.title }}", "{{ e.purpose }}"],
         [14, 60, 82],
     )
+    para(doc, "{%p else %}")
+    para(doc, "【待律师填写：证据清单（本案尚未登记证据）】")
+    para(doc, "{%p endif %}")
     para(doc, "{%p if cause.element_form %}")
     para(doc, "六、对纠纷解决方式的意愿")
     para(doc, "{%p endif %}")
@@ -505,8 +519,7 @@ def enforcement() -> Document:
         "事实与理由：上述生效法律文书确定的履行期限最后一日为{{ judgment.performance_due }}，被执行人至今未全部履行，"
         "申请人在法定二年期限内申请强制执行。",
     )
-    para(doc, "被执行人财产线索：")
-    table(doc, ["财产线索"], "a in assets", ["{{ a.description }}"])
+    assets(doc, "被执行人")
     para(doc, "此致")
     para(doc, "{{ judgment.court }}")
     para(doc, "申请执行人：{{ creditor.name }}（盖章）", right=True)

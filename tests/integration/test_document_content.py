@@ -294,6 +294,11 @@ def test_every_document_for_every_contract_kind_reads_right(world, tmp_path):
         preservation = flat(texts[f"{kind}-preservation_application"])
         assert "第一百零四条" in preservation and "三十日内" in preservation
         assert "【待律师填写：担保方式" in preservation
+        assert (
+            "依据《中华人民共和国民事诉讼法》第一百零四条的规定，申请诉前财产保全" in preservation
+        )
+        assert "【待律师填写：被申请人的财产线索" in preservation  # no asset lead recorded
+        assert "【待律师填写：证据清单" in complaint
     sale = flat(texts["sale-complaint"])
     # the guarantor as a co-defendant with its identity and the claim for joint liability
     assert "被告二：王保证，女，1975年5月12日出生" in sale and GUARANTOR_ID in sale

@@ -303,8 +303,10 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
             "stage": "诉讼中" if in_suit else "诉前",
             "basis": "《中华人民共和国民事诉讼法》第一百零三条"
             if in_suit
-            else "《中华人民共和国民事诉讼法》第一百零四条，申请人将在人民法院采取保全措施后"
-            "三十日内依法提起诉讼",
+            else "《中华人民共和国民事诉讼法》第一百零四条",
+            "undertaking": ""
+            if in_suit
+            else "申请人将在人民法院采取保全措施后三十日内依法提起诉讼或者申请仲裁。",
             "case_line": f"（{case.case_number}）" if in_suit else "",
         },
         "owner": {
@@ -369,6 +371,7 @@ def sample_content() -> dict:
             "security": "保险公司出具的诉讼财产保全责任保险保函（示例保险股份有限公司）",
             "stage": "诉前",
             "basis": "《中华人民共和国民事诉讼法》第一百零四条",
+            "undertaking": "申请人将在人民法院采取保全措施后三十日内依法提起诉讼或者申请仲裁。",
             "case_line": "",
         },
         "instalments": [
