@@ -41,6 +41,16 @@ def context(n: int) -> dict:
             "address": "苏州市工业园区星湖街 328 号",
         },
         "contract": {"number": "HD-2025-0042", "signed": "2025年1月10日", "amount": "300,000.00"},
+        # what the shipped letter says since issue 13 (legalcase/services/documents/content_context)
+        "salutation": "贵司",
+        "cause": {
+            "contract_label": "买卖合同",
+            "principal_label": "货款",
+            "basis": "《中华人民共和国民法典》第五百九十五条、第六百二十六条、第六百二十八条",
+        },
+        "paid_note": "已付23,456.78元，尚欠货款101,846.78元未付",
+        "demands_text": "2026年3月2日以邮件方式向债务人催告，至今未获清偿",
+        "payee": "开户行：中国工商银行莘庄支行，户名：华东精密机械制造有限公司，账号：10012345",
         "receivables": [
             {
                 "invoice_no": f"FP-{n}-{k}",
