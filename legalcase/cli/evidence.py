@@ -35,7 +35,9 @@ def _other_line(p) -> str:
     elif p.kind == "template":
         what = f"模板 {row.doc_type} 第 {row.version} 版"
     else:
-        what = f"案件 {row.case_id} {OTHER_LABELS[p.kind]} {row.id}（{row.letter_number or '无函号'}）"
+        what = (
+            f"案件 {row.case_id} {OTHER_LABELS[p.kind]} {row.id}（{row.letter_number or '无函号'}）"
+        )
     return f"{what}：{p.problem}；对象 {p.key}"
 
 

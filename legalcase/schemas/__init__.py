@@ -32,6 +32,7 @@ from legalcase.domain.values import (
     STAGES,
 )
 
+from .calendar import CalendarItemOut, CalendarList
 from .cases import (
     AuditList,
     AuditOut,
@@ -64,9 +65,9 @@ from .fields import (
     choice,
     clean,
     currency,
+    date_arg,
     day,
     dump_fields,
-    date_arg,
     int_arg,
     label,
     list_of,
@@ -103,7 +104,6 @@ from .receivables import (
     ReceivableOut,
     ReceivableSchema,
 )
-from .calendar import CalendarItemOut, CalendarList
 from .search import SearchHitOut, SearchList
 from .tasks import (
     TaskAssignSchema,

@@ -109,9 +109,7 @@ def _criteria(scope: frozenset[int]) -> list:
         with_loader_criteria(
             TaskComment,
             lambda cls: cls.task_id.in_(
-                select(_tasks.c.id)
-                .where(_tasks.c.case_id.in_(_visible_cases(ids)))
-                .correlate(None)
+                select(_tasks.c.id).where(_tasks.c.case_id.in_(_visible_cases(ids))).correlate(None)
             ),
             include_aliases=True,
         ),

@@ -122,8 +122,7 @@ def test_promise_kept_broken_open():
         == PromiseStatus.PARTLY_KEPT
     )
     assert (
-        promise_status(Decimal("100"), due, Decimal("0"), date(2026, 5, 11))
-        == PromiseStatus.BROKEN
+        promise_status(Decimal("100"), due, Decimal("0"), date(2026, 5, 11)) == PromiseStatus.BROKEN
     )
 
 
