@@ -101,6 +101,7 @@ def edit_contact(contact_id: int):
 # ---- our creditor entities (设置 → 债权主体): everyone sees them, an admin changes them ----
 
 
+@bp.get("/settings/creditors")  # 设置 → 债权主体 (issue 14 point 5)
 @bp.get("/creditors")
 def creditors():
     from legalcase.services.creditors import list_creditors

@@ -174,6 +174,7 @@ def test_creditors_screen_under_settings_is_changed_by_an_admin_only(client, ses
     client.post("/logout")
     login(client, legal)
     assert client.get("/creditors").status_code == 200
+    assert client.get("/settings/creditors").status_code == 200
     assert client.post(f"/creditors/{c.id}/edit", data=form).status_code == 403
     session.rollback()
     assert session.get(Creditor, c.id).letter_code == "华东建机催"
