@@ -492,8 +492,14 @@ def enforcement() -> Document:
     )
     para(
         doc,
+        "（大写：共计{{ judgment.awarded_total_cn }}，其中本金{{ judgment.awarded_principal_cn }}、"
+        "利息{{ judgment.awarded_interest_cn }}、诉讼费等{{ judgment.awarded_costs_cn }}；"
+        "已履行{{ judgment.paid_cn }}）",
+    )
+    para(
+        doc,
         "2. 执行迟延履行期间的加倍部分债务利息，截至{{ claim.as_of }}为{{ judgment.delayed_interest }}元"
-        "（以尚未履行的除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算，"
+        "（{{ judgment.delayed_interest_cn }}；以尚未履行的除一般债务利息以外的金钱债务为基数，按日万分之一点七五计算，"
         "自{{ judgment.performance_due }}次日起至实际履行之日止）；",
     )
     para(

@@ -376,6 +376,8 @@ def test_enforcement_from_the_judgment_and_refused_without_its_effective_date(wo
     assert "已于2026年9月17日发生法律效力" in text
     assert "130,756.78" in text and "10,000.00" in text  # awarded; paid after the judgment
     assert f"{claim.delayed_performance_interest:,.2f}" in text and "至实际履行之日止" in text
+    for figure in (claim.delayed_performance_interest, Decimal("130756.78"), Decimal("10000")):
+        assert amount_in_capitals(figure) in text, figure  # each item in capitals too
     assert f"{claim.total:,.2f}" in text and amount_in_capitals(claim.total) in text
     assert F.uscc(1) in text and "赵建国" in text and "此致上海市闵行区人民法院" in text
     assert "〔2026〕第" not in text

@@ -29,6 +29,7 @@ from legalcase.domain.values import (
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, LedgerEntry, Receivable
 
 from ..clock import SHANGHAI
+from ..judgments import JudgmentClaim
 
 
 def blank(what: str) -> str:
@@ -139,6 +140,21 @@ def _defendants(context: dict, contract: Contract | None) -> tuple[list[dict], s
             liability = f"判令被告二{guarantor['name']}承担保证责任（{blank('保证方式')}）"
         rows.append({"role": "被告二", "suffix": "二", "identity": guarantor["identity"]})
     return rows, liability
+
+
+def _judgment_capitals(claim) -> dict:
+    """Each item the judgment awarded, and what was paid on it since, in capitals."""
+    if not isinstance(claim, JudgmentClaim):
+        return {}
+    items = {
+        "awarded_principal": claim.awarded_principal,
+        "awarded_interest": claim.awarded_interest,
+        "awarded_costs": claim.awarded_costs,
+        "awarded_total": claim.awarded_total,
+        "paid": claim.paid_after,
+        "delayed_interest": claim.delayed_performance_interest,
+    }
+    return {f"{k}_cn": amount_in_capitals(v) for k, v in items.items()}
 
 
 def _instalments(principal: Decimal, interest: Decimal, first_due: date) -> list[dict]:
@@ -324,6 +340,7 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
         },
         "instalments": _instalments(principal, interest, as_of + timedelta(days=30)),
         "payee": context["creditor"]["account"] or blank("收款账户（开户行、户名、账号）"),
+        "judgment": {**context["judgment"], **_judgment_capitals(claim)},
     }
 
 
