@@ -20,7 +20,7 @@ from legalcase.models.base import utcnow
 from legalcase.services.audit import set_actor
 from storage import Storage, hash_file
 
-from .content_context import sample_content
+from .content_samples import sample_content
 from .parties_context import sample_parties
 
 TEMPLATE_MAX_BYTES = 20 * 2**20
