@@ -39,7 +39,7 @@ def preservation() -> Document:
     )
     para(
         doc,
-        "事实与理由：申请人与被申请人{{ cause.name }}一案{{ preservation.case_line }}，被申请人欠付"
+        "事实与理由：申请人与被申请人{{ cause.name }}一案{{ preservation.case_line }}，{{ preservation.judgment_line }}被申请人欠付"
         "{{ cause.principal_label }}{{ claim.principal }}元（{{ claim.principal_cn }}）及逾期利息{{ claim.interest }}元。"
         "被申请人{{ paid_note }}。申请人的催告：{{ demands_text }}。被申请人有转移、隐匿财产的可能，"
         "为保证将来生效法律文书得以执行，申请人依据{{ preservation.basis }}的规定，申请{{ preservation.stage }}"

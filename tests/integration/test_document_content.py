@@ -368,8 +368,14 @@ def test_enforcement_from_the_judgment_and_refused_without_its_effective_date(wo
     )
     session.commit()
     data = _render(session, store, legal, case, "enforcement_application", config)
+    before = _render(session, store, legal, case, "preservation_application", config)
     session.commit()
-    text = flat(_pdf_texts({"enforcement": data}, tmp_path)["enforcement"])
+    texts = _pdf_texts({"enforcement": data, "preservation": before}, tmp_path)
+    text = flat(texts["enforcement"])
+    # preservation after the judgment, before enforcement: its basis and the judgment named
+    preservation = flat(texts["preservation"])
+    assert "第一百六十三条" in preservation and "申请执行前财产保全" in preservation
+    assert "（2026）沪0112民初1234号民事判决书已于2026年9月17日发生法律效力" in preservation
     _no_placeholder("enforcement", text, data)
     claim = claim_for_case(session, case, AS_OF)
     assert claim.delayed_performance_interest > 0  # doubled interest since 2026-10-01

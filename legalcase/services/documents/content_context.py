@@ -157,6 +157,36 @@ def _judgment_capitals(claim) -> dict:
     return {f"{k}_cn": amount_in_capitals(v) for k, v in items.items()}
 
 
+def _preservation_stage(case: Case, judgment: dict) -> dict:
+    """Before suit (CPL 104), during suit (CPL 103) or after an effective judgment and before
+    enforcement (SPC interpretation of the CPL, art. 163), with what the applicant undertakes."""
+    line = f"（{case.case_number}）" if case.case_number else ""
+    if judgment.get("effective") and judgment.get("number"):
+        return {
+            "stage": "执行前",
+            "basis": "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第一百六十三条",
+            "undertaking": "申请人将在生效法律文书指定的履行期间届满后五日内申请执行。",
+            "case_line": line,
+            "judgment_line": f"{judgment['court']}作出的{judgment['number']}已于"
+            f"{judgment['effective']}发生法律效力。",
+        }
+    if case.case_number:
+        return {
+            "stage": "诉讼中",
+            "basis": "《中华人民共和国民事诉讼法》第一百零三条",
+            "undertaking": "",
+            "case_line": line,
+            "judgment_line": "",
+        }
+    return {
+        "stage": "诉前",
+        "basis": "《中华人民共和国民事诉讼法》第一百零四条",
+        "undertaking": "申请人将在人民法院采取保全措施后三十日内依法提起诉讼或者申请仲裁。",
+        "case_line": "",
+        "judgment_line": "",
+    }
+
+
 def _instalments(principal: Decimal, interest: Decimal, first_due: date) -> list[dict]:
     """Three monthly instalments of principal and interest (the last takes the cents)."""
     out = []
@@ -287,7 +317,6 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
         "判令被告承担本案诉讼费用",
     ]
     pre_suit_event = _pre_suit(session, case)
-    in_suit = bool(case.case_number)
     return {
         "cause": {
             "name": cause.name,
@@ -316,14 +345,7 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
             "security": blank(
                 "担保方式：现金、财产、保险公司保函（写明保险公司）、银行保函，或无需担保的理由"
             ),
-            "stage": "诉讼中" if in_suit else "诉前",
-            "basis": "《中华人民共和国民事诉讼法》第一百零三条"
-            if in_suit
-            else "《中华人民共和国民事诉讼法》第一百零四条",
-            "undertaking": ""
-            if in_suit
-            else "申请人将在人民法院采取保全措施后三十日内依法提起诉讼或者申请仲裁。",
-            "case_line": f"（{case.case_number}）" if in_suit else "",
+            **_preservation_stage(case, context["judgment"]),
         },
         "owner": {
             **context["owner"],

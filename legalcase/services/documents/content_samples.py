@@ -55,6 +55,7 @@ def sample_content() -> dict:
             "basis": "《中华人民共和国民事诉讼法》第一百零四条",
             "undertaking": "申请人将在人民法院采取保全措施后三十日内依法提起诉讼或者申请仲裁。",
             "case_line": "",
+            "judgment_line": "",
         },
         "instalments": [
             {
