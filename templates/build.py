@@ -116,8 +116,10 @@ def _cell(cell, text: str, width_mm: float, *, nowrap: bool, right: bool) -> Non
     cell.width = Mm(width_mm)
     p = cell.paragraphs[0]
     p.style = TABLE_TEXT
-    if text:
-        p.add_run(text)
+    for i, line in enumerate(text.split("\n") if text else []):
+        if i:
+            p.runs[-1].add_break()  # a period: one date a line
+        whole_figures(p.add_run(line))
     if right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if nowrap:  # a figure or a date is never broken inside the cell
@@ -151,7 +153,8 @@ def table(
     _cell(t.rows[1].cells[0], "{%tr for " + loop + " %}", widths[0], nowrap=False, right=False)
     for i, c in enumerate(cells):
         money = bool(MONEY.search(c))
-        _cell(t.rows[2].cells[i], c, widths[i], nowrap=money or bool(FIGURE.search(c)), right=money)
+        whole = money or (bool(FIGURE.search(c)) and "\n" not in c)  # a period: two lines
+        _cell(t.rows[2].cells[i], c, widths[i], nowrap=whole, right=money)
     _cell(t.rows[3].cells[0], "{%tr endfor %}", widths[0], nowrap=False, right=False)
     for row in (t.rows[1], t.rows[3]):
         for i, cell in enumerate(row.cells[1:], start=1):
@@ -160,7 +163,7 @@ def table(
 
 CELL_MARGIN = 57  # twips (1 mm) left and right in a cell
 MONEY = re.compile(r"\.(amount|paid|outstanding|base|principal|interest) }}")
-FIGURE = re.compile(r"\.(issue_date|due_date|date|due|start|end|days|seq|number) }}")
+FIGURE = re.compile(r"\.(issue_date|due_date|date|due|start|end|days|seq|number|invoice_no) }}")
 RECEIVABLES = (
     ["发票号", "开票日", "到期日", "金额", "已付", "未付"],
     "r in receivables",
@@ -172,22 +175,24 @@ RECEIVABLES = (
         "{{ r.paid }}",
         "{{ r.outstanding }}",
     ],
-    # mm, 156 in all: an amount takes 12 figures (9,999,999.99), a date 10 (2026-11-24)
-    [22, 25, 25, 28, 28, 28],
+    # mm, 156 in all: an amount takes 12 figures (9,999,999.99), a date 10 (2026-11-24), an
+    # invoice number up to 12 (never broken either)
+    [28, 23, 23, 28, 27, 27],
 )
 CLAIM_LINES = (
-    ["项目", "起", "止", "天数", "基数", "利率/计算方式", "金额"],
+    ["项目", "期间", "天数", "基数", "利率/计算方式", "金额"],
     "l in claim.lines",
     [
         "{{ l.what }}",
-        "{{ l.start }}",
-        "{{ l.end }}",
+        "{{ l.start }}\n至{{ l.end }}",  # one date a line, each whole
         "{{ l.days }}",
         "{{ l.base }}",
         "{{ l.rate }}",
         "{{ l.amount }}",
     ],
-    [24, 25, 25, 11, 24, 21, 26],
+    # 项目 wraps before an invoice number, never inside it; a period is a date a line; the
+    # rate's explanation is the longest text
+    [30, 26, 10, 24, 42, 24],
 )
 
 

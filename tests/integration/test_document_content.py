@@ -46,8 +46,9 @@ GUARANTOR_ID = resident_id("31011219750512002")  # a woman born 1975-05-12
 
 
 def flat(text: str) -> str:
-    """The text without line breaks or spaces: pdftotext wraps lines inside names."""
-    return re.sub(r"\s+", "", text)
+    """The text without line breaks, spaces or page footers: pdftotext wraps lines inside
+    names, and a sentence may run on to the next page."""
+    return re.sub(r"第\d+页，共\d+页", "", re.sub(r"\s+", "", text))
 
 
 def _creditor(session) -> Creditor:
