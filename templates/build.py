@@ -190,9 +190,10 @@ CLAIM_LINES = (
         "{{ l.rate }}",
         "{{ l.amount }}",
     ],
-    # 项目 wraps before an invoice number, never inside it; a period is a date a line; the
-    # rate's explanation is the longest text
-    [30, 26, 10, 24, 42, 24],
+    # 项目 wraps before an invoice number, never inside it; a period is a date a line
+    # ("至2026-11-25": 26 mm); amounts of 12 figures (2,494,000.00): 27 mm; the rate's
+    # explanation, the longest text, wraps
+    [26, 26, 10, 27, 40, 27],
 )
 
 
