@@ -7,9 +7,7 @@ LEGALCASE_LADDER_DAYS), so a fresh installation works with no settings at all.
 from __future__ import annotations
 
 import io
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +16,7 @@ from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.ladder import RUNGS, rungs_from
 from legalcase.domain.roles import Role, require_admin
 from legalcase.models import FirmProfile, LadderRung, User
-from storage import Storage, hash_file
+from storage import Storage, put_bytes_by_hash
 
 from .audit import set_actor
 
@@ -96,17 +94,7 @@ def store_seal(
     """Keep the firm's seal image (checked PNG/JPEG, at most 2 MB) under its SHA-256."""
     _admin(session, actor)
     content_type = _seal_type(data)
-    Path(tmp_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".seal", delete=False) as fh:
-        fh.write(data)
-        path = Path(fh.name)
-    try:
-        with open(path, "rb") as src:
-            sha, _ = hash_file(src)
-        key = f"firm/seal/{sha}"
-        storage.put_file(key, path)
-    finally:
-        path.unlink(missing_ok=True)
+    sha, key = put_bytes_by_hash(storage, "firm/seal", data, tmp_dir, ".seal")
     row = firm_row(session)
     if row is None:
         row = FirmProfile()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from legalcase.domain.roles import Role
 from legalcase.models import TemplateVersion, User
 from legalcase.models.base import utcnow
 from legalcase.services.audit import set_actor
-from storage import Storage, hash_file
+from storage import Storage, put_bytes_by_hash
 
 from .content_samples import sample_content
 from .parties_context import sample_parties
@@ -270,18 +269,7 @@ def _checked(data: bytes, doc_type: str) -> set[str]:
 
 def _store(storage: Storage, doc_type: str, data: bytes, tmp_dir: str) -> tuple[str, str]:
     """Keep the file under its hash (the same file twice is one object): (sha256, key)."""
-    Path(tmp_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".docx", delete=False) as fh:
-        fh.write(data)
-        path = Path(fh.name)
-    try:
-        with open(path, "rb") as src:
-            sha, _ = hash_file(src)
-        key = f"templates/{doc_type}/{sha}"
-        storage.put_file(key, path)
-    finally:
-        path.unlink(missing_ok=True)
-    return sha, key
+    return put_bytes_by_hash(storage, f"templates/{doc_type}", data, tmp_dir, ".docx")
 
 
 def _new_version(
