@@ -10,6 +10,16 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 
+def closing(doc, court: str, signer: str) -> None:
+    """A filing's end: 此致, the court, the creditor as signer (sealed), its legal
+    representative's signature, the date."""
+    para(doc, "此致")
+    para(doc, court)
+    para(doc, f"{signer}：{{{{ creditor.name }}}}（盖章）", right=True)
+    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
+    para(doc, "{{ today }}", right=True)
+
+
 def party_blocks(doc, creditor_role: str, debtor_role: str) -> None:
     """The identity blocks: the creditor, then each defendant (the debtor, the guarantor)."""
     para(doc, creditor_role + "：{{ creditor.identity }}")
@@ -47,11 +57,7 @@ def preservation() -> Document:
     )
     assets(doc, "被申请人")
     para(doc, "担保：申请人以{{ preservation.security }}提供担保。")
-    para(doc, "此致")
-    para(doc, "{{ court }}")
-    para(doc, "申请人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
-    para(doc, "{{ today }}", right=True)
+    closing(doc, "{{ court }}", "申请人")
     return doc
 
 
@@ -127,11 +133,7 @@ def complaint() -> Document:
     para(doc, "六、对纠纷解决方式的意愿")
     para(doc, "{%p endif %}")
     para(doc, "是否了解并考虑先行调解：{{ mediation }}")
-    para(doc, "此致")
-    para(doc, "{{ court }}")
-    para(doc, "具状人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
-    para(doc, "{{ today }}", right=True)
+    closing(doc, "{{ court }}", "具状人")
     para(doc, "附：本状副本{{ copies }}份")
     return doc
 
@@ -199,10 +201,6 @@ def enforcement() -> Document:
         "申请人在法定二年期限内申请强制执行。",
     )
     assets(doc, "被执行人")
-    para(doc, "此致")
-    para(doc, "{{ judgment.court }}")
-    para(doc, "申请执行人：{{ creditor.name }}（盖章）", right=True)
-    para(doc, "法定代表人或负责人（签字）：＿＿＿＿＿＿", right=True)
-    para(doc, "{{ today }}", right=True)
+    closing(doc, "{{ judgment.court }}", "申请执行人")
     para(doc, "附：生效法律文书及生效证明、申请执行人身份证明、授权委托书。")
     return doc
