@@ -205,7 +205,42 @@ class EvidenceKind(Coded):
     JUDGMENT = "judgment", "判决书/裁定书"
     PRESERVATION_RULING = "preservation_ruling", "保全裁定"
     ASSET_LEAD = "asset_lead", "财产线索"
+    IDENTITY = "identity", "主体资格证明（营业执照/身份证件）"
     OTHER = "other", "其他"
+
+
+class AssetLeadKind(Coded):
+    """An asset or lead of a debtor party in the asset register (issue 17 point 5); what it
+    becomes when frozen: ``domain.deadlines.preservation.FREEZE_ASSET``."""
+
+    BANK_ACCOUNT = "bank_account", "银行账户"
+    REAL_ESTATE = "real_estate", "不动产"
+    VEHICLE = "vehicle", "车辆"
+    EQUIPMENT = "equipment", "机器设备"
+    EQUITY = "equity", "股权"
+    RECEIVABLE = "receivable", "到期债权/应收账款"
+    OTHER = "other", "其他财产"
+
+
+class EnforcementOutcomeKind(Coded):
+    RECEIVED = "received", "执行到款"
+    TERMINATED = "terminated", "终结本次执行程序（终本裁定）"
+    DISHONEST = "dishonest", "纳入失信被执行人名单"
+    HIGH_CONSUMPTION = "high_consumption", "限制高消费"
+
+
+class VisitRole(Coded):
+    """A member's role on a field visit (上门催收)."""
+
+    LEAD = "lead", "主谈"
+    LAWYER = "lawyer", "律师"
+    RECORDER = "recorder", "记录/摄像"
+    WITNESS = "witness", "见证"
+
+
+class VisitStatus(Coded):
+    PLANNED = "planned", "计划中"
+    DONE = "done", "已走访"
 
 
 class OriginalOrCopy(Coded):
@@ -251,6 +286,30 @@ class ProceedingsOutcome(Coded):
     DISMISSED = "dismissed", "驳回起诉"
 
 
+class DisputeReason(Coded):
+    """Why the debtor disputes a receivable (issue 16 point 3)."""
+
+    QUALITY = "quality", "质量异议"
+    QUANTITY = "quantity", "数量异议"
+    PRICE = "price", "价格异议"
+    NOT_DELIVERED = "not_delivered", "未收到货物/服务"
+    ALREADY_PAID = "already_paid", "已经付款"
+    OTHER = "other", "其他"
+
+
+class DisputeStatus(Coded):
+    OPEN = "open", "处理中（暂停催收）"
+    UPHELD = "upheld", "异议成立（已调减应收款）"
+    REJECTED = "rejected", "异议不成立（恢复催收）"
+
+
+class ConfirmationDecision(Coded):
+    """The debtor's answer on the online statement (对账确认)."""
+
+    CONFIRM = "confirm", "确认无误"
+    DISPUTE = "dispute", "有异议"
+
+
 PARTY_KINDS = PartyKind.labels()
 RELATIONS = Relation.labels()
 SEXES = Sex.labels()
@@ -287,6 +346,10 @@ COURT_EVENT_KINDS = CourtEventKind.labels()
 ASSET_KINDS = AssetKind.labels()
 EVIDENCE_KINDS = EvidenceKind.labels()
 ORIGINAL_OR_COPY = OriginalOrCopy.labels()
+ASSET_LEAD_KINDS = AssetLeadKind.labels()
+ENFORCEMENT_OUTCOME_KINDS = EnforcementOutcomeKind.labels()
+VISIT_ROLES = VisitRole.labels()
+VISIT_STATUSES = VisitStatus.labels()
 JUDGMENT_KINDS = JudgmentKind.labels()
 CLAIM_EVENT_TYPES = ClaimEventType.labels()
 ALLOCATIONS = Allocation.labels()
@@ -300,11 +363,22 @@ SEARCH_KINDS = {
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
 ROLES = {r.value: label for r, label in ROLE_LABELS.items()}
 PROMISE_STATUSES = {s.value: label for s, label in PROMISE_LABELS.items()}
+DISPUTE_REASONS = DisputeReason.labels()
+DISPUTE_STATUSES = DisputeStatus.labels()
+CONFIRMATION_DECISIONS = ConfirmationDecision.labels()
 
 __all__ = [
     "ADDRESSEES",
     "ALLOCATIONS",
     "ASSET_KINDS",
+    "ASSET_LEAD_KINDS",
+    "ENFORCEMENT_OUTCOME_KINDS",
+    "VISIT_ROLES",
+    "VISIT_STATUSES",
+    "AssetLeadKind",
+    "EnforcementOutcomeKind",
+    "VisitRole",
+    "VisitStatus",
     "CHANNELS",
     "CLAIM_EVENT_TYPES",
     "CONTRACT_KINDS",
