@@ -366,6 +366,8 @@ PROMISE_STATUSES = {s.value: label for s, label in PROMISE_LABELS.items()}
 DISPUTE_REASONS = DisputeReason.labels()
 DISPUTE_STATUSES = DisputeStatus.labels()
 CONFIRMATION_DECISIONS = ConfirmationDecision.labels()
+# A background job's status (legalcase.models.jobs.Job.status).
+JOB_STATUSES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
 
 __all__ = [
     "ADDRESSEES",
@@ -389,6 +391,7 @@ __all__ = [
     "FORUM_KINDS",
     "GUARANTEE_TYPES",
     "ID_TYPES",
+    "JOB_STATUSES",
     "JUDGMENT_KINDS",
     "JURISDICTIONS",
     "LATE_FEE_TYPES",
