@@ -10,6 +10,7 @@ from .errors import DomainError
 class Stage(StrEnum):
     PRE_LEGAL = "pre_legal"
     DEMAND = "demand"
+    MEDIATION = "mediation"  # 诉前调解: between demand and suit
     PRESERVATION = "preservation"
     LITIGATION = "litigation"
     ARBITRATION = "arbitration"
@@ -23,6 +24,7 @@ class Stage(StrEnum):
 STAGE_LABELS: dict[Stage, str] = {
     Stage.PRE_LEGAL: "诉前催收",
     Stage.DEMAND: "函件催告",
+    Stage.MEDIATION: "诉前调解",
     Stage.PRESERVATION: "财产保全",
     Stage.LITIGATION: "诉讼",
     Stage.ARBITRATION: "仲裁",
@@ -47,7 +49,14 @@ IN_COURT = frozenset(
 
 _FORWARD: dict[Stage, frozenset[Stage]] = {
     Stage.PRE_LEGAL: frozenset({Stage.DEMAND}),
-    Stage.DEMAND: frozenset({Stage.PRESERVATION, Stage.LITIGATION, Stage.ARBITRATION}),
+    Stage.DEMAND: frozenset(
+        {Stage.MEDIATION, Stage.PRESERVATION, Stage.LITIGATION, Stage.ARBITRATION}
+    ),
+    # mediation failed: preserve, sue or arbitrate; a confirmed mediation agreement is an
+    # effective document like a judgment: performed, or enforced
+    Stage.MEDIATION: frozenset(
+        {Stage.PRESERVATION, Stage.LITIGATION, Stage.ARBITRATION, Stage.JUDGMENT, Stage.ENFORCEMENT}
+    ),
     Stage.PRESERVATION: frozenset({Stage.LITIGATION, Stage.ARBITRATION}),
     Stage.LITIGATION: frozenset({Stage.JUDGMENT}),
     Stage.ARBITRATION: frozenset({Stage.JUDGMENT}),

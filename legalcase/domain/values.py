@@ -180,6 +180,9 @@ class CourtEventKind(Coded):
     SETTLEMENT = "settlement", "执行和解"
     ENFORCEMENT_APPLIED = "enforcement_applied", "申请强制执行（法院收到申请）"
     ENFORCEMENT_TERMINATED = "enforcement_terminated", "终结（本次）执行裁定送达"
+    # a mediation agreement confirmed by the court (司法确认裁定) or a mediation document
+    # (调解书): an effective document, enforceable like a judgment (domain.court_fields)
+    MEDIATION_CONFIRMED = "mediation_confirmed", "调解协议司法确认裁定/调解书"
 
 
 class AssetKind(Coded):
@@ -308,6 +311,49 @@ class ConfirmationDecision(Coded):
 
     CONFIRM = "confirm", "确认无误"
     DISPUTE = "dispute", "有异议"
+
+
+class PlanStatus(Coded):
+    """A repayment plan (还款协议) as its instalments and payments make it (domain.plans)."""
+
+    ACTIVE = "active", "履行中"
+    COMPLETED = "completed", "已履行完毕"
+    ACCELERATED = "accelerated", "违约，余额加速到期"
+
+
+class InstalmentStatus(Coded):
+    """One instalment of a repayment plan against the payments (domain.plans)."""
+
+    OPEN = "open", "待还"
+    GRACE = "grace", "已逾期（宽限期内）"
+    KEPT = "kept", "按期履行"
+    LATE = "late", "逾期履行（宽限期内付清）"
+    BROKEN = "broken", "违约"
+
+
+class WaiverKind(Coded):
+    """What a waiver (减免) may reduce; principal never (domain.waivers)."""
+
+    PENALTY_INTEREST = "penalty_interest", "罚息/逾期利息"
+    LATE_FEE = "late_fee", "违约金"
+    COSTS = "costs", "费用"
+    PRINCIPAL = "principal", "本金（不得减免）"
+
+
+class WaiverStatus(Coded):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准（已生效）"
+    REJECTED = "rejected", "已驳回"
+
+
+class MediationOutcome(Coded):
+    """How a pre-suit mediation (诉前调解) ended."""
+
+    PENDING = "pending", "调解中"
+    AGREED = "agreed", "达成调解协议"
+    CONFIRMED = "confirmed", "调解协议已司法确认"
+    FAILED = "failed", "调解不成"
+    WITHDRAWN = "withdrawn", "撤回调解申请"
 
 
 PARTY_KINDS = PartyKind.labels()
@@ -443,3 +489,8 @@ __all__ = [
     "Role",
     "Stage",
 ]
+PLAN_STATUSES = PlanStatus.labels()
+INSTALMENT_STATUSES = InstalmentStatus.labels()
+WAIVER_KINDS = WaiverKind.labels()
+WAIVER_STATUSES = WaiverStatus.labels()
+MEDIATION_OUTCOMES = MediationOutcome.labels()
