@@ -494,3 +494,23 @@ INSTALMENT_STATUSES = InstalmentStatus.labels()
 WAIVER_KINDS = WaiverKind.labels()
 WAIVER_STATUSES = WaiverStatus.labels()
 MEDIATION_OUTCOMES = MediationOutcome.labels()
+
+
+class TimestampStatus(Coded):
+    """An RFC 3161 timestamp of a stored object (issue 16 point 1)."""
+
+    OK = "ok", "已加时间戳"
+    PENDING = "pending", "待补时间戳"
+    FAILED = "failed", "时间戳无效"
+
+
+class TimestampedKind(Coded):
+    """What a timestamp is about."""
+
+    EVIDENCE = "evidence", "证据"
+    DOCUMENT = "document", "文书"
+    BUNDLE = "bundle", "证据册"
+
+
+TIMESTAMP_STATUSES = TimestampStatus.labels()
+TIMESTAMPED_KINDS = TimestampedKind.labels()
