@@ -6,6 +6,7 @@ from datetime import date
 
 from ..calendar import WorkCalendar
 from ..periods import add_days, add_years
+from ..values import AssetKind, AssetLeadKind
 from .base import (
     ASSET_LABELS,
     FREEZE_YEARS,
@@ -16,6 +17,18 @@ from .base import (
     _rolled,
     _status,
 )
+
+# What an asset of the register is as property under preservation, which sets the freeze
+# period (FREEZE_YEARS: deposits 1 year, movables 2, real estate and other rights 3).
+FREEZE_ASSET = {
+    AssetLeadKind.BANK_ACCOUNT.value: AssetKind.BANK_DEPOSIT.value,
+    AssetLeadKind.REAL_ESTATE.value: AssetKind.REAL_ESTATE.value,
+    AssetLeadKind.VEHICLE.value: AssetKind.MOVABLE.value,
+    AssetLeadKind.EQUIPMENT.value: AssetKind.MOVABLE.value,
+    AssetLeadKind.EQUITY.value: AssetKind.OTHER_RIGHT.value,
+    AssetLeadKind.RECEIVABLE.value: AssetKind.OTHER_RIGHT.value,
+    AssetLeadKind.OTHER.value: AssetKind.OTHER_RIGHT.value,
+}
 
 
 def _preservation(idx: int, e: Event, ordered, as_of: date, cal: WorkCalendar) -> list[Deadline]:
