@@ -18,9 +18,16 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+SECRET_KEY_MIN_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """This configuration may not be served (the message says why, in Chinese)."""
+
+
 def _secret_key(instance: Path) -> str:
     """LEGALCASE_SECRET_KEY, else a secret kept in instance/ so that sessions survive restarts
-    of this one machine (the embedded default; ``legalcase serve`` on PostgreSQL refuses it)."""
+    of this one machine (the embedded default; a production server refuses it: ``server_problem``)."""
     if os.environ.get("LEGALCASE_SECRET_KEY"):
         return os.environ["LEGALCASE_SECRET_KEY"]
     path = instance / "secret_key"
@@ -37,11 +44,13 @@ def load_config(overrides: dict | None = None) -> dict:
     instance.mkdir(parents=True, exist_ok=True)
     https = _flag("LEGALCASE_HTTPS")
     redis_url = os.environ.get("LEGALCASE_REDIS_URL", "")
+    default_url = f"sqlite:///{instance / 'legalcase.db'}"
     config = {
         "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": os.environ.get(
-            "LEGALCASE_DATABASE_URL", f"sqlite:///{instance / 'legalcase.db'}"
-        ),
+        # LEGALCASE_ENV=production: served as production even on the default SQLite file.
+        "ENV": os.environ.get("LEGALCASE_ENV", "").strip().lower() or "embedded",
+        "DEFAULT_DATABASE_URL": default_url,
+        "DATABASE_URL": os.environ.get("LEGALCASE_DATABASE_URL", default_url),
         "STORAGE_PATH": os.environ.get("LEGALCASE_STORAGE_PATH", str(instance / "files")),
         "STORAGE_BACKEND": os.environ.get("LEGALCASE_STORAGE_BACKEND", "local"),
         "MINIO_ENDPOINT": os.environ.get("LEGALCASE_MINIO_ENDPOINT"),
@@ -116,3 +125,39 @@ def load_config(overrides: dict | None = None) -> dict:
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     return config
+
+
+def is_embedded(config: dict) -> bool:
+    """The embedded default: the SQLite file in instance/ and not LEGALCASE_ENV=production.
+    Only it may sign sessions with a key generated on this machine and migrate itself on
+    ``legalcase serve``; anything else is a production deployment (many servers may share
+    its database)."""
+    return config.get("ENV") != "production" and config["DATABASE_URL"] == config.get(
+        "DEFAULT_DATABASE_URL"
+    )
+
+
+def server_problem(config: dict) -> str | None:
+    """Why this configuration may not be served (a web server or a worker), or None.
+
+    Outside the embedded default the secret key that signs sessions must come from
+    LEGALCASE_SECRET_KEY, be the same on every machine, and be long: a key generated per
+    machine in instance/ would log users out whenever another server answers."""
+    if is_embedded(config):
+        return None
+    if not config.get("SECRET_KEY_FROM_ENV"):
+        return (
+            "生产环境（非默认 SQLite 数据库，或 LEGALCASE_ENV=production）必须设置 "
+            "LEGALCASE_SECRET_KEY：各台服务器相同的随机密钥，至少 32 个字符，例如 "
+            'python3 -c "import secrets; print(secrets.token_hex(32))" 的输出'
+        )
+    if len(config["SECRET_KEY"]) < SECRET_KEY_MIN_LENGTH:
+        return f"LEGALCASE_SECRET_KEY 太短：至少 {SECRET_KEY_MIN_LENGTH} 个字符"
+    return None
+
+
+def require_server_config(config: dict) -> None:
+    """Raise ConfigError when ``config`` may not be served (``server_problem``)."""
+    problem = server_problem(config)
+    if problem:
+        raise ConfigError(problem)

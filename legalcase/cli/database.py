@@ -16,11 +16,13 @@ def db() -> None:
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
-    """Migrate the database to the newest schema."""
-    from legalcase.migrate import upgrade
+    """Migrate the database to the newest schema, under the deployment's migration lock
+    (PostgreSQL advisory lock, SQLite file lock): run it once per release, before the servers
+    start; a second run at the same time waits and then finds nothing to do."""
+    from legalcase.migrate import upgrade_locked
 
     app = make_app()
-    upgrade(app.config["DATABASE_URL"], revision)
+    upgrade_locked(app.config["DATABASE_URL"], revision)
     click.echo(f"数据库已升级：{_safe_url(app.config['DATABASE_URL'])}")
 
 
@@ -33,6 +35,25 @@ def db_downgrade(revision: str) -> None:
     app = make_app()
     downgrade(app.config["DATABASE_URL"], revision)
     click.echo(f"数据库已回退到 {revision}")
+
+
+def schema_for_serve(config: dict) -> str | None:
+    """Before a server starts: the embedded default migrates itself (under the lock); a
+    production server never migrates (two would race) and refuses an out-of-date schema.
+    Returns why it may not start, or None."""
+    from legalcase.config import is_embedded
+    from legalcase.migrate import pending, upgrade_locked
+
+    url = config["DATABASE_URL"]
+    if is_embedded(config):
+        upgrade_locked(url)
+        return None
+    if pending(url):
+        return (
+            f"数据库结构不是最新（{_safe_url(url)}）：请先运行 legalcase db upgrade，"
+            "再启动服务器（生产环境的服务器启动时不做迁移）"
+        )
+    return None
 
 
 def _safe_url(url: str) -> str:

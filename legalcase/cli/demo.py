@@ -31,23 +31,11 @@ def demo(force: bool) -> None:
         )
 
 
-SECRET_KEY_MIN_LENGTH = 32
-
-
 def production_problem(config: dict) -> str | None:
-    """Why this configuration may not be served, or None. On PostgreSQL (a production
-    database) the secret key that signs sessions must be set, the same on every machine,
-    and long: a key generated per machine in instance/ would not do."""
-    if not config["DATABASE_URL"].startswith("postgresql"):
-        return None
-    if not config.get("SECRET_KEY_FROM_ENV"):
-        return (
-            "在 PostgreSQL 上运行需要设置 LEGALCASE_SECRET_KEY（各台服务器相同的随机密钥，"
-            '至少 32 个字符，例如 python3 -c "import secrets; print(secrets.token_hex(32))" 的输出）'
-        )
-    if len(config["SECRET_KEY"]) < SECRET_KEY_MIN_LENGTH:
-        return f"LEGALCASE_SECRET_KEY 太短：至少 {SECRET_KEY_MIN_LENGTH} 个字符"
-    return None
+    """Why this configuration may not be served, or None (``config.server_problem``)."""
+    from legalcase.config import server_problem
+
+    return server_problem(config)
 
 
 @main.command()
@@ -61,19 +49,21 @@ def production_problem(config: dict) -> str | None:
     help="Load the demo portfolio (known passwords!) if the database has no users yet.",
 )
 def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
-    """Migrate and serve with gunicorn. The demo portfolio only with --demo (and only into
-    an empty database). On PostgreSQL LEGALCASE_SECRET_KEY must be set."""
+    """Serve with gunicorn. The embedded default (SQLite in instance/) migrates itself; a
+    production database must be migrated first by `legalcase db upgrade`, and
+    LEGALCASE_SECRET_KEY must be set. The demo portfolio only with --demo (and only into
+    an empty database)."""
     from gunicorn.app.base import BaseApplication
 
     from legalcase.demo.load import load_demo
-    from legalcase.migrate import upgrade
+
+    from .database import schema_for_serve
 
     app = make_app()
-    problem = production_problem(app.config)
+    problem = production_problem(app.config) or schema_for_serve(app.config)
     if problem:
         click.echo(f"错误：{problem}", err=True)
         sys.exit(2)
-    upgrade(app.config["DATABASE_URL"])
     with unit_of_work(app) as uow:
         empty = not has_data(uow.session)
         if empty and with_demo:
@@ -93,9 +83,12 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
 
     class _Server(BaseApplication):
         def load_config(self):
+            from legalcase.gunicorn_conf import settings
+
+            for name, value in settings().items():
+                self.cfg.set(name, value)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
 
         def load(self):
             return app
