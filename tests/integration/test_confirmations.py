@@ -1,0 +1,167 @@
+"""Online statement confirmation (issue 16 point 2): the link, the answer kept as evidence,
+the acknowledgment that restarts limitation for the receivables shown."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from legalcase.db import db
+from legalcase.domain.errors import DomainError, NotFound
+from legalcase.models import (
+    AuditEntry,
+    Case,
+    CaseDeadline,
+    Dispute,
+    EvidenceItem,
+    LedgerEntry,
+)
+from legalcase.services import confirmations as svc
+from legalcase.services import parties
+from tests import factories as F
+
+NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+
+
+def limitation(session, r) -> CaseDeadline:
+    (row,) = session.scalars(
+        select(CaseDeadline).where(
+            CaseDeadline.case_id == r.case_id,
+            CaseDeadline.kind == "limitation",
+            CaseDeadline.is_active.is_(True),
+            CaseDeadline.source_key == f"receivable:{r.id}",
+        )
+    )
+    return row
+
+
+def setup(session):
+    admin = F.user(session)
+    c = F.case(session, admin)
+    a = F.receivable(session, admin, c, "FP-A", "1000", date(2024, 1, 1), date(2024, 6, 30))
+    b = F.receivable(session, admin, c, "FP-B", "2500.50", date(2024, 2, 1), date(2024, 7, 31))
+    contact = parties.add_contact(
+        session,
+        admin,
+        c.debtor,
+        {"name": "李会计", "relation": "finance", "email": "li@example.com"},
+    )
+    session.commit()
+    return admin, c, a, b, contact
+
+
+def submit(session, app, conf, token, decision="confirm", name="李会计", reason="", now=None):
+    c = session.get(Case, conf.case_id)
+    st = svc.statement_of(session, c, (now or NOW).date())
+    sub = svc.Submission(decision, name, reason, "203.0.113.7", "Mozilla/5.0 (iPhone)", "a" * 64)
+    out = svc.submit(
+        session,
+        db.storage,
+        svc.find_link(session, token, now or NOW),
+        st,
+        sub,
+        tmp_dir=app.config["UPLOAD_TMP"],
+        max_bytes=10 * 2**20,
+        now=now or NOW,
+    )
+    session.commit()
+    return out
+
+
+def pdf_text(data: bytes) -> str:
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "x.pdf"
+        path.write_bytes(data)
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def test_the_token_is_stored_only_as_its_hash_and_expires(session):
+    admin, c, a, b, contact = setup(session)
+    conf, token = svc.create_link(
+        session, admin, c, {"contact_id": contact.id, "expires_in_days": 7}, now=NOW
+    )
+    session.commit()
+    assert len(token) >= 40
+    assert conf.token_hash == svc.token_hash(token) != token
+    assert token not in str(session.scalars(select(AuditEntry.after)).all())
+    assert svc.find_link(session, token, NOW + timedelta(days=6)).id == conf.id
+    with pytest.raises(svc.LinkGone) as gone:
+        svc.find_link(session, token, NOW + timedelta(days=7))
+    assert gone.value.code == "link_expired" and gone.value.status == 410
+    with pytest.raises(NotFound):
+        svc.find_link(session, token[:-1] + ("A" if token[-1] != "A" else "B"), NOW)
+
+
+def test_a_link_needs_money_owed_and_the_debtors_contact(session):
+    admin, c, a, b, contact = setup(session)
+    other = parties.add_contact(
+        session,
+        admin,
+        F.debtor(session, admin, "别家公司"),
+        {"name": "王五", "relation": "staff", "phone": "13800000000"},
+    )
+    session.commit()
+    with pytest.raises(DomainError) as bad:
+        svc.create_link(session, admin, c, {"contact_id": other.id, "expires_in_days": 90})
+    assert set(bad.value.fields) == {"contact_id", "expires_in_days"}
+
+
+def test_a_confirmation_is_evidence_and_an_acknowledgment_that_restarts_limitation(app, session):
+    admin, c, a, b, contact = setup(session)
+    assert limitation(session, a).unadjusted_date == date(2027, 6, 30)
+    conf, token = svc.create_link(session, admin, c, {"contact_id": contact.id}, now=NOW)
+    session.commit()
+    submit(session, app, conf, token)
+    session.refresh(conf)
+    assert conf.decision == "confirm" and conf.used_at == NOW
+    assert conf.amount_owed == Decimal("3500.50")
+    assert conf.ip_address == "203.0.113.7" and conf.user_agent.startswith("Mozilla")
+    # the ledger: an acknowledgment naming both receivables, limitation from that day
+    entry = session.get(LedgerEntry, conf.ledger_entry_id)
+    assert entry.legal_effect == "acknowledgment"
+    assert sorted(entry.receivable_ids) == sorted([a.id, b.id])
+    assert limitation(session, a).unadjusted_date == date(2029, 11, 20)
+    assert limitation(session, b).unadjusted_date == date(2029, 11, 20)
+    # the evidence: a PDF of what was shown with the submission record
+    item = session.get(EvidenceItem, conf.evidence_id)
+    assert item.kind == "statement" and item.content_type == "application/pdf"
+    assert [le.id for le in item.ledger_entries] == [entry.id]
+    with db.storage.open(item.storage_key) as fh:
+        text = pdf_text(fh.read())
+    assert "3,500.50" in text and "FP-A" in text and "FP-B" in text
+    assert "203.0.113.7" in text and "a" * 64 in text and "李会计" in text
+    # once only
+    with pytest.raises(svc.LinkGone) as used:
+        svc.find_link(session, token, NOW)
+    assert used.value.code == "link_used"
+    # audited
+    audited = session.scalars(
+        select(AuditEntry.entity).where(AuditEntry.case_id == c.id, AuditEntry.action == "update")
+    ).all()
+    assert "confirmations" in audited
+
+
+def test_a_dispute_opens_disputes_and_does_not_restart_limitation(app, session):
+    admin, c, a, b, contact = setup(session)
+    conf, token = svc.create_link(session, admin, c, {}, now=NOW)
+    session.commit()
+    submit(session, app, conf, token, "dispute", "李会计", "FP-B 的货物有质量问题")
+    assert limitation(session, a).unadjusted_date == date(2027, 6, 30)
+    disputes = session.scalars(select(Dispute).order_by(Dispute.receivable_id)).all()
+    assert [(d.receivable_id, d.amount, d.status) for d in disputes] == [
+        (a.id, Decimal("1000.00"), "open"),
+        (b.id, Decimal("2500.50"), "open"),
+    ]
+    assert all(
+        d.confirmation_id == conf.id and d.evidence_ids == [conf.evidence_id] for d in disputes
+    )
+    entry = session.get(LedgerEntry, conf.ledger_entry_id)
+    assert entry.legal_effect == "none" and entry.outcome == "disputed"
