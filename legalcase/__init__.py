@@ -29,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     app.extensions["legalcase_storage"] = make_storage(app.config)
+    from .services.timestamps import configure as configure_timestamps
+
+    configure_timestamps(app.config)  # the internal authority's key, made at first start
     init_web(app)
 
     from .api import bp as api_bp

@@ -15,6 +15,7 @@ from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .security import SecurityEvent
 from .settings import FirmProfile, LadderRung
 from .tasks import Task, TaskComment
+from .timestamps import Timestamp
 from .users import ApiToken, Creditor, User
 
 __all__ = [
@@ -53,5 +54,6 @@ __all__ = [
     "Task",
     "TaskComment",
     "TemplateVersion",
+    "Timestamp",
     "User",
 ]

@@ -15,11 +15,13 @@ from docgen.fields import DOCUMENTS
 from docgen.pdf import convert
 from legalcase.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from legalcase.domain.roles import Role
+from legalcase.domain.values import TimestampedKind
 from legalcase.models import Case, GeneratedDocument, User
 from legalcase.models.base import utcnow
 from storage import Storage, hash_file
 
 from ..common import begin_case_write
+from ..timestamps import stamp
 from .context import document_context, firm_profile, missing_for, seal_image
 from .numbering import COURT_FILINGS, issuer_for, next_number
 from .parties_context import COURT_MISSING, is_real_court, issuer_context
@@ -130,6 +132,7 @@ def generate(
         )
         session.add(doc)
         session.flush()
+        stamp(session, TimestampedKind.DOCUMENT, doc, actor.id)
     finally:
         if path is not None:
             path.unlink(missing_ok=True)

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.evidence import ALLOWED_TYPES, PDF_ABLE
-from legalcase.domain.values import OriginalOrCopy
+from legalcase.domain.values import OriginalOrCopy, TimestampedKind
 from legalcase.models import Case, EvidenceBundle, EvidenceItem, User
 from legalcase.models.base import utcnow
 from storage import Storage, StorageError
 from storage.hashing import CHUNK, HashingReader, HashMismatch, hash_path, temp_prefix
 
 from ..common import begin_case_write
+from ..timestamps import stamp
 from .custody import custody
 
 
@@ -105,6 +106,7 @@ def build_case_bundle(
         session.flush()
         for ident in item_ids:
             custody(session, case.id, "export", actor.id, ident, bundle_id=bundle.id)
+        stamp(session, TimestampedKind.BUNDLE, bundle, actor.id)
         return bundle
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

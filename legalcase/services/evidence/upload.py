@@ -16,13 +16,14 @@ from docgen.inspect import BadFile, audio_duration, guess_type, parse_email, pdf
 from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.evidence import ALLOWED_TYPES, KINDS
 from legalcase.domain.stages import Stage
-from legalcase.domain.values import OriginalOrCopy
+from legalcase.domain.values import OriginalOrCopy, TimestampedKind
 from legalcase.models import Case, EvidenceItem, LedgerEntry, Receivable, User
 from legalcase.models.base import utcnow
 from storage import Storage, StorageError
 from storage.hashing import Spooled, TooLarge, spool
 
 from ..common import begin_case_write
+from ..timestamps import stamp
 from .custody import custody
 
 HELD_STAGES = {Stage.LITIGATION, Stage.ARBITRATION, Stage.JUDGMENT, Stage.ENFORCEMENT}
@@ -238,6 +239,8 @@ def _store(session, storage, actor, case, checked: Checked, filename, meta) -> E
     )
     session.add(item)
     session.flush()
+    # never refused over a timestamp: pending (待补时间戳) when the authority fails
+    ts = stamp(session, TimestampedKind.EVIDENCE, item, actor.id, log_custody=False)
     custody(
         session,
         case.id,
@@ -248,6 +251,8 @@ def _store(session, storage, actor, case, checked: Checked, filename, meta) -> E
         size=sp.size,
         content_type=checked.content_type,
         filename=filename,
+        timestamp=ts.status,
+        timestamp_time=ts.gen_time.isoformat() if ts.gen_time else None,
     )
     return item
 
