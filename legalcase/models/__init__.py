@@ -5,7 +5,9 @@ from .allocation import AllocationLog, AllocationRule, CollectorCapacity
 from .audit import AuditEntry
 from .base import Base
 from .cases import Case, Contract, StageChange
+from .confirmations import Confirmation
 from .deadlines import CaseDeadline, CourtEvent, LprRate
+from .disputes import Dispute
 from .documents import GeneratedDocument, LetterCounter, TemplateVersion
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
 from .ledger import LedgerEntry, LedgerEntryReceivable, Promise
@@ -28,10 +30,12 @@ __all__ = [
     "Base",
     "Case",
     "CaseDeadline",
+    "Confirmation",
     "Contact",
     "Contract",
     "CourtEvent",
     "CustodyEvent",
+    "Dispute",
     "EvidenceBundle",
     "EvidenceItem",
     "FirmProfile",

@@ -99,6 +99,8 @@ def init_web(app: Flask) -> None:
     from .calculators import bp as calc_bp
     from .calendar import bp as calendar_bp
     from .cases import bp as cases_bp
+    from .confirm import bp as confirm_bp
+    from .disputes import bp as disputes_bp
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
     from .imports import bp as imports_bp
@@ -125,10 +127,15 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(settings_firm_bp)
     app.register_blueprint(settings_lpr_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(confirm_bp)
+    app.register_blueprint(disputes_bp)
 
     from .security import init_security
 
     init_security(app)
+    from .confirm import limit_links
+
+    limit_links(app)  # after the limiter exists
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
