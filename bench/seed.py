@@ -25,7 +25,6 @@ from legalcase.domain.values import (
     ContractKind,
     CourtEventKind,
     DisputeKind,
-    GuaranteeType,
     Jurisdiction,
     LateFeeType,
     LegalEffect,
@@ -146,7 +145,6 @@ def seed(
                 "late_fee_type": LateFeeType.NONE,
                 "governing_law": Jurisdiction.CN,
                 "dispute_resolution": DisputeKind.COURT,
-                "guarantee_type": GuaranteeType.NONE,
                 "created_at": now,
                 "updated_at": now,
             }

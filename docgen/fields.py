@@ -13,7 +13,8 @@ COMMON = {
     "firm",
     "creditor",
     "debtor",
-    "guarantor",
+    "guarantor",  # the first guarantor (see guarantors)
+    "guarantors",  # every guarantor: a party block + guarantee_type, guarantee_label, period_end
     "contract",
     "receivables",
     "payments",
@@ -52,6 +53,7 @@ LISTS = {
     "requests",
     "facts",
     "demands",
+    "guarantors",
 }
 
 DOCUMENTS: dict[str, dict] = {

@@ -337,6 +337,16 @@ def lawyer_letter() -> Document:
         "逾期未付的，委托人将依法提起诉讼并申请财产保全，主张逾期利息至实际清偿之日止，"
         "由此产生的诉讼费、保全费、律师费等费用均由{{ salutation }}承担。",
     )
+    # each guarantor with its type: the letter is also a demand on them (CC 693)
+    para(doc, "{%p if guarantors %}")
+    para(
+        doc,
+        "四、保证责任。{% for g in guarantors %}{{ g.name }}（{{ g.guarantee_label }}"
+        "{% if g.period_end %}，约定保证期间至{{ g.period_end }}{% endif %}）"
+        "{% if not loop.last %}、{% endif %}{% endfor %}为上述债务提供保证，本函同时送达上述保证人，"
+        "委托人依法要求其承担保证责任。",
+    )
+    para(doc, "{%p endif %}")
     para(doc, "{{ firm.name }}　律师：{{ firm.lawyers }}　电话：{{ firm.phone }}", right=True)
     para(doc, "{{ firm_seal }}", right=True)
     para(doc, "{{ today }}", right=True)

@@ -197,8 +197,9 @@ def load_demo(
                 "governing_law": "CN",
                 "dispute_resolution": "court",
                 "dispute_venue": "原告所在地人民法院",
-                "guarantee_type": "joint" if guarantee else "none",
-                "guarantor_id": guarantor.id if guarantor else None,
+                "guarantees": (
+                    [{"party_id": guarantor.id, "guarantee_type": "joint"}] if guarantor else []
+                ),
             },
         )
         n_inv = rng.randint(1, 4)

@@ -38,12 +38,13 @@ class Debt:
 
 @dataclass(frozen=True, slots=True)
 class Guarantee:
-    key: str  # e.g. "contract:3"
-    label: str
+    key: str  # e.g. "guarantee:3" (one per guarantor of a contract)
+    label: str  # names the contract and the guarantor
     type: str  # joint | general
     period_end: date | None
     due_date: date  # the earliest unpaid due date of the guaranteed debt
     jurisdiction: str = "CN"
+    party_id: int | None = None  # the guarantor (a demand on another guarantor does not count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def derive(
         lim.basis = f"{debt.label}：{lim.basis}"
         out.append(KeyedDeadline(debt.key, lim))
     for g in guarantees:
-        claim = Claim(g.jurisdiction, g.due_date, plain, g.type, g.period_end)
+        claim = Claim(g.jurisdiction, g.due_date, plain, g.type, g.period_end, g.party_id)
         for d in compute(claim, as_of, cal, limitation=False, per_event=False):
             d.basis = f"{g.label}：{d.basis}"
             out.append(KeyedDeadline(g.key, d))

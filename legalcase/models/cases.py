@@ -80,12 +80,38 @@ class Contract(TimestampMixin, Base):
     governing_law: Mapped[str] = mapped_column(String(16), default="CN")
     dispute_resolution: Mapped[str] = mapped_column(String(16), default="court")
     dispute_venue: Mapped[str | None] = mapped_column(String(200))
-    guarantee_type: Mapped[str] = mapped_column(String(16), default="none")
-    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
-    guarantee_period_end: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="contracts")
-    guarantor: Mapped[Party | None] = relationship()
+    # the guarantees in force (ended ones stay in the table for the record)
+    guarantees: Mapped[list[ContractGuarantee]] = relationship(
+        primaryjoin="and_(ContractGuarantee.contract_id == Contract.id, "
+        "ContractGuarantee.ended_at.is_(None))",
+        order_by="ContractGuarantee.id",
+        viewonly=True,
+    )
+
+    @property
+    def audit_case_id(self) -> int:
+        return self.case_id
+
+
+class ContractGuarantee(TimestampMixin, Base):
+    """One guarantor of a contract: joint (连带责任保证) or general (一般保证), with its own
+    agreed guarantee period (none: six months from the principal debt's due date, CC 692).
+    Removing a guarantor ends the row (``ended_at``) rather than deleting it."""
+
+    __tablename__ = "contract_guarantees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    guarantee_type: Mapped[str] = mapped_column(String(16))  # joint | general
+    period_end: Mapped[date | None] = mapped_column(Date)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contract: Mapped[Contract] = relationship()
+    party: Mapped[Party] = relationship()
 
     @property
     def audit_case_id(self) -> int:

@@ -15,6 +15,15 @@ from legalcase.domain.values import (
 
 from .fields import Base, Money, Rate, choice, currency, day, list_of, money, ref, text
 
+# a guarantee is joint or general; "none" is the contract having no guarantee row at all
+GUARANTEE_KINDS = {k: v for k, v in GUARANTEE_TYPES.items() if k != "none"}
+
+
+class GuaranteeSchema(Base):
+    party_id = ref("保证人")
+    guarantee_type = choice("保证方式", GUARANTEE_KINDS)
+    period_end = day("约定保证期间届满日", required=False)
+
 
 class ContractSchema(Base):
     number = text("合同编号", required=True, max_len=100)
@@ -31,9 +40,13 @@ class ContractSchema(Base):
     governing_law = choice("适用法律", JURISDICTIONS)
     dispute_resolution = choice("争议解决方式", DISPUTE)
     dispute_venue = text("管辖法院/仲裁机构")
-    guarantee_type = choice("保证方式", GUARANTEE_TYPES)
-    guarantor_id = ref("保证人", required=False)
-    guarantee_period_end = day("约定保证期间届满日", required=False)
+    # each guarantor with its type and period; on an update, absent: unchanged, []: none
+    guarantees = fields.List(
+        fields.Nested(GuaranteeSchema),
+        load_default=None,
+        allow_none=True,
+        metadata={"label": "保证人", "widget": "guarantees"},
+    )
 
 
 class InstalmentSchema(Base):
@@ -70,8 +83,14 @@ class PaymentSchema(Base):
 # ---- output ----------------------------------------------------------------------
 
 
+class GuaranteeOut(GuaranteeSchema):
+    id = fields.Integer()
+    party_name = fields.Function(lambda g: g.party.name)
+
+
 class ContractOut(ContractSchema):
     id = fields.Integer()
+    guarantees = fields.List(fields.Nested(GuaranteeOut))
 
 
 class InstalmentOut(Base):

@@ -29,6 +29,7 @@ from legalcase.models import (
     Task,
     User,
 )
+from legalcase.models.cases import ContractGuarantee
 
 from .common import get_or_404
 from .next_deadline import acts_on, acts_on_expr, days_left, is_open_expr, next_of
@@ -98,7 +99,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
         session.scalars(
             select(Contract)
             .where(Contract.case_id == case_id)
-            .options(joinedload(Contract.guarantor))
+            .options(selectinload(Contract.guarantees).joinedload(ContractGuarantee.party))
             .order_by(Contract.id)
         )
     )
@@ -324,3 +325,43 @@ def case_documents(session: Session, case_id: int) -> list[GeneratedDocument]:
             .order_by(GeneratedDocument.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Guaranteed:
+    """One contract a party guarantees, as its page lists it."""
+
+    guarantee: ContractGuarantee
+    contract: Contract
+    case: Case
+    deadline: CaseDeadline | None  # the guarantee period of this guarantor on this contract
+
+
+def guarantees_of_party(session: Session, party_id: int) -> list[Guaranteed]:
+    """The contracts ``party_id`` guarantees (in force), newest case first, each with its case,
+    creditor and the stored guarantee-period deadline; the amount owed is the case's stored
+    ``outstanding_amount`` (services.balances), the header's one figure."""
+    rows = session.execute(
+        select(ContractGuarantee, Contract, Case)
+        .join(Contract, Contract.id == ContractGuarantee.contract_id)
+        .join(Case, Case.id == ContractGuarantee.case_id)
+        .where(ContractGuarantee.party_id == party_id, ContractGuarantee.ended_at.is_(None))
+        .options(joinedload(Case.creditor))
+        .order_by(Case.id.desc(), Contract.id, ContractGuarantee.id)
+    ).all()
+    keys = [f"guarantee:{g.id}" for g, _, _ in rows]
+    deadlines = (
+        {
+            d.source_key: d
+            for d in session.scalars(
+                select(CaseDeadline).where(
+                    CaseDeadline.source_key.in_(keys),
+                    CaseDeadline.kind == "guarantee_period",
+                    CaseDeadline.is_active.is_(True),
+                )
+            )
+        }
+        if keys
+        else {}
+    )
+    return [Guaranteed(g, k, c, deadlines.get(f"guarantee:{g.id}")) for g, k, c in rows]

@@ -22,6 +22,7 @@ from legalcase.models import (
     User,
 )
 from legalcase.models.base import utcnow
+from legalcase.models.cases import ContractGuarantee
 
 from .balances import allocate, owed, refresh_balances
 from .clock import today as clock_today
@@ -33,19 +34,33 @@ from .promises import refresh_promises
 # ---- contracts ---------------------------------------------------------------------
 
 
-def _check_contract(session: Session, case: Case, data: dict, contract_id: int | None) -> None:
+def _check_guarantees(session: Session, case: Case, items: list[dict] | None) -> dict:
+    """Errors by "guarantees.N.field": each guarantor once, a party that exists, not the debtor."""
     errors = {}
+    seen: set[int] = set()
+    for n, g in enumerate(items or []):
+        party_id = g.get("party_id")
+        if not g.get("guarantee_type"):  # a PATCH loads the rows partially too
+            errors[f"guarantees.{n}.guarantee_type"] = "必填"
+        if not party_id:
+            errors[f"guarantees.{n}.party_id"] = "必填"
+        elif party_id == case.debtor_id:
+            errors[f"guarantees.{n}.party_id"] = "保证人不能是债务人本人"
+        elif party_id in seen:
+            errors[f"guarantees.{n}.party_id"] = "同一保证人重复填写"
+        elif session.get(Party, party_id) is None:
+            errors[f"guarantees.{n}.party_id"] = "保证人不存在"
+        seen.add(party_id)
+    return errors
+
+
+def _check_contract(
+    session: Session, case: Case, data: dict, contract_id: int | None, guarantees: list | None
+) -> None:
+    errors = _check_guarantees(session, case, guarantees)
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
         errors["end_date"] = "到期日不能早于开始日"
-    if data.get("guarantee_type", "none") != "none":
-        guarantor_id = data.get("guarantor_id")
-        if not guarantor_id:
-            errors["guarantor_id"] = "有保证时须选择保证人"
-        elif guarantor_id == case.debtor_id:
-            errors["guarantor_id"] = "保证人不能是债务人本人"
-        elif session.get(Party, guarantor_id) is None:
-            errors["guarantor_id"] = "保证人不存在"
     fee = data.get("late_fee_type", "none")
     if fee in ("daily_rate", "annual_rate") and not data.get("late_fee_rate"):
         errors["late_fee_rate"] = "请填写约定的逾期利率（%）"
@@ -62,33 +77,73 @@ def _check_contract(session: Session, case: Case, data: dict, contract_id: int |
         raise ValidationFailed(errors)
 
 
+def _set_guarantees(session: Session, contract: Contract, items: list[dict]) -> None:
+    """Make the contract's guarantees in force be ``items``: a guarantor kept is updated in
+    place, one left out is ended (its row stays, with ``ended_at``), a new one is added."""
+    current = {
+        g.party_id: g
+        for g in session.scalars(
+            select(ContractGuarantee).where(
+                ContractGuarantee.contract_id == contract.id, ContractGuarantee.ended_at.is_(None)
+            )
+        )
+    }
+    wanted = {g["party_id"]: g for g in items}
+    now = utcnow()
+    for party_id, row in current.items():
+        if party_id not in wanted:
+            row.ended_at = now
+    for party_id, g in wanted.items():
+        row = current.get(party_id)
+        if row is None:
+            session.add(
+                ContractGuarantee(
+                    case_id=contract.case_id,
+                    contract_id=contract.id,
+                    party_id=party_id,
+                    guarantee_type=g["guarantee_type"],
+                    period_end=g.get("period_end"),
+                )
+            )
+        else:
+            apply(row, {"guarantee_type": g["guarantee_type"], "period_end": g.get("period_end")})
+    session.flush()
+    session.expire(contract, ["guarantees"])
+
+
 def add_contract(session: Session, actor: User, case: Case, data: dict) -> Contract:
     begin_case_write(session, actor, case)
-    _check_contract(session, case, data, None)
+    data = dict(data)
+    guarantees = data.pop("guarantees", None) or []
+    _check_contract(session, case, data, None, guarantees)
     contract = Contract(case_id=case.id, **data)
     session.add(contract)
+    session.flush()
+    _set_guarantees(session, contract, guarantees)
     refresh_case(session, case)
     session.flush()
     return contract
 
 
 def update_contract(session: Session, actor: User, contract: Contract, data: dict) -> Contract:
+    """``data["guarantees"]``: the guarantors in force afterwards; absent (None): unchanged."""
     case = contract.case
     begin_case_write(session, actor, case)
+    data = dict(data)
+    guarantees = data.pop("guarantees", None)
     fields = {c: getattr(contract, c) for c in _CONTRACT_FIELDS}
     fields.update(data)
-    _check_contract(session, case, fields, contract.id)
+    _check_contract(session, case, fields, contract.id, guarantees)
     apply(contract, data)
+    if guarantees is not None:
+        _set_guarantees(session, contract, guarantees)
     refresh_balances(case)  # its rate sets how a payment splits under ``statutory``
     refresh_case(session, case)
     session.flush()
     return contract
 
 
-_CONTRACT_FIELDS = (
-    "number start_date end_date guarantee_type guarantor_id late_fee_type late_fee_rate "
-    "late_fee_amount".split()
-)
+_CONTRACT_FIELDS = "number start_date end_date late_fee_type late_fee_rate late_fee_amount".split()
 
 # ---- receivables -------------------------------------------------------------------
 

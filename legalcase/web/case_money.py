@@ -21,8 +21,41 @@ from .cases import _case, _guard, _to_case, bp
 from .forms import form_page, instalment_lines
 
 
-def _contract_choices(case: Case, current: int | None = None) -> dict:
-    return {"guarantor_id": queries.choices_parties(db.session, include=[current])}
+def _contract_choices(case: Case, current: list[int] | None = None) -> dict:
+    parties = queries.choices_parties(db.session, include=current or [])
+    parties.pop(case.debtor_id, None)
+    return {"guarantees": parties}
+
+
+GUARANTEE_ROW_FIELDS = ("party_id", "guarantee_type", "period_end")
+
+
+def _guarantees_raw(raw: dict) -> dict:
+    """The rows ``guarantees-N-party_id`` / ``-guarantee_type`` / ``-period_end`` (a row with no
+    guarantor chosen, or ticked ``-remove``, is left out) -> ``raw["guarantees"]``."""
+    rows: dict[int, dict] = {}
+    for key in list(raw):
+        if not key.startswith("guarantees-"):
+            continue
+        value = raw.pop(key)
+        _, n, name = key.split("-", 2)
+        if n.isdigit() and (name in GUARANTEE_ROW_FIELDS or name == "remove"):
+            rows.setdefault(int(n), {})[name] = (value or "").strip()
+    raw["guarantees"] = [
+        {k: v for k, v in row.items() if v and k in GUARANTEE_ROW_FIELDS}
+        for _, row in sorted(rows.items())
+        if row.get("party_id") and not row.get("remove")
+    ]
+    return raw
+
+
+def _guarantee_values(contract: Contract) -> dict:
+    out = {}
+    for n, g in enumerate(contract.guarantees):
+        out[f"guarantees-{n}-party_id"] = str(g.party_id)
+        out[f"guarantees-{n}-guarantee_type"] = g.guarantee_type
+        out[f"guarantees-{n}-period_end"] = str(g.period_end or "")
+    return out
 
 
 @bp.route("/cases/<int:case_id>/contracts/new", methods=["GET", "POST"])
@@ -38,12 +71,16 @@ def new_contract(case_id: int):
         "currency": case.currency,
         "governing_law": "CN",
         "dispute_resolution": "court",
-        "guarantee_type": "none",
         "late_fee_type": "none",
         "kind": "sale",
     }
     return form_page(
-        S.ContractSchema(), "新增合同", save, initial=initial, choices=_contract_choices(case)
+        S.ContractSchema(),
+        "新增合同",
+        save,
+        initial=initial,
+        choices=_contract_choices(case),
+        raw_hook=_guarantees_raw,
     )
 
 
@@ -60,8 +97,9 @@ def edit_contract(contract_id: int):
         S.ContractSchema(),
         f"编辑合同 {contract.number}",
         save,
-        initial=S.dump_fields(S.ContractSchema(), contract),
-        choices=_contract_choices(contract.case, contract.guarantor_id),
+        initial=S.dump_fields(S.ContractSchema(), contract) | _guarantee_values(contract),
+        choices=_contract_choices(contract.case, [g.party_id for g in contract.guarantees]),
+        raw_hook=_guarantees_raw,
     )
 
 

@@ -10,6 +10,7 @@ from legalcase.domain.roles import Role, require_admin, require_writer
 from legalcase.models import Case, Contact, Creditor, Party
 from legalcase.services import creditors as creditor_svc
 from legalcase.services import parties as party_svc
+from legalcase.services import queries
 from legalcase.services.common import get_or_404
 
 from .forms import form_page
@@ -39,7 +40,8 @@ def show(party_id: int):
     cases = list(
         db.session.scalars(select(Case).where(Case.debtor_id == party.id).order_by(Case.id.desc()))
     )
-    return render_template("party.html", party=party, cases=cases)
+    guaranteed = queries.guarantees_of_party(db.session, party.id)
+    return render_template("party.html", party=party, cases=cases, guaranteed=guaranteed)
 
 
 @bp.route("/parties/new", methods=["GET", "POST"])

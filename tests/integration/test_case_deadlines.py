@@ -181,8 +181,7 @@ def test_guarantee_and_handled_deadlines(session):
             "kind": "sale",
             "signed_date": date(2026, 1, 1),
             "amount": Decimal("1000"),
-            "guarantee_type": "joint",
-            "guarantor_id": guarantor.id,
+            "guarantees": [{"party_id": guarantor.id, "guarantee_type": "joint"}],
         },
     )
     F.receivable(
@@ -196,7 +195,7 @@ def test_guarantee_and_handled_deadlines(session):
         contract_id=contract.id,
     )
     (g,) = active(session, c, "guarantee_period")
-    assert g.due_date == date(2027, 2, 28) and g.source_key == f"contract:{contract.id}"
+    assert g.due_date == date(2027, 2, 28) and g.source_key == f"guarantee:{contract.guarantees[0].id}"
     session.refresh(c)
     assert c.next_deadline_date == date(2027, 2, 28)
     with pytest.raises(DomainError, match="处理"):
@@ -331,8 +330,7 @@ def test_enforcement_court_events_give_the_general_guarantors_limitation(session
             "kind": "sale",
             "signed_date": date(2023, 6, 1),
             "amount": Decimal("1000"),
-            "guarantee_type": "general",
-            "guarantor_id": guarantor.id,
+            "guarantees": [{"party_id": guarantor.id, "guarantee_type": "general"}],
         },
     )
     F.receivable(

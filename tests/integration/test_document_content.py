@@ -105,7 +105,7 @@ def _case(session, legal, cred, kind: str, *, person: bool = False, guarantor: b
             "late_fee_rate": Decimal("6"),
             "payment_terms": "货到验收后60日内付款",
             "dispute_venue": "上海市闵行区人民法院",
-            **({"guarantor_id": g.id, "guarantee_type": "joint"} if g else {}),
+            **({"guarantees": [{"party_id": g.id, "guarantee_type": "joint"}]} if g else {}),
         },
     )
     F.receivable(

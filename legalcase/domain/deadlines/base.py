@@ -76,6 +76,8 @@ class Event:
     asset: str = AssetKind.BANK_DEPOSIT.value
     expires: date | None = None
     outcome: str | None = None  # proceedings_ended: withdrawn | dismissed (without a judgment)
+    # a demand on a guarantor: which one (None: every guarantor of the case)
+    party_id: int | None = None
     # The receivables (debt keys) the event reaches: the ones a demand or statement names, the
     # ones a part payment is allocated to. None: every receivable (RULES.md section 2).
     debts: frozenset[str] | None = None
@@ -85,6 +87,15 @@ class Event:
         if self.debts is None or claim.debt_keys is None:
             return True
         return bool(claim.debt_keys) and claim.debt_keys <= self.debts
+
+    def on_guarantor(self, claim: Claim) -> bool:
+        """A demand made on the claim's guarantor (one addressed to no guarantor in
+        particular reaches each of them)."""
+        return (
+            self.type == "demand"
+            and self.party == "guarantor"
+            and (self.party_id is None or claim.guarantor_id in (None, self.party_id))
+        )
 
     @property
     def when(self) -> date:
@@ -103,6 +114,7 @@ class Claim:
     events: tuple[Event, ...] = ()
     guarantee_type: str | None = None  # joint | general
     guarantee_period_end: date | None = None
+    guarantor_id: int | None = None  # the one guarantor the guarantee deadlines are for
     # The receivables this claim covers (matched against Event.debts); None: not distinguished.
     debt_keys: frozenset[str] | None = None
 

@@ -53,11 +53,7 @@ def _general_kept(ordered, end: date) -> tuple[date | None, str]:
 def _guarantee(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> list[Deadline]:
     end, basis = _period(claim)
     if claim.guarantee_type == "joint":
-        hits = [
-            e.when
-            for _, e in ordered
-            if e.type == "demand" and e.party == "guarantor" and e.when <= end
-        ]
+        hits = [e.when for _, e in ordered if e.on_guarantor(claim) and e.when <= end]
         kept = hits[0] if hits else None
         met = (
             "已在保证期间内向保证人主张权利"
@@ -84,7 +80,7 @@ def _guarantee(claim: Claim, ordered, as_of: date, cal: WorkCalendar) -> list[De
         if start is None:
             out.append(Deadline("guarantor_limitation", None, None, False, RUNNING, basis))
             return out
-    out.append(_guarantor_limitation(ordered, start, basis, as_of, cal))
+    out.append(_guarantor_limitation(claim, ordered, start, basis, as_of, cal))
     return out
 
 
@@ -109,12 +105,14 @@ def _general_start(ordered) -> tuple[date | None, str]:
     )
 
 
-def _guarantor_limitation(ordered, start: date, basis: str, as_of: date, cal) -> Deadline:
+def _guarantor_limitation(
+    claim: Claim, ordered, start: date, basis: str, as_of: date, cal
+) -> Deadline:
     unadj = add_years(start, 3)
     g_end, provisional, note = _rolled(cal, unadj)
     for _, e in ordered:
         t = e.when
-        if e.type == "demand" and e.party == "guarantor" and start < t <= g_end:
+        if e.on_guarantor(claim) and start < t <= g_end:
             new = add_years(t, 3)
             if new > unadj:
                 unadj = new

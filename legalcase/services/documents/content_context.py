@@ -20,7 +20,6 @@ from legalcase.domain.causes import cause_for
 from legalcase.domain.values import (
     CHANNELS,
     CONTRACT_KINDS,
-    GUARANTEE_TYPES,
     CourtEventKind,
     GuaranteeType,
     LegalEffect,
@@ -28,6 +27,7 @@ from legalcase.domain.values import (
 )
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, LedgerEntry, Receivable
 
+from ..assets import property_clues
 from ..clock import SHANGHAI
 from ..judgments import JudgmentClaim
 
@@ -116,9 +116,19 @@ def _disputes(session: Session, case: Case) -> str:
     return f"被告曾于{chinese_date(_day(e.contacted_at))}提出异议：{e.summary}"
 
 
-def _defendants(context: dict, contract: Contract | None) -> tuple[list[dict], str]:
-    debtor, guarantor = context["debtor"], context.get("guarantor")
-    many = guarantor is not None
+ORDINALS = "一二三四五六七八九十"
+
+
+def _ordinal(n: int) -> str:
+    """1 -> 一 ... 10 -> 十, 11 -> 十一 ... 19 -> 十九 (a case has that many defendants at most)."""
+    return ORDINALS[n - 1] if n <= 10 else "十" + ORDINALS[n - 11]
+
+
+def _defendants(context: dict) -> tuple[list[dict], list[str]]:
+    """The debtor, then each guarantor (被告一, 被告二, ...), and the request of each guarantor's
+    liability by the type of its guarantee."""
+    debtor, guarantors = context["debtor"], context.get("guarantors") or []
+    many = bool(guarantors)
     rows = [
         {
             "role": "被告一" if many else "被告",
@@ -126,20 +136,22 @@ def _defendants(context: dict, contract: Contract | None) -> tuple[list[dict], s
             "identity": debtor["identity"],
         }
     ]
-    liability = ""
-    if guarantor:
-        kind = contract.guarantee_type if contract else ""
-        if kind == GuaranteeType.JOINT:
-            liability = f"判令被告二{guarantor['name']}对上述债务承担连带清偿责任"
-        elif kind == GuaranteeType.GENERAL:
-            liability = (
-                f"判令被告二{guarantor['name']}对被告一{debtor['name']}的上述债务，"
+    liabilities = []
+    for n, g in enumerate(guarantors, start=2):
+        who = f"被告{_ordinal(n)}{g['name']}"
+        if g.get("guarantee_type") == GuaranteeType.JOINT:
+            liabilities.append(f"判令{who}对上述债务承担连带清偿责任（连带责任保证）")
+        elif g.get("guarantee_type") == GuaranteeType.GENERAL:
+            liabilities.append(
+                f"判令{who}对被告一{debtor['name']}的上述债务，"
                 "在其财产依法强制执行后仍不能履行的部分承担清偿责任（一般保证）"
             )
         else:
-            liability = f"判令被告二{guarantor['name']}承担保证责任（{blank('保证方式')}）"
-        rows.append({"role": "被告二", "suffix": "二", "identity": guarantor["identity"]})
-    return rows, liability
+            liabilities.append(f"判令{who}承担保证责任（{blank('保证方式')}）")
+        rows.append(
+            {"role": f"被告{_ordinal(n)}", "suffix": _ordinal(n), "identity": g["identity"]}
+        )
+    return rows, liabilities
 
 
 def _judgment_capitals(claim) -> dict:
@@ -234,7 +246,7 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
     else:
         paid = f"已付{_m(paid_total)}元，尚欠{cause.principal_label}{_m(principal)}元未付"
     demands = _demands(session, case)
-    defendants, liability = _defendants(context, contract)
+    defendants, liabilities = _defendants(context)
     rate = context["claim"]["rate_note"]
     next_day = chinese_date(as_of + timedelta(days=1))
     if interest > 0 or (contract and contract.late_fee_type != "none"):
@@ -254,15 +266,17 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
     oldest = next((r for r in receivables if r.due_date < as_of), None)
     delivered = [e.title for e in evidence if e.kind == "delivery"]
     venue = (contract.dispute_venue or "").strip() if contract else ""
-    guarantor = context.get("guarantor")
-    kind_of_guarantee = GUARANTEE_TYPES.get(contract.guarantee_type, "") if contract else ""
+    guarantors = context.get("guarantors") or []
     security = (
-        f"{guarantor['name']}提供{kind_of_guarantee if kind_of_guarantee != '无保证' else '保证'}"
-        + ("" if kind_of_guarantee not in ("", "无保证") else f"（{blank('保证方式')}）")
-        if guarantor
+        "；".join(
+            f"{g['name']}提供{g.get('guarantee_label') or '保证'}"
+            + (f"，约定保证期间至{g['period_end']}" if g.get("period_end") else "")
+            for g in guarantors
+        )
+        if guarantors
         else "本案未登记保证人或担保物"
     )
-    debtor_role = "被告一" if guarantor else "被告"
+    debtor_role = "被告一" if guarantors else "被告"
     subject_fact = {
         "loan": f"借款金额{context['contract']['amount']}元",
         "financing": blank("租赁物名称、数量及交付情况"),
@@ -310,8 +324,7 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
         f"（{amount_in_capitals(principal)}）",
         f"判令{debtor_role}支付逾期付款利息（违约金）：{interest_text}",
     ]
-    if liability:
-        requests.append(liability)
+    requests += liabilities
     requests += [
         f"实现债权的费用（律师费、保全保险费等）：{blank('如主张，写明项目和金额')}",
         "判令被告承担本案诉讼费用",
@@ -362,5 +375,7 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
         },
         "instalments": _instalments(principal, interest, as_of + timedelta(days=30)),
         "payee": context["creditor"]["account"] or blank("收款账户（开户行、户名、账号）"),
+        # the property clues of the preservation and enforcement applications (issue 17.5)
+        "assets": property_clues(session, case),
         "judgment": {**context["judgment"], **_judgment_capitals(claim)},
     }

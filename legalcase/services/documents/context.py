@@ -20,7 +20,7 @@ from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Pa
 from ..claims import CaseClaim, claim_for_case
 from ..judgments import judgment_figures
 from .content_context import content_context
-from .parties_context import parties_context
+from .parties_context import case_guarantees, guarantee_data, parties_context
 
 
 def _money(value: Decimal) -> str:
@@ -81,7 +81,9 @@ def document_context(
             .order_by(EvidenceItem.id)
         )
     )
-    guarantor = next((c.guarantor for c in contracts if c.guarantor is not None), None)
+    guarantors = [
+        {**party_data(g.party), **guarantee_data(g)} for g in case_guarantees(session, case)
+    ]
     principal = claim.principal_outstanding
     # each receivable's principal left as the claim has it (the case's allocation setting), so
     # the invoice table adds up to the claim's principal; after a judgment, as booked
@@ -104,7 +106,8 @@ def document_context(
             "account": case.creditor.bank_account or "",
         },
         "debtor": party_data(debtor),
-        "guarantor": party_data(guarantor) if guarantor else None,
+        "guarantor": guarantors[0] if guarantors else None,  # the first (templates of v1)
+        "guarantors": guarantors,
         "contract": {
             "number": contract.number if contract else "",
             "signed": chinese_date(contract.signed_date) if contract else "",

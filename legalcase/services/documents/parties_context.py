@@ -19,6 +19,7 @@ from legalcase.domain.courts import district_court
 from legalcase.domain.identity import resident_id_problem
 from legalcase.domain.values import (
     ETHNICITIES,
+    GUARANTEE_TYPES,
     ID_TYPES,
     SEXES,
     DisputeKind,
@@ -27,6 +28,7 @@ from legalcase.domain.values import (
     Sex,
 )
 from legalcase.models import Case, Contact, Contract, Creditor, Party
+from legalcase.models.cases import ContractGuarantee
 
 from .numbering import COURT_FILINGS, FIRM, creditor_letter_code, issuer_for
 
@@ -223,22 +225,44 @@ def court_suggestions(session: Session, case: Case | None) -> list[str]:
     return list(dict.fromkeys(c for c in out if c))
 
 
+def case_guarantees(session: Session, case: Case) -> list[ContractGuarantee]:
+    """The guarantees in force on the case's contracts, one per guarantor (a party guaranteeing
+    two contracts is named once, with its first guarantee), in contract order."""
+    rows = session.scalars(
+        select(ContractGuarantee)
+        .join(Contract, Contract.id == ContractGuarantee.contract_id)
+        .where(ContractGuarantee.case_id == case.id, ContractGuarantee.ended_at.is_(None))
+        .order_by(Contract.id, ContractGuarantee.id)
+    )
+    out: dict[int, ContractGuarantee] = {}
+    for g in rows:
+        out.setdefault(g.party_id, g)
+    return list(out.values())
+
+
+def guarantee_data(g: ContractGuarantee) -> dict:
+    """What a template adds to a guarantor's party block: the guarantee's type and period."""
+    return {
+        "guarantee_type": g.guarantee_type,
+        "guarantee_label": GUARANTEE_TYPES.get(g.guarantee_type, ""),
+        "contract_number": g.contract.number,
+        "period_end": chinese_date(g.period_end) if g.period_end else "",
+    }
+
+
 def parties_context(session: Session, case: Case, context: dict) -> dict:
     """The keys this module adds to (or refines in) the document context."""
     debtor = party_block(session, case.debtor)
-    guarantor = context.get("guarantor")
-    if guarantor:
-        contract = session.scalar(
-            select(Contract)
-            .where(Contract.case_id == case.id, Contract.guarantor_id.is_not(None))
-            .order_by(Contract.id)
-        )
-        guarantor = party_block(session, contract.guarantor) if contract else guarantor
+    guarantors = [
+        {**party_block(session, g.party), **guarantee_data(g)}
+        for g in case_guarantees(session, case)
+    ]
     court = case_court(case)
     return {
         "creditor": creditor_data(case.creditor),
         "debtor": debtor,
-        "guarantor": guarantor,
+        "guarantor": guarantors[0] if guarantors else None,
+        "guarantors": guarantors,
         "salutation": debtor["salutation"],
         "court": court,
         "case": {**context.get("case", {}), "court": court},
@@ -325,6 +349,15 @@ def sample_parties() -> dict:
         "creditor": creditor,
         "debtor": company,
         "guarantor": person,
+        "guarantors": [
+            {
+                **person,
+                "guarantee_type": "joint",
+                "guarantee_label": "连带责任保证",
+                "contract_number": "HT-2025-0001",
+                "period_end": "",
+            }
+        ],
         "salutation": "贵司",
         "court": "上海市闵行区人民法院",
         "issuer": {

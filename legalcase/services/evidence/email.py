@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from docgen.inspect import recipients
 from legalcase.domain.errors import DomainError
 from legalcase.domain.values import Addressee, Channel, LegalEffect, Outcome
-from legalcase.models import Case, Contact, Contract, EvidenceItem, LedgerEntry, User
+from legalcase.models import Case, Contact, EvidenceItem, LedgerEntry, User
+from legalcase.models.cases import ContractGuarantee
 
 from ..common import begin_case_write
 from .custody import custody
@@ -28,8 +29,8 @@ def demand_addressee(session: Session, case: Case, item: EvidenceItem) -> str | 
         return None
     guarantors = set(
         session.scalars(
-            select(Contract.guarantor_id).where(
-                Contract.case_id == case.id, Contract.guarantor_id.is_not(None)
+            select(ContractGuarantee.party_id).where(
+                ContractGuarantee.case_id == case.id, ContractGuarantee.ended_at.is_(None)
             )
         )
     )

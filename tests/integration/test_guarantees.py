@@ -1,0 +1,316 @@
+"""Several guarantors per contract (issue 14 point 6): each joint or general with its own
+guarantee period, its own deadline, named in the filings and the lawyer's letter, listed on
+its own page, in the API, and seen by a creditor-scoped user through the case."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from docx import Document
+from sqlalchemy import select
+
+from legalcase.models import AuditEntry, CaseDeadline, User
+from legalcase.models.cases import ContractGuarantee
+from legalcase.models.parties import Party
+from legalcase.services import documents, receivables, scope
+from legalcase.services.auth import issue_token
+from storage import LocalStorage
+from tests import factories as F
+
+AS_OF = date(2026, 11, 20)
+
+
+def _deadlines(session, case, kind="guarantee_period"):
+    return list(
+        session.scalars(
+            select(CaseDeadline)
+            .where(
+                CaseDeadline.case_id == case.id,
+                CaseDeadline.kind == kind,
+                CaseDeadline.is_active.is_(True),
+            )
+            .order_by(CaseDeadline.due_date)
+        )
+    )
+
+
+def _two_guarantors(session, user, cred=None):
+    """A case whose contract HT-G2 has a joint guarantor (no agreed period) and a general
+    guarantor (agreed until 2027-06-30); its one invoice fell due on 2026-03-31."""
+    case = F.case(session, user, cred=cred, title="恒达货款（两保证人）")
+    case.court = "上海市闵行区人民法院"
+    joint = F.debtor(session, user, "连带保证有限公司")
+    general = F.debtor(session, user, "一般保证有限公司")
+    contract = receivables.add_contract(
+        session,
+        user,
+        case,
+        {
+            "number": "HT-G2",
+            "kind": "sale",
+            "signed_date": date(2025, 12, 1),
+            "amount": Decimal("200000"),
+            "guarantees": [
+                {"party_id": joint.id, "guarantee_type": "joint"},
+                {
+                    "party_id": general.id,
+                    "guarantee_type": "general",
+                    "period_end": date(2027, 6, 30),
+                },
+            ],
+        },
+    )
+    F.receivable(
+        session,
+        user,
+        case,
+        "FP-G2",
+        "150000.00",
+        date(2026, 1, 31),
+        date(2026, 3, 31),
+        contract_id=contract.id,
+    )
+    session.commit()
+    return case, contract, joint, general
+
+
+def test_each_guarantor_has_its_own_guarantee_deadline(session):
+    admin = F.user(session)
+    case, contract, joint, general = _two_guarantors(session, admin)
+    first, second = _deadlines(session, case)
+    # the joint guarantor: no agreed period -> six months from the due date (CC 692)
+    assert first.due_date == date(2026, 9, 30)
+    assert "连带保证有限公司（连带责任保证）" in first.basis and "六个月" in first.basis
+    # the general guarantor: its agreed period
+    assert second.due_date == date(2027, 6, 30)
+    assert "一般保证有限公司（一般保证）" in second.basis and "约定的保证期间" in second.basis
+    assert {first.source_key, second.source_key} == {
+        f"guarantee:{g.id}" for g in contract.guarantees
+    }
+
+    # removing the general guarantor ends its guarantee (kept, audited) and its deadline
+    receivables.update_contract(
+        session,
+        admin,
+        contract,
+        {"guarantees": [{"party_id": joint.id, "guarantee_type": "joint"}]},
+    )
+    session.commit()
+    (left,) = _deadlines(session, case)
+    assert left.due_date == date(2026, 9, 30)
+    ended = session.scalar(
+        select(ContractGuarantee).where(ContractGuarantee.party_id == general.id)
+    )
+    assert ended.ended_at is not None
+    assert session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.entity == "contract_guarantees", AuditEntry.entity_id == ended.id
+        )
+    )
+
+
+def test_a_guarantor_is_named_once_and_never_the_debtor(session):
+    admin = F.user(session)
+    case, contract, joint, _ = _two_guarantors(session, admin)
+    for items, field in (
+        ([{"party_id": case.debtor_id, "guarantee_type": "joint"}], "保证人不能是债务人本人"),
+        (
+            [
+                {"party_id": joint.id, "guarantee_type": "joint"},
+                {"party_id": joint.id, "guarantee_type": "general"},
+            ],
+            "同一保证人重复填写",
+        ),
+    ):
+        try:
+            receivables.update_contract(session, admin, contract, {"guarantees": items})
+        except Exception as exc:  # noqa: BLE001 - the message is what the user reads
+            session.rollback()
+            assert field in str(exc.fields)
+        else:
+            raise AssertionError("accepted")
+    session.refresh(contract)
+    assert len(contract.guarantees) == 2
+
+
+def _text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_complaint_preservation_and_letter_name_every_guarantor(app, session, tmp_path):
+    legal = F.user(session, "legal")
+    case, *_ = _two_guarantors(session, legal)
+    store = LocalStorage(tmp_path / "objects")
+    config = {**app.config, "UPLOAD_TMP": str(tmp_path / "tmp")}
+    texts = {}
+    for kind in ("complaint", "preservation_application", "lawyer_letter"):
+        doc = documents.generate(
+            session, store, legal, case, kind, as_of=AS_OF, config=config, override_reason="测试"
+        )
+        with store.open(doc.storage_key) as fh:
+            texts[kind] = _text(fh.read())
+    complaint = texts["complaint"]
+    assert "被告二：连带保证有限公司" in complaint and "被告三：一般保证有限公司" in complaint
+    assert "判令被告二连带保证有限公司对上述债务承担连带清偿责任（连带责任保证）" in complaint
+    assert "判令被告三一般保证有限公司对被告一" in complaint
+    assert "强制执行后仍不能履行的部分承担清偿责任（一般保证）" in complaint
+    assert "一般保证有限公司提供一般保证，约定保证期间至2027年6月30日" in complaint
+    preservation = texts["preservation_application"]
+    assert "被申请人二：连带保证有限公司" in preservation
+    assert "被申请人三：一般保证有限公司" in preservation
+    letter = texts["lawyer_letter"]
+    assert (
+        "连带保证有限公司（连带责任保证）、一般保证有限公司（一般保证，约定保证期间至2027年6月30日）"
+        "为上述债务提供保证" in letter
+    )
+
+
+def _login(client, user):
+    r = client.post("/login", data={"username": user.username, "password": F.PASSWORD})
+    assert r.status_code == 302
+
+
+def test_the_guarantors_page_lists_what_it_guarantees(client, session):
+    admin = F.user(session)
+    case, contract, joint, general = _two_guarantors(session, admin)
+    _login(client, admin)
+    html = client.get(f"/parties/{general.id}").get_data(as_text=True)
+    assert "担保的合同" in html and "HT-G2" in html
+    assert f'href="/cases/{case.id}' in html and case.title in html
+    assert case.creditor.name in html and "一般保证" in html
+    assert "2027-06-30" in html and "进行中" in html
+    assert "¥150,000.00" in html or "150,000.00" in html  # the case's one amount owed
+    # the case page shows both guarantors, each linking to its page
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/parties/{joint.id}"' in page and f'href="/parties/{general.id}"' in page
+    # a party that guarantees nothing says so
+    html = client.get(f"/parties/{case.debtor_id}").get_data(as_text=True)
+    assert "未为任何合同提供保证" in html
+
+
+def test_the_contract_form_adds_and_removes_guarantors(client, session):
+    admin = F.user(session)
+    case, contract, joint, general = _two_guarantors(session, admin)
+    third = F.debtor(session, admin, "第三保证人有限公司")
+    _login(client, admin)
+    form = client.get(f"/contracts/{contract.id}/edit").get_data(as_text=True)
+    assert 'name="guarantees-0-party_id"' in form and 'name="guarantees-3-party_id"' in form
+    data = {
+        "number": "HT-G2",
+        "kind": "sale",
+        "signed_date": "2025-12-01",
+        "amount": "200000",
+        "currency": "CNY",
+        "late_fee_type": "none",
+        "governing_law": "CN",
+        "dispute_resolution": "court",
+        "guarantees-0-party_id": str(joint.id),
+        "guarantees-0-guarantee_type": "joint",
+        "guarantees-0-period_end": "2026-12-31",
+        "guarantees-1-party_id": str(general.id),
+        "guarantees-1-guarantee_type": "general",
+        "guarantees-1-remove": "1",
+        "guarantees-2-party_id": str(third.id),
+        "guarantees-2-guarantee_type": "general",
+        "guarantees-3-party_id": "",
+    }
+    r = client.post(f"/contracts/{contract.id}/edit", data=data)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    session.expire_all()
+    got = {(g.party_id, g.guarantee_type, g.period_end) for g in contract.guarantees}
+    assert got == {(joint.id, "joint", date(2026, 12, 31)), (third.id, "general", None)}
+    # the debtor chosen as guarantor: refused beside the field, nothing saved
+    data["guarantees-2-party_id"] = str(case.debtor_id)
+    r = client.post(f"/contracts/{contract.id}/edit", data=data)
+    assert r.status_code == 422
+    assert "保证人不能是债务人本人" in r.get_data(as_text=True)
+    session.expire_all()
+    assert case.debtor_id not in {g.party_id for g in contract.guarantees}
+
+
+def test_guarantees_through_the_api(app, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    a = F.debtor(session, admin, "甲保证人")
+    b = F.debtor(session, admin, "乙保证人")
+    token = issue_token(session, admin)
+    session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {
+        "number": "HT-API",
+        "kind": "sale",
+        "signed_date": "2025-01-10",
+        "amount": "1000.00",
+        "late_fee_type": "none",
+        "governing_law": "CN",
+        "dispute_resolution": "court",
+        "guarantees": [
+            {"party_id": a.id, "guarantee_type": "joint", "period_end": "2027-01-31"},
+            {"party_id": b.id, "guarantee_type": "general"},
+        ],
+    }
+    r = client.post(f"/api/v1/cases/{case.id}/contracts", json=body, headers=headers)
+    assert r.status_code == 201, r.json
+    got = [(g["party_id"], g["guarantee_type"], g["period_end"]) for g in r.json["guarantees"]]
+    assert got == [(a.id, "joint", "2027-01-31"), (b.id, "general", None)]
+    assert r.json["guarantees"][0]["party_name"] == "甲保证人"
+    cid = r.json["id"]
+    # a PATCH without guarantees keeps them; with a list, it is the new set
+    r = client.patch(f"/api/v1/contracts/{cid}", json={"number": "HT-API-2"}, headers=headers)
+    assert r.status_code == 200 and len(r.json["guarantees"]) == 2
+    r = client.patch(
+        f"/api/v1/contracts/{cid}",
+        json={"guarantees": [{"party_id": b.id, "guarantee_type": "joint"}]},
+        headers=headers,
+    )
+    assert r.status_code == 200
+    assert [(g["party_id"], g["guarantee_type"]) for g in r.json["guarantees"]] == [(b.id, "joint")]
+    r = client.get(f"/api/v1/cases/{case.id}/contracts", headers=headers)
+    assert [g["party_name"] for g in r.json["items"][0]["guarantees"]] == ["乙保证人"]
+    # a bad row: the error names the row and the field
+    r = client.patch(
+        f"/api/v1/contracts/{cid}",
+        json={"guarantees": [{"party_id": case.debtor_id, "guarantee_type": "joint"}]},
+        headers=headers,
+    )
+    assert r.status_code == 400
+    assert r.json["error"]["fields"] == {"guarantees.0.party_id": "保证人不能是债务人本人"}
+
+
+def test_a_scoped_user_sees_the_guarantors_of_its_creditors_cases_only(session):
+    admin = F.user(session)
+    north, south = F.creditor(session, "北方公司"), F.creditor(session, "南方公司")
+    seen_case, _, joint, general = _two_guarantors(session, admin, cred=north)
+    hidden_case = F.case(session, admin, cred=south, title="南方案件")
+    hidden = F.debtor(session, admin, "南方保证人")
+    receivables.add_contract(
+        session,
+        admin,
+        hidden_case,
+        {
+            "number": "HT-S",
+            "kind": "sale",
+            "signed_date": date(2025, 1, 1),
+            "amount": Decimal("1000"),
+            "guarantees": [{"party_id": hidden.id, "guarantee_type": "joint"}],
+        },
+    )
+    loose = F.debtor(session, admin, "无案件当事人")
+    collector = F.user(session, "collector")
+    scope.set_creditor_scope(session, collector, [north.id], actor=admin)
+    session.commit()
+    ids = (joint.id, general.id, hidden.id, loose.id)
+    scope.apply_scope(session, session.get(User, collector.id))
+    try:
+        session.expire_all()
+        visible = set(session.scalars(select(Party.id).where(Party.id.in_(ids))))
+        guarantees = set(session.scalars(select(ContractGuarantee.party_id)))
+    finally:
+        scope.apply_scope(session, None)
+    assert visible == {joint.id, general.id, loose.id}
+    assert guarantees == {joint.id, general.id}
