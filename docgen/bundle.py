@@ -34,6 +34,7 @@ class Entry:
     sha256: str
     pdf: Path | None  # a PDF of the item, or None when it cannot go into a PDF (sheets, text)
     note: str = ""  # the list's remark (a recording's duration, what is submitted separately)
+    timestamp: str = ""  # its RFC 3161 timestamp as shown: time and authority, or 待补时间戳
 
 
 @dataclass
@@ -77,11 +78,11 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
     )
     heads = ("序号", "证据名称", "证据来源", "证明目的", "页码", "原件/复印件", "备注")
     font = sc_font(
-        "证 据 目 录（未编入本册）SHA-256：提交人签章日期",
+        "证 据 目 录（未编入本册）SHA-256：时间戳提交人签章日期",
         *heads,
         *(header.get(k) or "" for k in ("case", "case_number", "party", "submitter", "date")),
         *(
-            f"{e.number}{e.title}{e.source}{e.purpose}{_original(e.original)}{e.note}"
+            f"{e.number}{e.title}{e.source}{e.purpose}{_original(e.original)}{e.note}{e.timestamp}"
             for e in entries
         ),
     )
@@ -96,11 +97,10 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
     rows = [[Paragraph(h, body) for h in heads]]
     for e in entries:
         span = ranges.get(e.number)
-        remark = e.note
-        if span is None:
-            remark = f"{remark}（未编入本册）SHA-256：{e.sha256}"
-        elif e.note:
-            remark = f"{e.note} SHA-256：{e.sha256}"
+        remark = f"{e.note}（未编入本册）" if span is None else e.note
+        remark = f"{remark} SHA-256：{e.sha256}".strip()
+        if e.timestamp:
+            remark += f" 时间戳：{e.timestamp}"
         rows.append(
             [
                 Paragraph(escape(e.number), body),
@@ -112,7 +112,7 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
                 Paragraph(escape(remark), small),
             ]
         )
-    table = Table(rows, colWidths=[30, 80, 60, 100, 36, 56, 80], repeatRows=1)
+    table = Table(rows, colWidths=[28, 74, 52, 90, 30, 48, 120], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

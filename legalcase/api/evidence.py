@@ -59,3 +59,42 @@ def download_evidence(item_id: int):
         mimetype=item.content_type,
         download_name=item.original_filename or f"evidence-{item.id}",
     )
+
+
+@bp.get("/evidence/<int:item_id>/timestamp")
+def evidence_timestamp(item_id: int):
+    """The item's RFC 3161 token as the authority answered it (DER TimeStampResp), for
+    ``openssl ts -verify -digest <sha256> -in resp.tsr -CAfile <the authority's certificates>``."""
+    from legalcase.domain.errors import DomainError
+    from legalcase.domain.values import TimestampedKind
+    from legalcase.services.timestamps import timestamps_for
+
+    item = get_or_404(db.session, EvidenceItem, item_id, "证据")
+    row = timestamps_for(db.session, TimestampedKind.EVIDENCE, [item.id]).get(item.id)
+    if row is None or not row.token:
+        missing = DomainError("no_timestamp", "该证据尚无时间戳（待补时间戳），请稍后再试")
+        missing.status = 404
+        raise missing
+    return (
+        row.token_der,
+        200,
+        {
+            "Content-Type": "application/timestamp-reply",
+            "Content-Disposition": f'attachment; filename="evidence-{item.id}.tsr"',
+            "X-Content-SHA256": item.sha256,
+        },
+    )
+
+
+@bp.get("/timestamp-authority")
+def timestamp_authority():
+    """Who signs the timestamps, and the certificates that verify them."""
+    from legalcase.services.timestamps import authority
+
+    signer = authority()
+    return {
+        "url": signer.url,
+        "internal": signer.internal,
+        "name": signer.label,
+        "certificates_pem": signer.certificates_pem,
+    }

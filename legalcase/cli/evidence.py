@@ -1,4 +1,5 @@
-"""Evidence: legalcase evidence verify (storage reconciliation)."""
+"""Evidence: legalcase evidence verify (storage reconciliation and timestamps),
+legalcase evidence timestamp-pending (the timestamps still to be requested)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def evidence_verify(case_id: int | None, remove_orphans: bool) -> None:
     from flask import current_app
 
     from legalcase.services.evidence import reconcile
+    from legalcase.services.timestamps import verify_timestamps
 
     with unit_of_work() as uow:
         r = reconcile(
@@ -92,5 +94,53 @@ def evidence_verify(case_id: int | None, remove_orphans: bool) -> None:
             f"{checked['document'] + checked['document_pdf']} 个文书文件、"
             f"{checked['template']} 个模板；问题 {r.problem_count} 项"
         )
-    if r.problem_count:
+        ts = verify_timestamps(uow.session, case_id)
+        for row, problem in ts.problems:
+            click.echo(f"{_ts_what(row)}：时间戳无效：{problem}")
+        for row in ts.pending:
+            click.echo(f"{_ts_what(row)}：待补时间戳（{row.last_error or '尚未取得'}）")
+        for kind, obj in ts.missing:
+            click.echo(f"{_ts_what(None, kind, obj)}：没有时间戳（存入早于时间戳功能）")
+        click.echo(
+            f"已验证 {ts.checked} 个时间戳；无效 {len(ts.problems)} 个，待补 "
+            f"{len(ts.pending) + len(ts.missing)} 个"
+            + (
+                "（运行 legalcase evidence timestamp-pending 补办）"
+                if ts.pending or ts.missing
+                else ""
+            )
+        )
+    if r.problem_count or ts.problems:
+        sys.exit(1)
+
+
+def _ts_what(row, kind: str | None = None, obj=None) -> str:
+    from legalcase.domain.values import TIMESTAMPED_KINDS
+
+    if row is not None:
+        kind, ident, case_id = row.object_kind, row.object_id, row.case_id
+    else:
+        ident, case_id = obj.id, obj.case_id
+    return f"案件 {case_id} {TIMESTAMPED_KINDS[kind]} {ident}"
+
+
+@evidence.command("timestamp-pending")
+@click.option("--case", "case_id", type=int, default=None, help="Only this case.")
+@click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
+def evidence_timestamp_pending(case_id: int | None, limit: int) -> None:
+    """Request the RFC 3161 timestamps still missing (待补时间戳: the authority was down when
+    the object was stored, or it was stored before timestamps existed). Exit 1 while some
+    remain pending."""
+    from legalcase.services.clock import SHANGHAI
+    from legalcase.services.timestamps import label, retry_pending_timestamps
+
+    with unit_of_work() as uow:
+        result = retry_pending_timestamps(uow.session, case_id=case_id, limit=limit)
+        for row in result.stamped:
+            when = row.gen_time.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+            click.echo(f"{_ts_what(row)}：已加时间戳 {when}（{label(row)}）")
+        for row in result.pending:
+            click.echo(f"{_ts_what(row)}：仍待补时间戳（{row.last_error}）")
+        click.echo(f"补办 {len(result.stamped)} 个，仍待补 {len(result.pending)} 个")
+    if result.pending:
         sys.exit(1)

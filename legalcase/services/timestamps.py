@@ -298,3 +298,48 @@ def verify_timestamps(
     result.missing = _unstamped(session, case_id, 1000)
     session.flush()
     return result
+
+
+@dataclass
+class ShownTimestamp:
+    """A timestamp as a screen or a document shows it."""
+
+    status: str  # TimestampStatus, after the offline check
+    status_label: str
+    gen_time: datetime | None
+    authority: str  # 内部时间戳（非第三方） for the internal authority
+    is_internal: bool
+    problem: str | None  # why it is pending or invalid
+
+    @property
+    def ok(self) -> bool:
+        return self.status == TimestampStatus.OK
+
+
+def shown(row: Timestamp | None, sha256: str) -> ShownTimestamp:
+    """``row`` verified offline over the object's registered ``sha256``, for display."""
+    if row is None:
+        return ShownTimestamp(
+            TimestampStatus.PENDING,
+            TimestampStatus.PENDING.label,
+            None,
+            "",
+            False,
+            "存入早于时间戳功能",
+        )
+    problem = check_token(row, sha256)
+    if row.status == TimestampStatus.PENDING or not row.token:
+        status = TimestampStatus.PENDING
+        problem = row.last_error
+    else:
+        status = TimestampStatus.FAILED if problem else TimestampStatus.OK
+    return ShownTimestamp(
+        status, TimestampStatus(status).label, row.gen_time, label(row), row.is_internal, problem
+    )
+
+
+def shown_timestamps(session: Session, kind: TimestampedKind, objects: Iterable) -> dict:
+    """Each object's id -> ShownTimestamp."""
+    objects = list(objects)
+    rows = timestamps_for(session, kind, [o.id for o in objects])
+    return {o.id: shown(rows.get(o.id), o.sha256) for o in objects}

@@ -19,7 +19,7 @@ from storage import Storage, StorageError
 from storage.hashing import CHUNK, HashingReader, HashMismatch, hash_path, temp_prefix
 
 from ..common import begin_case_write
-from ..timestamps import stamp
+from ..timestamps import ShownTimestamp, shown_timestamps, stamp
 from .custody import custody
 
 
@@ -71,11 +71,13 @@ def build_case_bundle(
     try:
         groups: dict[str, int] = {}
         entries = []
+        stamps = shown_timestamps(session, TimestampedKind.EVIDENCE, items.values())
         for ident in item_ids:
             item = items[ident]
             group = groups.setdefault(item.kind, len(groups) + 1)
             number = f"{group}-{sum(1 for e in entries if e.number.startswith(f'{group}-')) + 1}"
             entries.append(_entry(storage, item, number, workdir))
+            entries[-1].timestamp = _stamp_text(stamps[ident])
         out = workdir / "bundle.pdf"
         result = build_bundle(entries, _header(case), out)
         sha, size = hash_path(out)
@@ -165,6 +167,16 @@ def _entry(storage: Storage, item: EvidenceItem, number: str, workdir: Path):
         )
         entry.note = f"录音时长 {hms(duration)}" + ("，附文字整理" if item.transcript else "")
     return entry
+
+
+def _stamp_text(ts: ShownTimestamp) -> str:
+    """The index's timestamp: Beijing time and the authority, or why there is none."""
+    from legalcase.services.clock import SHANGHAI
+
+    if ts.gen_time is None:
+        return ts.status_label
+    text = f"{ts.gen_time.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}（北京时间） {ts.authority}"
+    return text if ts.ok else f"{text}，{ts.status_label}"
 
 
 def _header(case: Case) -> dict:

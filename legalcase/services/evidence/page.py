@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from legalcase.domain.evidence import checklist, interruption_proven
-from legalcase.domain.values import LegalEffect
+from legalcase.domain.values import LegalEffect, TimestampedKind
 from legalcase.models import Case, EvidenceBundle, EvidenceItem, LedgerEntry
 
 
@@ -18,6 +18,9 @@ class EvidencePage:
     checklist: list
     interruptions: list[dict]
     bundles: list[EvidenceBundle]
+    # item id / bundle id -> its timestamp as shown (time, authority, status, verified offline)
+    timestamps: dict[int, object] = field(default_factory=dict)
+    bundle_timestamps: dict[int, object] = field(default_factory=dict)
 
 
 def evidence_page(session: Session, case: Case) -> EvidencePage:
@@ -53,4 +56,13 @@ def evidence_page(session: Session, case: Case) -> EvidencePage:
             .order_by(EvidenceBundle.id.desc())
         )
     )
-    return EvidencePage(items, checklist((i.id, i.kind) for i in active), interruptions, bundles)
+    from ..timestamps import shown_timestamps
+
+    return EvidencePage(
+        items,
+        checklist((i.id, i.kind) for i in active),
+        interruptions,
+        bundles,
+        shown_timestamps(session, TimestampedKind.EVIDENCE, items),
+        shown_timestamps(session, TimestampedKind.BUNDLE, bundles),
+    )
