@@ -216,8 +216,27 @@ def run_rules(session: Session, actor: User | None, today: date) -> RunResult:
     if actor is not None:
         require_allocator(actor)
         set_actor(session, actor.id)
+    return _run(session, actor, today, None)
+
+
+def allocate_new_cases(
+    session: Session, actor: User | None, case_ids: Iterable[int], today: date
+) -> RunResult:
+    """The active rules applied to cases just opened (an import): those still waiting go to
+    a collector, logged as given by rule with ``actor`` (who brought them in) as the one who
+    did it. The rules are the admins'; the import only triggers them, so no allocator role is
+    needed here."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return RunResult()
+    if actor is not None:
+        set_actor(session, actor.id)
+    return _run(session, actor, today, ids)
+
+
+def _run(session: Session, actor: User | None, today: date, among: list[int] | None) -> RunResult:
     result = RunResult()
-    ids = waiting_case_ids(session)
+    ids = waiting_case_ids(session, among=among)
     if not ids:
         return result
     lock_cases(session, ids)

@@ -17,6 +17,7 @@ from legalcase.models import Case, Creditor, Party, StageChange, User
 from legalcase.models.base import utcnow
 from storage import Storage
 
+from .allocation import assign_cases
 from .balances import refresh_balances
 from .common import apply, begin_case_write, begin_write
 from .evidence import HELD_STAGES, hold_case_evidence
@@ -108,12 +109,28 @@ def update_case(session: Session, actor: User, case: Case, data: dict) -> Case:
     if "currency" in data and data["currency"] != case.currency and case.receivables:
         raise ValidationFailed({"currency": "案件已有应收款，不能更改币种"})
     _check_refs(session, actor, data, case.creditor_id)
+    data = dict(data)
+    owner_id = data.pop("owner_id", None)
     allocation = case.allocation
     apply(case, data)
     if case.allocation != allocation:  # the case's figures follow its allocation setting
         refresh_balances(case)
+    if owner_id is not None and owner_id != case.owner_id:
+        _give_to(session, actor, case, owner_id)
     session.flush()
     return case
+
+
+def _give_to(session: Session, actor: User, case: Case, owner_id: int) -> None:
+    """A new owner goes through allocation (分案) like a bulk reassignment: the receiver's
+    capacity and creditor scope are checked, the case's open tasks follow, the allocation log
+    records it. Its refusals are shown beside the owner field."""
+    try:
+        assign_cases(session, actor, [case.id], owner_id)
+    except DomainError as exc:
+        if exc.status != 403:
+            exc.fields = {"owner_id": exc.fields.get("assignee_id") or exc.message}
+        raise
 
 
 def move_stage(

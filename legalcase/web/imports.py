@@ -130,7 +130,8 @@ def run(token: str):
         f"导入完成：新增应收 {result['receivables']} 笔，更新 {result['updated']} 笔，回款 {result['payments']} 笔，"
         f"导入前已付（无日期）{result['paid_before']} 笔，"
         f"新客户 {result['debtors']} 个，还款承诺状态更新 {result['promises']} 条，"
-        f"跳过错误行 {result['skipped']} 行",
+        f"跳过错误行 {result['skipped']} 行；新立案 {result['cases']} 件，"
+        f"按分案规则分配 {result['allocated']} 件",
         "success",
     )
     return redirect(url_for("cases.portfolio"))

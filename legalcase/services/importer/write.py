@@ -39,6 +39,7 @@ from legalcase.models import (
 )
 from legalcase.models.base import utcnow
 
+from ..allocation import allocate_new_cases
 from ..audit import set_actor
 from ..balances import Owed, allocate, chunks, load_owed, slices_of, store_balances
 from ..cases import open_cases
@@ -82,7 +83,9 @@ def apply(
     lock_cases(session, sorted(existing | p.known_cases))
     set_actor(session, actor.id)
     debtors = _create_debtors(session, actor, p, matched)
+    before = set(case_of_debtor.values())
     cases = _cases(session, actor, creditor_id, debtors, case_of_debtor, needed, p)
+    opened = sorted(set(cases.values()) - before)
     now = utcnow()
     audit = _Audit(now, actor.id)
     _update_receivables(session, p, now, audit)
@@ -96,8 +99,12 @@ def apply(
     promises = refresh_promises(session, today=today, recheck=True, case_ids=paid_cases)
     for chunk in chunks(touched):
         refresh_cases(session, chunk, today)
+    # the new cases go to collectors by the allocation rules, as a run from 分案 would
+    allocated = allocate_new_cases(session, actor, opened, today) if opened else None
     session.flush()
     return {
+        "cases": len(opened),
+        "allocated": len(allocated.given) if allocated else 0,
         "debtors": len(p.new_debtors),
         "receivables": len(p.new_receivables),
         "updated": len(p.updated),
