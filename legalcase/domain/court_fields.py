@@ -16,6 +16,16 @@ _JUDGMENT = (
     "awarded_costs",
 )
 _PRESERVATION = ("event_date", "is_pre_suit", "asset_kind", "expires_date")
+# A mediation agreement confirmed by the court (司法确认裁定) or a mediation document (调解书):
+# effective on its date and not open to appeal (no service date asked), enforceable like a
+# judgment: the amounts it settles and the last day to perform them (RULES.md section 4).
+_MEDIATION = (
+    "effective_date",
+    "performance_due",
+    "awarded_principal",
+    "awarded_interest",
+    "awarded_costs",
+)
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "filing": _DATED,
@@ -26,7 +36,12 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "settlement": _DATED,
     "enforcement_applied": _DATED,
     "enforcement_terminated": _DATED,
+    "mediation_confirmed": _MEDIATION,
 }
+
+# Effective documents enforceable for money (services.judgments): a judgment or ruling (an
+# arbitral award, a mediation document), and a confirmed mediation agreement.
+ENFORCEABLE_KINDS = ("judgment", "ruling", "mediation_confirmed")
 
 # Fields whose "nothing" is False rather than empty (checkboxes).
 FLAGS = ("is_foreign_party", "is_pre_suit")

@@ -13,7 +13,8 @@ payment counts): only interest grows with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from .interest import (
     compute_interest,
 )
 from .money import ZERO
-from .values import Allocation
+from .values import Allocation, WaiverKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,17 @@ class Paid:
     booked: tuple[tuple[int, Decimal], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Waived:
+    """An approved waiver (减免) of the case: ``kind`` one of ``WaiverKind`` but principal."""
+
+    id: int
+    kind: str
+    amount: Decimal
+    approved_on: date
+    approved_by: str
+
+
 @dataclass
 class Owing:
     """The case's figures: ``principal`` (debt id -> principal left); ``result`` the interest
@@ -61,6 +73,7 @@ class Owing:
     principal: dict[int, Decimal]
     result: InterestResult | None = None
     notes: list[Line] = field(default_factory=list)  # lines the engine does not write
+    waived: Decimal = ZERO  # what approved waivers took off the interest and costs
 
     @property
     def principal_outstanding(self) -> Decimal:
@@ -81,10 +94,14 @@ def owing(
     allocation: str,
     as_of: date | None = None,
     lpr: LprTable | None = None,
+    waivers: Sequence[Waived] = (),
 ) -> Owing:
     """The case's figures under ``allocation``; with ``as_of`` and ``lpr`` also its interest
     as of that date, itemised. Under ``booked`` the principal is plain arithmetic, so without
     ``lpr`` the engine is not run; ``statutory`` needs the engine (and ``lpr``) either way.
+
+    Approved ``waivers`` lower the interest (penalty interest, late fees) and the costs, each
+    with a line saying so, never below zero and never the principal (``apply_waivers``).
 
     Raises ``ValidationFailed`` (from the engine) when a rate cannot be fixed.
     """
@@ -131,4 +148,41 @@ def owing(
     rate = debts[0].rate if debts else Rate("annual", ZERO)
     result = compute_interest(InterestInput(day, rate, items, paid), lpr)
     principal = {d.id: result.principal_by_ref.get(refs[d.id], ZERO) for d in debts}
-    return Owing(allocation, principal, result, notes)
+    result, waived = apply_waivers(result, waivers, day)
+    return Owing(allocation, principal, result, notes, waived)
+
+
+def apply_waivers(
+    result: InterestResult, waivers: Sequence[Waived], as_of: date
+) -> tuple[InterestResult, Decimal]:
+    """``result`` with the approved waivers dated on or before ``as_of`` taken off its
+    interest or costs (what is left of each, at most), a line for each; and the total taken."""
+    interest, costs = result.interest_outstanding, result.costs_outstanding
+    lines, total = [], ZERO
+    for w in sorted(waivers, key=lambda w: (w.approved_on, w.id)):
+        if w.approved_on > as_of or w.kind == WaiverKind.PRINCIPAL:
+            continue
+        on_costs = w.kind == WaiverKind.COSTS
+        left = costs if on_costs else interest
+        take = min(w.amount, left)
+        if on_costs:
+            costs -= take
+        else:
+            interest -= take
+        total += take
+        what = (
+            f"经批准减免{WaiverKind(w.kind).label}（减免单第{w.id}号，{w.approved_by}"
+            f"于{w.approved_on}批准）"
+        )
+        if take < w.amount:
+            what += f"；批准减免 {w.amount:,.2f}，以尚欠数额为限"
+        lines.append(Line(what, w.approved_on, w.approved_on, 0, left, None, -take))
+    if not lines:
+        return result, ZERO
+    changed = replace(
+        result,
+        interest_outstanding=interest,
+        costs_outstanding=costs,
+        lines=[*result.lines, *lines],
+    )
+    return changed, total

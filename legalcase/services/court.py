@@ -42,6 +42,8 @@ def _check(data: dict, today: date) -> None:
         served = data.get("served_date")
         if served and served > today:
             errors["served_date"] = "送达日不能晚于今天"
+    if kind == "mediation_confirmed" and not data.get("effective_date"):
+        errors["effective_date"] = "请填写司法确认裁定（调解书）的生效日"
     _check_award(data, errors)
     if kind == "preservation":
         if not data.get("asset_kind"):

@@ -19,13 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docgen.chinese import amount_in_capitals
+from legalcase.domain.court_fields import ENFORCEABLE_KINDS
 from legalcase.domain.interest import InterestResult, Judgment, Line, Payment
 from legalcase.domain.judgment_money import judgment_money
 from legalcase.domain.money import ZERO
 from legalcase.models import Case, CourtEvent
 from legalcase.models import Payment as PaymentRow
 
-MONEY_JUDGMENT_KINDS = ("judgment", "ruling")
+# judgments, rulings and confirmed mediation agreements (domain.court_fields)
+MONEY_JUDGMENT_KINDS = ENFORCEABLE_KINDS
 
 
 def money_judgment(

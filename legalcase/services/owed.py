@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.interest import Rate
 from legalcase.domain.money import ZERO
-from legalcase.domain.owed import Debt, Owing, Paid, owing
-from legalcase.domain.values import Allocation
-from legalcase.models import Case, Contract, Receivable
+from legalcase.domain.owed import Debt, Owing, Paid, Waived, owing
+from legalcase.domain.values import Allocation, WaiverStatus
+from legalcase.models import Case, Contract, Receivable, User
 from legalcase.models import Payment as PaymentRow
+from legalcase.models.waivers import Waiver
 
+from .clock import SHANGHAI
 from .lpr import lpr_table
 
 # Without an agreed rate: one-year LPR + 50%, the top of the range courts allow in sales
@@ -76,9 +78,11 @@ def case_owing(
     as_of: date | None = None,
     receivables: list[Receivable] | None = None,
     payments: list[PaymentRow] | None = None,
+    with_waivers: bool = True,
 ) -> Owing:
     """What ``case`` owes under its allocation setting; with ``as_of`` also the interest to
-    that day, itemised. ``receivables``/``payments``: what the caller has already loaded.
+    that day, itemised, less the approved waivers (``with_waivers=False``: before them, the
+    base of a waiver's limit). ``receivables``/``payments``: what the caller has loaded.
 
     Raises ``ValidationFailed`` when a rate cannot be fixed (a default before the LPR existed
     and no agreed rate) and interest is asked for or the case's setting is ``statutory``.
@@ -102,7 +106,22 @@ def case_owing(
     allocation = case.allocation or Allocation.BOOKED
     needs_lpr = as_of is not None or allocation == Allocation.STATUTORY
     lpr = lpr_table(session) if needs_lpr else None
-    return owing(debts_of(receivables), paid_of(payments), allocation, as_of, lpr)
+    waived = approved_waivers(session, case.id) if with_waivers and as_of is not None else []
+    return owing(debts_of(receivables), paid_of(payments), allocation, as_of, lpr, waived)
+
+
+def approved_waivers(session: Session, case_id: int) -> list[Waived]:
+    """The case's approved waivers (services.waivers), as the claim takes them off."""
+    rows = session.execute(
+        select(Waiver.id, Waiver.kind, Waiver.amount, Waiver.decided_at, User.display_name)
+        .join(User, User.id == Waiver.decided_by_id)
+        .where(Waiver.case_id == case_id, Waiver.status == WaiverStatus.APPROVED.value)
+        .order_by(Waiver.decided_at, Waiver.id)
+    )
+    return [
+        Waived(wid, kind, amount, at.astimezone(SHANGHAI).date(), who)
+        for wid, kind, amount, at, who in rows
+    ]
 
 
 # ---- many cases at once (stored figures and their check) ---------------------------
