@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -19,19 +20,23 @@ from sqlalchemy.orm import Session
 from legalcase.domain.calendar import WorkCalendar
 from legalcase.domain.case_deadlines import Debt, Guarantee, KeyedDeadline, derive
 from legalcase.domain.deadlines import Claim, Event
-from legalcase.domain.values import ORAL_CHANNELS
+from legalcase.domain.values import GUARANTEE_TYPES, ORAL_CHANNELS
 from legalcase.models import (
+    Contact,
     Contract,
     CourtEvent,
     LedgerEntry,
     LedgerEntryReceivable,
+    Party,
     Payment,
     PaymentAllocation,
     Promise,
     Receivable,
 )
+from legalcase.models.cases import ContractGuarantee
 
 from .clock import SHANGHAI
+from .plans import with_plan_dues
 
 # Court event kinds that are a dated engine event of the same name.
 DATED_COURT_EVENTS = (
@@ -57,6 +62,15 @@ def court_event_to_event(row) -> Event | None:
             performance_due=row.performance_due,
             effective=row.effective_date,
         )
+    if kind == "mediation_confirmed":  # effective on its date, no appeal (domain.court_fields)
+        return Event(
+            "judgment",
+            kind="ruling",
+            served=None,
+            foreign_party=False,
+            performance_due=row.performance_due,
+            effective=row.effective_date,
+        )
     if kind == "preservation":
         return Event(
             "preservation",
@@ -66,6 +80,14 @@ def court_event_to_event(row) -> Event | None:
             expires=row.expires_date,
         )
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _ContractFacts:
+    id: int
+    number: str
+    governing_law: str
+    guarantees: list  # rows of the guarantees in force, with ``party_name``
 
 
 def receivable_key(receivable_id: int) -> str:
@@ -100,18 +122,40 @@ def load_facts(session: Session, case_ids: list[int]) -> tuple[dict[int, list], 
     receivables = _rows_by_case(
         session, select(*r_cols).where(Receivable.amount > Receivable.paid_amount), case_ids
     )
+    receivables = with_plan_dues(session, receivables, case_ids)  # repayment plans
     contracts = _rows_by_case(
         session,
-        select(
-            Contract.id,
-            Contract.case_id,
-            Contract.number,
-            Contract.governing_law,
-            Contract.guarantee_type,
-            Contract.guarantee_period_end,
-        ),
+        select(Contract.id, Contract.case_id, Contract.number, Contract.governing_law),
         case_ids,
     )
+    guarantees = _rows_by_case(
+        session,
+        select(
+            ContractGuarantee.id,
+            ContractGuarantee.case_id,
+            ContractGuarantee.contract_id,
+            ContractGuarantee.party_id,
+            ContractGuarantee.guarantee_type,
+            ContractGuarantee.period_end,
+            Party.name.label("party_name"),
+        )
+        .join(Party, Party.id == ContractGuarantee.party_id)
+        .where(ContractGuarantee.ended_at.is_(None))
+        .order_by(ContractGuarantee.id),
+        case_ids,
+    )
+    contracts = {  # each contract with the guarantees in force on it
+        cid: [
+            _ContractFacts(
+                c.id,
+                c.number,
+                c.governing_law,
+                [g for g in guarantees.get(cid, ()) if g.contract_id == c.id],
+            )
+            for c in rows
+        ]
+        for cid, rows in contracts.items()
+    }
     allocated = _keys_by(
         session,
         select(PaymentAllocation.payment_id, PaymentAllocation.receivable_id)
@@ -142,7 +186,10 @@ def load_facts(session: Session, case_ids: list[int]) -> tuple[dict[int, list], 
                 LedgerEntry.arrival_date,
                 LedgerEntry.contacted_at,
                 LedgerEntry.channel,
-            ).where(LedgerEntry.legal_effect != "none"),
+                Contact.party_id.label("contact_party_id"),  # which guarantor a demand reached
+            )
+            .outerjoin(Contact, Contact.id == LedgerEntry.contact_id)
+            .where(LedgerEntry.legal_effect != "none"),
             case_ids,
         ).items()
     }
@@ -163,27 +210,33 @@ def case_inputs(receivables, contracts, payments, ledger, promises, court):
     for r in sorted(receivables, key=lambda r: (r.due_date, r.id)):
         contract = by_contract.get(r.contract_id)
         key = receivable_key(r.id)
-        debts.append(
-            Debt(
-                key, f"发票{r.invoice_no}", r.due_date, contract.governing_law if contract else "CN"
-            )
-        )
+        law = contract.governing_law if contract else "CN"
+        due = getattr(r, "limitation_due", r.due_date)  # under a repayment plan (services.plans)
+        debts.append(Debt(key, f"发票{r.invoice_no}{getattr(r, 'plan_note', '')}", due, law))
         if r.contract_id is not None:
             earliest.setdefault(r.contract_id, r.due_date)
             covered[r.contract_id].add(key)
     guarantees = [
         Guarantee(
-            f"contract:{c.id}",
-            f"合同{c.number}的保证",
-            c.guarantee_type,
-            c.guarantee_period_end,
+            f"guarantee:{g.id}",
+            f"合同{c.number}，保证人{g.party_name}（{GUARANTEE_TYPES.get(g.guarantee_type)}）",
+            g.guarantee_type,
+            g.period_end,
             earliest[c.id],
             c.governing_law,
+            g.party_id,
         )
         for c in contracts
-        if c.guarantee_type in ("joint", "general") and c.id in earliest
+        if c.id in earliest
+        for g in c.guarantees
+        if g.guarantee_type in ("joint", "general")
     ]
-    covers = {f"contract:{cid}": frozenset(keys) for cid, keys in covered.items()}
+    covers = {
+        f"guarantee:{g.id}": frozenset(covered[c.id])
+        for c in contracts
+        if c.id in covered
+        for g in c.guarantees
+    }
     events: list[tuple[str, Event]] = []
     for p, reach in payments:
         events.append((f"payment:{p.id}", Event("part_payment", date=p.paid_date, debts=reach)))
@@ -196,7 +249,8 @@ def case_inputs(receivables, contracts, payments, ledger, promises, court):
         elif e.legal_effect == "demand":
             arrived = e.arrival_date or (made if e.channel in ORAL_CHANNELS else None)
             if arrived is not None:  # a letter counts only once it is known to have arrived
-                event = Event("demand", date=arrived, party=e.addressee, debts=reach)
+                whom = e.contact_party_id if e.addressee == "guarantor" else None
+                event = Event("demand", date=arrived, party=e.addressee, debts=reach, party_id=whom)
                 events.append((f"ledger:{e.id}", event))
     for c in sorted(court, key=lambda c: c.id):
         event = court_event_to_event(c)
