@@ -4,15 +4,16 @@ stages, upcoming deadlines, per owner and per creditor; and the rows behind them
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, and_, cast, func, literal_column, select
+from sqlalchemy import case as sa_case
 from sqlalchemy.orm import Session
 
-from legalcase.domain.aging import TIER_LABELS, days_overdue, tier_for
+from legalcase.domain.aging import TIER_BOUNDS, TIER_LABELS, Tier, days_overdue, tier_for
 from legalcase.domain.money import ZERO
 from legalcase.domain.stages import STAGE_LABELS, Stage
 from legalcase.models import (
@@ -22,10 +23,12 @@ from legalcase.models import (
     LedgerEntry,
     Party,
     Promise,
-    Receivable,
     User,
 )
 
+from .clock import SHANGHAI
+from .disputes import Counts as DisputeCounts
+from .disputes import counts as dispute_counts
 from .next_deadline import acts_on_expr, is_open_expr
 
 CONTACT_TARGET = Decimal("0.85")
@@ -83,21 +86,31 @@ class PromiseOutcomes:
 
 
 def _promise_outcomes(session: Session, today: date) -> PromiseOutcomes:
-    """Each promise due in the window judged by its payments (as every screen shows it)."""
-    from legalcase.domain.promises import PromiseStatus, promise_status
+    """Each promise due in the window judged by its payments (as every screen shows it:
+    what its case was paid from the day it was made to its due date, ``paid_in_windows``),
+    summed in SQL for the window's promises only."""
+    from sqlalchemy import and_, func
 
-    from .promises import paid_in_windows
+    from legalcase.domain.promises import PromiseStatus, promise_status
+    from legalcase.models import Payment
 
     due = session.execute(
-        select(Promise.id, Promise.amount, Promise.due_date).where(
+        select(Promise.id, Promise.amount, Promise.due_date, func.sum(Payment.amount))
+        .outerjoin(
+            Payment,
+            and_(
+                Payment.case_id == Promise.case_id,
+                Payment.paid_date >= Promise.made_date,
+                Payment.paid_date <= Promise.due_date,
+            ),
+        )
+        .where(
             Promise.due_date >= today - timedelta(days=PROMISE_WINDOW_DAYS),
             Promise.due_date < today,
         )
+        .group_by(Promise.id, Promise.amount, Promise.due_date)
     ).all()
-    if not due:
-        return PromiseOutcomes()
-    paid = paid_in_windows(session, None)
-    counts = Counter(promise_status(a, d, paid.get(pid, ZERO), today) for pid, a, d in due)
+    counts = Counter(promise_status(a, d, paid or ZERO, today) for _, a, d, paid in due)
     return PromiseOutcomes(
         counts[PromiseStatus.KEPT], counts[PromiseStatus.PARTLY_KEPT], counts[PromiseStatus.BROKEN]
     )
@@ -118,8 +131,8 @@ class Dashboard:
     upcoming: list
     per_owner: list[dict]
     per_creditor: list[dict]
-    rows: list[dict] = field(default_factory=list)
     promises: PromiseOutcomes = field(default_factory=PromiseOutcomes)
+    disputes: DisputeCounts = field(default_factory=DisputeCounts)  # issue 16
 
     @property
     def overdue_ratio(self) -> Decimal | None:
@@ -134,60 +147,138 @@ class Dashboard:
         return self.written_off / self.principal if self.principal else None
 
 
-def _rate(session: Session, today: date, after_days: int, contact: bool) -> Decimal | None:
-    """Of the cases overdue at least ``after_days``, the share that had a contact (or made a
-    promise) within ``after_days`` of falling overdue. Dates are compared in Python: SQL date
-    arithmetic differs between SQLite and PostgreSQL."""
-    from .clock import SHANGHAI
+def _plus_days(session: Session, day, n: int):
+    """The SQL date ``n`` days after the date expression ``day``."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"+{n} days")
+    return day + literal_column(str(int(n)))
 
-    cutoff = today - timedelta(days=after_days)
-    due = dict(
-        session.execute(
-            select(Case.id, Case.oldest_unpaid_due_date).where(
-                Case.oldest_unpaid_due_date.is_not(None), Case.oldest_unpaid_due_date <= cutoff
-            )
-        ).all()
-    )
-    if not due:
+
+def _shanghai_midnight(session: Session, day, n: int):
+    """The instant (as stored: UTC) at which the Shanghai day ``n`` days after ``day`` starts."""
+    if session.get_bind().dialect.name == "sqlite":  # naive UTC text; Shanghai is UTC+8
+        return func.datetime(day, f"+{n} days", "-8 hours")
+    return func.timezone(SHANGHAI.key, cast(_plus_days(session, day, n), DateTime))
+
+
+def _rate(session: Session, today: date, after_days: int, contact: bool) -> Decimal | None:
+    """Of the cases overdue at least ``after_days``, the share that had a contact (Shanghai
+    day of ``contacted_at``) or made a promise within ``after_days`` of falling overdue:
+    counted in SQL (an index range on the case's contacts or promises per case)."""
+    due = Case.oldest_unpaid_due_date
+    overdue = and_(due.is_not(None), due <= today - timedelta(days=after_days))
+    total = session.scalar(select(func.count(Case.id)).where(overdue))
+    if not total:
         return None
     if contact:
-        rows = session.execute(
-            select(LedgerEntry.case_id, LedgerEntry.contacted_at)
-            .join(Case, Case.id == LedgerEntry.case_id)
-            .where(Case.oldest_unpaid_due_date <= cutoff)
+        within = select(LedgerEntry.id).where(
+            LedgerEntry.case_id == Case.id,
+            LedgerEntry.contacted_at >= _shanghai_midnight(session, due, 0),
+            LedgerEntry.contacted_at < _shanghai_midnight(session, due, after_days + 1),
         )
-        days = ((cid, at.astimezone(SHANGHAI).date()) for cid, at in rows)
     else:
-        days = session.execute(
-            select(Promise.case_id, Promise.made_date)
-            .join(Case, Case.id == Promise.case_id)
-            .where(Case.oldest_unpaid_due_date <= cutoff)
+        within = select(Promise.id).where(
+            Promise.case_id == Case.id,
+            Promise.made_date >= due,
+            Promise.made_date <= _plus_days(session, due, after_days),
         )
-    met = {cid for cid, day in days if due[cid] <= day <= due[cid] + timedelta(days=after_days)}
-    return Decimal(len(met)) / Decimal(len(due))
+    met = session.scalar(select(func.count(Case.id)).where(overdue, within.exists()))
+    return Decimal(met) / Decimal(total)
+
+
+def _tier_of(today: date):
+    """SQL: the aging tier of a case by its oldest unpaid due date (``domain.aging``)."""
+    due = Case.oldest_unpaid_due_date
+    whens = []
+    for tier, (low, high) in TIER_BOUNDS.items():
+        conds = []
+        if low is not None:
+            conds.append(due <= today - timedelta(days=low))
+        if high is not None:
+            conds.append(due > today - timedelta(days=high + 1))
+        whens.append((and_(due.is_not(None), *conds), tier.value))
+    return sa_case(*whens, else_=Tier.CURRENT.value)
 
 
 def build(session: Session, today: date) -> Dashboard:
+    """The managers' figures, summed in SQL over the cases' stored figures: the amount owed
+    is each case's ONE amount (``balances.figures_of``: ``Case.outstanding_amount``, under
+    its allocation setting or judgment), aged by the case's oldest unpaid due date (as the
+    portfolio's aging filter), so the aging adds up to the outstanding total and the per
+    owner and per creditor tables."""
+    owed = Case.outstanding_amount
+    is_overdue = and_(Case.oldest_unpaid_due_date.is_not(None), Case.oldest_unpaid_due_date < today)
+    overdue_amount = func.coalesce(func.sum(sa_case((is_overdue, owed), else_=ZERO)), ZERO)
     aging: dict[str, Decimal] = {t.value: ZERO for t in TIER_LABELS}
-    outstanding = overdue = ZERO
-    for due, amount, paid in session.execute(
-        select(Receivable.due_date, Receivable.amount, Receivable.paid_amount).where(
-            Receivable.amount > Receivable.paid_amount
-        )
+    tier = _tier_of(today).label("tier")
+    for name, amount in session.execute(
+        select(tier, func.sum(owed)).where(owed > ZERO).group_by(tier)
     ):
-        left = amount - paid
-        days = days_overdue(due, today)
-        aging[tier_for(days).value] += left
-        outstanding += left
-        if days > 0:
-            overdue += left
+        aging[name] = amount
+    outstanding = sum(aging.values(), ZERO)
+    principal, paid, written_off, overdue = session.execute(
+        select(
+            func.coalesce(func.sum(Case.principal_amount), ZERO),
+            func.coalesce(func.sum(Case.paid_amount), ZERO),
+            func.coalesce(
+                func.sum(sa_case((Case.stage == Stage.CLOSED_WRITTEN_OFF.value, owed), else_=ZERO)),
+                ZERO,
+            ),
+            func.coalesce(
+                func.sum(sa_case((and_(is_overdue, owed > ZERO), owed), else_=ZERO)), ZERO
+            ),
+        )
+    ).one()
+    stages = dict(session.execute(select(Case.stage, func.count()).group_by(Case.stage)).all())
+
+    def table(name_col, id_col, on) -> list[dict]:
+        rows = session.execute(
+            select(name_col, func.count(Case.id), func.sum(owed), overdue_amount)
+            .join(id_col.table, on)
+            .group_by(id_col, name_col)
+        ).all()
+        out = [{"name": n, "cases": c, "outstanding": o, "overdue": d} for n, c, o, d in rows]
+        return sorted(out, key=lambda r: (-r["outstanding"], r["name"]))
+
+    # Open deadlines acting within 30 days, passed and unhandled ones first (issue 12 point 7).
+    day = acts_on_expr()
+    upcoming = list(
+        session.execute(
+            select(CaseDeadline.kind, day, Case.id, Case.title)
+            .join(Case, Case.id == CaseDeadline.case_id)
+            .where(is_open_expr(), day <= today + timedelta(days=30))
+            .order_by(day, Case.id, CaseDeadline.id)
+            .limit(50)
+        )
+    )
+
+    return Dashboard(
+        today,
+        aging,
+        outstanding,
+        overdue,
+        principal,
+        paid,
+        written_off,
+        _rate(session, today, 30, contact=True),
+        _rate(session, today, 60, contact=False),
+        {s.value: stages.get(s.value, 0) for s in Stage},
+        upcoming,
+        table(User.display_name, User.id, User.id == Case.owner_id),
+        table(Creditor.name, Creditor.id, Creditor.id == Case.creditor_id),
+        _promise_outcomes(session, today),
+        dispute_counts(session),
+    )
+
+
+def export_rows(session: Session, today: date) -> list[dict]:
+    """The rows behind the dashboard, one per case (the export: 报表 -> CSV / XLSX); built
+    only when exported, not for the dashboard itself."""
     cases = session.execute(
         select(
             Case.id,
             Case.title,
             Case.stage,
-            Case.owner_id,
-            Case.creditor_id,
             Case.principal_amount,
             Case.paid_amount,
             Case.outstanding_amount,
@@ -201,25 +292,10 @@ def build(session: Session, today: date) -> Dashboard:
         .join(User, User.id == Case.owner_id)
         .join(Creditor, Creditor.id == Case.creditor_id)
         .order_by(Case.id)
-    ).all()
-    principal = sum((c.principal_amount for c in cases), ZERO)
-    paid = sum((c.paid_amount for c in cases), ZERO)
-    written_off = sum(
-        (c.outstanding_amount for c in cases if c.stage == Stage.CLOSED_WRITTEN_OFF), ZERO
     )
-    stages = Counter(c.stage for c in cases)
-    groups = {
-        "owner": defaultdict(lambda: [0, ZERO, ZERO]),
-        "creditor": defaultdict(lambda: [0, ZERO, ZERO]),
-    }
     rows = []
     for c in cases:
         days = days_overdue(c.oldest_unpaid_due_date, today)
-        for kind, name in (("owner", c.owner), ("creditor", c.creditor)):
-            g = groups[kind][name]
-            g[0] += 1
-            g[1] += c.outstanding_amount
-            g[2] += c.outstanding_amount if days > 0 else ZERO
         rows.append(
             {
                 "案件编号": c.id,
@@ -236,41 +312,7 @@ def build(session: Session, today: date) -> Dashboard:
                 "下一期限": c.next_deadline_date,
             }
         )
-    # Open deadlines acting within 30 days, passed and unhandled ones first (issue 12 point 7).
-    day = acts_on_expr()
-    upcoming = list(
-        session.execute(
-            select(CaseDeadline.kind, day, Case.id, Case.title)
-            .join(Case, Case.id == CaseDeadline.case_id)
-            .where(is_open_expr(), day <= today + timedelta(days=30))
-            .order_by(day, Case.id, CaseDeadline.id)
-            .limit(50)
-        )
-    )
-
-    def table(kind: str) -> list[dict]:
-        return [
-            {"name": k, "cases": v[0], "outstanding": v[1], "overdue": v[2]}
-            for k, v in sorted(groups[kind].items(), key=lambda kv: -kv[1][1])
-        ]
-
-    return Dashboard(
-        today,
-        aging,
-        outstanding,
-        overdue,
-        principal,
-        paid,
-        written_off,
-        _rate(session, today, 30, contact=True),
-        _rate(session, today, 60, contact=False),
-        {s.value: stages.get(s.value, 0) for s in Stage},
-        upcoming,
-        table("owner"),
-        table("creditor"),
-        rows,
-        _promise_outcomes(session, today),
-    )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def index():
 def _export_rows() -> list[dict]:
     """The dashboard's rows, each with how its case applies payments (RULES.md s.6), which
     its amounts follow."""
-    rows = dashboard.build(db.session, today()).rows
+    rows = dashboard.export_rows(db.session, today())
     labels = allocation_labels(db.session, [r["案件编号"] for r in rows])
     return [{**r, "回款冲抵方式": labels.get(r["案件编号"], "")} for r in rows]
 
