@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -117,9 +118,29 @@ def link_email(conf: Confirmation, case: Case, url: str, sender: str) -> EmailMe
     return msg
 
 
-def mark_emailed(conf: Confirmation, to: str, now: datetime | None = None) -> None:
-    conf.emailed_to = to
-    conf.emailed_at = now or utcnow()
+def mail_transport(cfg: Mapping):
+    """The SMTP server of the settings (the alerts' ``SMTP_*``), or the outbox folder."""
+    from .alerts import FileTransport, SmtpTransport
+
+    if cfg.get("SMTP_HOST"):
+        return SmtpTransport(
+            cfg["SMTP_HOST"],
+            cfg["SMTP_PORT"],
+            cfg["SMTP_SECURITY"],
+            cfg["SMTP_USER"] or None,
+            cfg["SMTP_PASSWORD"] or None,
+        )
+    return FileTransport(cfg["OUTBOX"])
+
+
+def send_link(conf: Confirmation, case: Case, url: str, cfg: Mapping) -> str:
+    """E-mail the link to the contact; returns the address. The send is recorded on the row."""
+    msg = link_email(conf, case, url, cfg["MAIL_FROM"])
+    with mail_transport(cfg) as t:
+        t.send(msg)
+    conf.emailed_to = msg["To"]
+    conf.emailed_at = utcnow()
+    return conf.emailed_to
 
 
 # ---- the public side ---------------------------------------------------------------

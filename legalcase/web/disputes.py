@@ -15,7 +15,6 @@ from legalcase.schemas import parse
 from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
 from legalcase.services import confirmations as conf_svc
 from legalcase.services import disputes as svc
-from legalcase.services.alerts import FileTransport, SmtpTransport
 from legalcase.services.common import get_or_404
 
 bp = Blueprint("disputes", __name__)
@@ -42,28 +41,6 @@ def link_url(token: str) -> str:
     return url_for("confirm.show", token=token, _external=True)
 
 
-def transport(cfg):
-    if cfg.get("SMTP_HOST"):
-        return SmtpTransport(
-            cfg["SMTP_HOST"],
-            cfg["SMTP_PORT"],
-            cfg["SMTP_SECURITY"],
-            cfg["SMTP_USER"] or None,
-            cfg["SMTP_PASSWORD"] or None,
-        )
-    return FileTransport(cfg["OUTBOX"])
-
-
-def send_link(conf, case: Case, url: str) -> str:
-    """E-mail the link through the configured SMTP server (or the outbox folder)."""
-    cfg = current_app.config
-    msg = conf_svc.link_email(conf, case, url, cfg["MAIL_FROM"])
-    with transport(cfg) as t:
-        t.send(msg)
-    conf_svc.mark_emailed(conf, msg["To"])
-    return msg["To"]
-
-
 @bp.post("/cases/<int:case_id>/confirmations")
 def create_link(case_id: int):
     case = get_or_404(db.session, Case, case_id, "案件")
@@ -75,7 +52,8 @@ def create_link(case_id: int):
         note = ""
         if send:
             try:
-                note = f"，已发送至 {send_link(conf, case, url)}"
+                to = conf_svc.send_link(conf, case, url, current_app.config)
+                note = f"，已发送至 {to}"
             except DomainError:
                 raise
             except Exception as exc:  # the link stands; the mail can be sent again by hand

@@ -8,6 +8,7 @@ from openapi_spec_validator import validate
 
 from legalcase import schemas as S
 from legalcase.schemas.allocation import AssignSchema
+from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
 from legalcase.services.auth import issue_token
 from tests import factories as F
 
@@ -206,6 +207,9 @@ REQUESTS = {
     ("PATCH", "/court-events/{event_id}"): S.CourtEventSchema,
     ("POST", "/cases/{case_id}/evidence"): S.EvidenceSchema,
     ("POST", "/cases/{case_id}/documents"): S.GenerateSchema,
+    ("POST", "/cases/{case_id}/confirmations"): ConfirmationSchema,
+    ("POST", "/cases/{case_id}/disputes"): DisputeSchema,
+    ("POST", "/disputes/{dispute_id}/resolve"): ResolveSchema,
 }
 
 
