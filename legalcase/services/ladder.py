@@ -17,6 +17,7 @@ from legalcase.models.base import utcnow
 
 from .audit import set_actor
 from .clock import today as clock_today
+from .disputes import collection_view
 from .next_deadline import acts_on, acts_on_expr
 
 
@@ -26,6 +27,8 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
     set_actor(session, None)
     cases = list(session.scalars(select(Case).where(~Case.stage.startswith("closed"))))
     ids = [c.id for c in cases]
+    # open disputes (issue 16): their receivables are not chased; all disputed: paused
+    disputed = collection_view(session, ids)
     tasks = list(session.scalars(select(Task).where(Task.case_id.in_(ids))))
     # Every reason that ever made a task, done or not: a completed task is never re-created.
     existing = {(t.case_id, t.reason_key) for t in tasks}
@@ -64,7 +67,7 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
     created = 0
     for case in cases:
         specs = tasks_for(
-            days_overdue(case.oldest_unpaid_due_date, today),
+            days_overdue(_undisputed_due(case, disputed), today),
             broken[case.id],
             deadlines[case.id],
             today,
@@ -92,6 +95,12 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
                 _supersede(open_rungs[case.id], spec.title)
     session.flush()
     return created
+
+
+def _undisputed_due(case: Case, disputed: dict) -> date | None:
+    """The oldest unpaid due date of what is not under an open dispute (None: paused)."""
+    view = disputed.get(case.id)
+    return case.oldest_unpaid_due_date if view is None else view.oldest_due
 
 
 def _supersede(lower: list[Task], title: str) -> None:

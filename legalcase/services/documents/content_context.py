@@ -29,6 +29,7 @@ from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, LedgerEnt
 
 from ..assets import property_clues
 from ..clock import SHANGHAI
+from ..disputes import quality_dispute_text
 from ..judgments import JudgmentClaim
 
 
@@ -99,6 +100,10 @@ def _pre_suit(session: Session, case: Case) -> str:
 
 
 def _disputes(session: Session, case: Case) -> str:
+    # the disputes recorded on receivables (issue 16), with their outcome; else the ledger's
+    recorded = quality_dispute_text(session, case, lambda at: chinese_date(_day(at)))
+    if recorded:
+        return recorded
     entries = list(
         session.scalars(
             select(LedgerEntry)
