@@ -6,18 +6,15 @@ import io
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import escape
 
 from docgen.fields import DOCUMENTS
 from docgen.pdf import ConversionUnavailable
@@ -251,6 +248,10 @@ def batch():
 
 @bp.post("/documents/batch")
 def batch_run():
+    """Start the batch as a job (``letters.batch``) and show its progress page."""
+    from legalcase.jobs import submit
+    from legalcase.jobs.letters import KIND
+
     as_of = today()
     user = current_user._get_current_object()
     doc_type = request.form.get("doc_type")
@@ -262,31 +263,14 @@ def batch_run():
         as_of,
         include_in_court=request.form.get("include_in_court") == "1",
     )
-    storage, config = _storage(), dict(current_app.config)
-
-    def stream():
-        yield render_template("batch_head.html", total=len(ids))
-        for event in docs.batch_letters(
-            db.session, storage, user, ids, doc_type, as_of=as_of, config=config
-        ):
-            if isinstance(event, str):
-                db.uow.commit()
-                link = url_for("documents.batch_download", sha=event.removeprefix("batches/"))
-                yield f'</ol><p id="batch-done">完成。<a href="{link}">下载全部（zip）</a></p></div></main></body></html>'
-                return
-            done, total, case, doc, problem = event
-            if doc is not None:  # each letter is its own unit of work
-                db.uow.commit()
-            else:
-                db.uow.rollback()
-            line = f"{doc.reference} 已生成" if doc else f"跳过：{problem}"
-            # no inline script (CSP): static/js/batch.js moves the bar to the last item
-            yield (
-                f'<li data-done="{done}" data-total="{total}">'
-                f"[{done}/{total}] {escape(case.title)}：{escape(line)}</li>\n"
-            )
-
-    return Response(stream_with_context(stream()), mimetype="text/html")
+    params = {
+        "doc_type": doc_type,
+        "case_ids": ids,
+        "as_of": as_of.isoformat(),
+        "pdf": request.form.get("pdf") == "1",
+    }
+    job = submit(db.session, KIND, params=params, created_by=user, total=len(ids))
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.get("/documents/batch/<sha>.zip")

@@ -243,9 +243,10 @@ def test_batch_reminders_for_a_tier(client, session):
         F.receivable(session, admin, case, f"B-{n}", "1000", due - timedelta(days=30), due)
     login(client, admin)
     r = client.post("/documents/batch", data={"tier": "31-60", "doc_type": "reminder_30"})
-    html = r.get_data(as_text=True)
-    assert html.count("已生成") == 2 and "批量2" not in html
-    link = re.search(r'href="(/documents/batch/[0-9a-f]{64}\.zip)"', html).group(1)
+    assert r.status_code == 303  # a job: its page shows the progress and the result
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已生成 2 封" in html and "已完成" in html
+    link = re.search(r'href="(/jobs/\d+/download)"', html).group(1)
     archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
     assert len(archive.namelist()) == 2
     assert session.scalar(select(func.count()).select_from(GeneratedDocument)) == 2

@@ -8,7 +8,16 @@ through ``importlib`` or ``from legalcase.services.documents.generate import ...
 
 from __future__ import annotations
 
-from .batch import BATCH_TYPES, batch_cases, batch_letters, batch_types
+from .batch import (
+    BATCH_TYPES,
+    batch_cases,
+    batch_letter,
+    batch_types,
+    batch_zip,
+    check_batch_type,
+    require_pdf,
+    visible_cases,
+)
 from .context import (
     document_context,
     firm_profile,
@@ -34,8 +43,12 @@ __all__ = [
     "BATCH_TYPES",
     "TEMPLATE_MAX_BYTES",
     "batch_cases",
-    "batch_letters",
+    "batch_letter",
     "batch_types",
+    "batch_zip",
+    "check_batch_type",
+    "require_pdf",
+    "visible_cases",
     "case_documents",
     "current_template",
     "document_context",

@@ -26,6 +26,11 @@
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
+  show({
+    status: box.dataset.status,
+    done: parseInt(box.dataset.done, 10) || 0,
+    total: parseInt(box.dataset.total, 10) || 0,
+  });
   if (box.dataset.status === "queued" || box.dataset.status === "running") {
     window.setTimeout(poll, 500);
   }

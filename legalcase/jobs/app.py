@@ -1,0 +1,97 @@
+"""The Celery app, configured from the Flask app's settings.
+
+The broker is ``LEGALCASE_QUEUE_URL``: Redis in production (``redis://host:6379/0``);
+without it, the embedded default needs no server: kombu's SQLAlchemy transport on a
+SQLite file in instance/ (``sqla+sqlite:///instance/queue.db``), which ``legalcase serve``
+uses with the worker it starts. Results are not kept by Celery: a job's row is ours.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from flask import Flask
+
+RUN_JOB = "legalcase.run_job"
+TICK = "legalcase.tick"
+
+
+def setting(config: dict, name: str, default: str) -> str:
+    """``config[name]`` (tests, create_app overrides) else ``LEGALCASE_<name>``."""
+    value = config.get(name)
+    if value is None:
+        value = os.environ.get(f"LEGALCASE_{name}", default)
+    return str(value)
+
+
+def queue_url(config: dict) -> str:
+    default = f"sqla+sqlite:///{Path(config['INSTANCE_PATH']) / 'queue.db'}"
+    return setting(config, "QUEUE_URL", "") or default
+
+
+def is_eager(config: dict) -> bool:
+    """Tests of services run jobs in the request that submits them (Celery's eager mode)
+    unless they name a queue; ``LEGALCASE_JOBS_EAGER=1`` forces it."""
+    flag = setting(config, "JOBS_EAGER", "").lower()
+    if flag:
+        return flag in ("1", "true", "yes", "on")
+    return bool(config.get("TESTING")) and not setting(config, "QUEUE_URL", "")
+
+
+def seconds(config: dict, name: str, default: int) -> int:
+    return int(setting(config, name, str(default)))
+
+
+def make_celery(flask_app: Flask) -> Celery:
+    from . import tasks
+
+    config = flask_app.config
+    url = queue_url(config)
+    celery = Celery("legalcase", broker=url, set_as_current=False)
+    time_limit = seconds(config, "JOB_TIME_LIMIT", 6 * 3600)
+    celery.conf.update(
+        # A message is acknowledged when its job ended, not when it was received: a worker
+        # that dies (kill -9, a lost machine) leaves it to be delivered again.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_time_limit=time_limit,
+        task_soft_time_limit=max(time_limit - 60, 60),
+        task_always_eager=is_eager(config),
+        task_eager_propagates=True,
+        task_default_queue="legalcase",
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            # Redis: an unacknowledged message is delivered again after this long; our own
+            # check for stale jobs (schedule.requeue_stale) usually resends it sooner.
+            "visibility_timeout": time_limit + 600,
+            # the SQLAlchemy transport polls its table
+            "polling_interval": 1,
+        },
+        beat_schedule={
+            "tick": {"task": TICK, "schedule": float(seconds(config, "TICK_SECONDS", 30))}
+        },
+        timezone="Asia/Shanghai",
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+    )
+    celery.flask_app = flask_app
+    tasks.register(celery)
+    return celery
+
+
+def celery_for(flask_app: Flask) -> Celery:
+    """The Celery app of this Flask app (made once)."""
+    celery = flask_app.extensions.get("legalcase_celery")
+    if celery is None:
+        celery = flask_app.extensions["legalcase_celery"] = make_celery(flask_app)
+    return celery
+
+
+def send(flask_app: Flask, job_id: int) -> None:
+    """Put the job's message on the queue (eager mode: run it now)."""
+    celery = celery_for(flask_app)
+    celery.tasks[RUN_JOB].apply_async(args=[job_id])

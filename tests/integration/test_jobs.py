@@ -1,0 +1,172 @@
+"""Background jobs in eager mode (issue 15): letters once per case, a zip, the API's 202."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from legalcase.db import db
+from legalcase.jobs.runner import run
+from legalcase.models import GeneratedDocument
+from legalcase.models.jobs import Job, JobItem
+from legalcase.services.auth import issue_token
+from legalcase.services.clock import today
+from tests import factories as F
+
+
+def _overdue_cases(session, admin, n: int, days: int = 40) -> list[int]:
+    ids = []
+    for i in range(n):
+        case = F.case(session, admin, title=f"批量{i}")
+        due = today() - timedelta(days=days)
+        F.receivable(session, admin, case, f"J-{i}", "1000", due - timedelta(days=30), due)
+        ids.append(case.id)
+    session.commit()
+    return ids
+
+
+@pytest.fixture
+def api(app, session):
+    admin = F.user(session, "admin")
+    token = issue_token(session, admin)
+    session.commit()
+    client = app.test_client()
+
+    def call(method, url, json=None):
+        return client.open(
+            f"/api/v1{url}", method=method, json=json, headers={"Authorization": f"Bearer {token}"}
+        )
+
+    call.admin = admin
+    return call
+
+
+def _letters(session) -> dict[int, int]:
+    session.rollback()
+    rows = session.execute(
+        select(GeneratedDocument.case_id, func.count()).group_by(GeneratedDocument.case_id)
+    )
+    return dict(rows.all())
+
+
+def test_api_batch_answers_202_with_a_job_that_generates_each_letter_and_a_zip(api, session, app):
+    ids = _overdue_cases(session, api.admin, 3)
+    r = api("POST", "/documents/batch", {"doc_type": "reminder_30", "case_ids": ids})
+    assert r.status_code == 202
+    job_id = r.get_json()["job_id"]
+    job = api("GET", f"/jobs/{job_id}").get_json()
+    assert job["status"] == "done" and job["done"] == job["total"] == 3
+    assert job["result"]["generated"] == 3 and job["error"] is None
+    assert _letters(session) == {i: 1 for i in ids}
+    with app.test_request_context():
+        storage = app.extensions["legalcase_storage"]
+        archive = zipfile.ZipFile(io.BytesIO(storage.open(job["result"]["zip_key"]).read()))
+    assert len([n for n in archive.namelist() if n.endswith(".docx")]) == 3
+
+
+def test_api_batch_refuses_bad_input_and_unknown_cases_with_nothing_queued(api, session):
+    ids = _overdue_cases(session, api.admin, 1)
+    r = api("POST", "/documents/batch", {"doc_type": "reminder_30"})
+    assert r.status_code == 400 and "case_ids" in r.get_json()["error"]["fields"]
+    r = api("POST", "/documents/batch", {"doc_type": "reminder_30", "case_ids": [ids[0], 99999]})
+    assert r.status_code == 400 and "99999" in r.get_json()["error"]["message"]
+    r = api("POST", "/documents/batch", {"doc_type": "complaint", "tier": "31-60"})
+    assert r.status_code == 400
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Job)) == 0
+    assert api("GET", "/jobs/12345").status_code == 404
+
+
+def test_a_job_run_again_after_its_worker_died_skips_the_letters_it_made(app, session):
+    """The worker died after two letters: the second run makes only the third, and the
+    zip has all three."""
+    from legalcase.jobs import submit
+
+    admin = F.user(session, "admin")
+    ids = _overdue_cases(session, admin, 3)
+    with app.app_context():
+        uow = db.unit_of_work(write=True)
+        uow.start()
+        params = {"doc_type": "reminder_30", "case_ids": ids, "as_of": today().isoformat()}
+        job = submit(uow.session, "letters.batch", params=params, created_by=admin)
+        uow.session.info["legalcase_jobs_to_send"] = []  # not sent: we run it by hand
+        uow.commit()
+        uow.close()
+        job_id = job.id
+
+        from legalcase.jobs import letters
+
+        real = letters.docs.batch_letter
+        calls = []
+
+        def dies_at_third(*args, **kw):
+            if len(calls) == 2:
+                raise KeyboardInterrupt("worker killed")
+            calls.append(args[3])
+            return real(*args, **kw)
+
+        letters.docs.batch_letter = dies_at_third
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                run(app, job_id, "w1")
+        finally:
+            letters.docs.batch_letter = real
+        assert _letters(session) == {ids[0]: 1, ids[1]: 1}
+        # still "running" with a live heartbeat: another delivery does not take it
+        assert run(app, job_id, "w2") == "not taken"
+        with db.unit_of_work(write=True) as u:  # its heartbeat gets old
+            j = u.session.get(Job, job_id)
+            j.heartbeat_at -= timedelta(hours=1)
+            u.commit()
+        assert run(app, job_id, "w2") == "done"
+    assert _letters(session) == {i: 1 for i in ids}
+    job = session.get(Job, job_id)
+    assert job.status == "done" and job.attempts == 2 and job.result["generated"] == 3
+    assert session.scalar(select(func.count()).select_from(JobItem)) == 3
+
+
+def test_a_refused_letter_is_skipped_with_its_reason_and_the_rest_go_out(api, session, monkeypatch):
+    from legalcase.domain.errors import DomainError
+    from legalcase.jobs import letters
+
+    ids = _overdue_cases(session, api.admin, 2)
+    real = letters.docs.batch_letter
+
+    def refuses_first(session_, storage, actor, case_id, *args, **kw):
+        if case_id == ids[0]:
+            raise DomainError("missing", "缺少债务人地址")
+        return real(session_, storage, actor, case_id, *args, **kw)
+
+    monkeypatch.setattr(letters.docs, "batch_letter", refuses_first)
+    r = api("POST", "/documents/batch", {"doc_type": "reminder_30", "case_ids": ids})
+    job = api("GET", f"/jobs/{r.get_json()['job_id']}").get_json()
+    assert job["status"] == "done" and job["result"]["generated"] == 1
+    assert job["result"]["skipped"] == [{"case_id": ids[0], "problem": "缺少债务人地址"}]
+    assert _letters(session) == {ids[1]: 1}
+
+
+def test_jobs_page_lists_own_jobs_and_the_job_page_polls(app, session):
+    from tests.web.test_pages import login
+
+    admin = F.user(session, "admin")
+    ids = _overdue_cases(session, admin, 1)
+    client = app.test_client()
+    login(client, admin)
+    r = client.post("/documents/batch", data={"tier": "31-60", "doc_type": "reminder_30"})
+    assert r.status_code == 303
+    job_url = r.headers["Location"]
+    html = client.get(job_url).get_data(as_text=True)
+    assert "批量催款函" in html and "下载全部" in html and "已完成" in html
+    status = client.get(job_url + "/status").get_json()
+    assert status["status"] == "done" and status["total"] == len(ids)
+    listing = client.get("/jobs").get_data(as_text=True)
+    assert job_url in listing
+    other = F.user(session, "collector", username="other")
+    session.commit()
+    client2 = app.test_client()
+    login(client2, other)
+    assert client2.get(job_url).status_code == 404  # not theirs
