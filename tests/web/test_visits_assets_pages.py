@@ -1,0 +1,103 @@
+"""The screens of issue 17 points 4-6 through the test client: forms refuse bad input beside
+the field with nothing saved, a viewer may read but not write, and a package belongs to the
+user who made it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from legalcase.models import Asset, FilingPackage, Visit
+from legalcase.services.clock import today
+from tests import factories as F
+from tests.integration.test_missed_deadlines import login
+
+
+def test_register_and_visit_pages(client, session):
+    boss = F.user(session, "admin")
+    viewer = F.user(session, "viewer")
+    c = F.case(session, boss)
+    F.receivable(
+        session,
+        boss,
+        c,
+        "FP-1",
+        "5000.00",
+        today() - timedelta(days=90),
+        today() - timedelta(days=30),
+    )
+    login(client, boss)
+    r = client.post(
+        f"/cases/{c.id}/assets/new",
+        data={
+            "party_id": c.debtor_id,
+            "kind": "vehicle",
+            "description": "",
+            "source": "走访",
+            "found_date": str(today() + timedelta(days=1)),
+        },
+    )
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "发现日期不能晚于今天" in page or "必填" in page
+    assert session.scalar(select(func.count()).select_from(Asset)) == 0
+    r = client.post(
+        f"/cases/{c.id}/assets/new",
+        data={
+            "party_id": c.debtor_id,
+            "kind": "vehicle",
+            "description": "沪A12345 重型货车",
+            "location": "苏州园区停车场",
+            "source": "走访",
+            "found_date": str(today()),
+        },
+    )
+    assert r.status_code == 302
+    page = client.get(f"/cases/{c.id}/assets").get_data(as_text=True)
+    assert "沪A12345 重型货车" in page and "车辆" in page
+    r = client.post(
+        f"/cases/{c.id}/visits/new", data={"planned_date": str(today()), "lead_id": boss.id}
+    )
+    assert r.status_code == 302
+    visit = session.scalars(select(Visit)).one()
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "苏州市工业园区星湖街 328 号" in page and "5,000.00" in page
+    r = client.get(f"/visits/{visit.id}/pack.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    # photos before the visit is recorded: refused, shown on the page
+    r = client.post(
+        f"/visits/{visit.id}/photos", data={"taken_at": "2026-11-20 10:00", "place": "门口"}
+    )
+    assert r.status_code == 422
+    client.get("/logout")
+    login(client, viewer)
+    assert client.get(f"/cases/{c.id}/assets").status_code == 200
+    assert client.get(f"/visits/{visit.id}").status_code == 200
+    assert (
+        client.post(
+            f"/cases/{c.id}/visits/new", data={"planned_date": str(today()), "lead_id": boss.id}
+        ).status_code
+        == 403
+    )
+
+
+def test_packages_page_refuses_no_case_and_hides_others_packages(client, session):
+    boss = F.user(session, "admin")
+    other = F.user(session, "legal")
+    login(client, boss)
+    r = client.post("/packages", data={"as_of": str(today())})
+    assert r.status_code == 422 and "请至少选择一个案件" in r.get_data(as_text=True)
+    from legalcase.models.base import utcnow
+
+    mine = FilingPackage(
+        court="某法院",
+        as_of=today(),
+        status="done",
+        storage_key="packages/x",
+        created_by_id=other.id,
+        created_at=utcnow(),
+    )
+    session.add(mine)
+    session.commit()
+    assert client.get(f"/packages/{mine.id}/download").status_code == 404
