@@ -11,7 +11,9 @@ from . import (  # noqa: F401
     database,
     demo,
     evidence,
+    model,
     users,
+    worker,
 )
 from .main import main
 

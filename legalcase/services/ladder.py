@@ -19,6 +19,7 @@ from .audit import set_actor
 from .clock import today as clock_today
 from .disputes import collection_view
 from .next_deadline import acts_on, acts_on_expr
+from .segments import case_rungs
 
 
 def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
@@ -29,12 +30,15 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
     ids = [c.id for c in cases]
     # open disputes (issue 16): their receivables are not chased; all disputed: paused
     disputed = collection_view(session, ids)
+    # a case in a risk segment with its own cadence climbs the segment's rungs (issue 18)
+    per_case = case_rungs(session, cases, rungs, today)
+    keys = set(rung_keys(rungs)).union(*(rung_keys(r) for r in per_case.values()))
     tasks = list(session.scalars(select(Task).where(Task.case_id.in_(ids))))
     # Every reason that ever made a task, done or not: a completed task is never re-created.
     existing = {(t.case_id, t.reason_key) for t in tasks}
     open_rungs: dict[int, list[Task]] = defaultdict(list)
     for t in tasks:
-        if not t.is_done and t.reason_key in rung_keys(rungs):
+        if not t.is_done and t.reason_key in keys:
             open_rungs[t.case_id].append(t)
     broken: dict[int, list] = defaultdict(list)
     for p in session.scalars(
@@ -71,7 +75,7 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             broken[case.id],
             deadlines[case.id],
             today,
-            rungs,
+            per_case.get(case.id, rungs),
             in_court=Stage(case.stage) in IN_COURT,
         )
         for spec in specs:
@@ -91,7 +95,7 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             )
             existing.add((case.id, spec.key))
             created += 1
-            if spec.key in rung_keys(rungs):
+            if spec.key in keys:
                 _supersede(open_rungs[case.id], spec.title)
     session.flush()
     return created
