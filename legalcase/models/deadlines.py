@@ -80,6 +80,15 @@ class CaseDeadline(Base):
     case: Mapped[Case] = relationship()
 
     @property
+    def guarantor_label(self) -> str:
+        """Whose guarantee a guarantee deadline is (a case may have several guarantors): the
+        part of its basis before the first "：", e.g. "合同HT-1，保证人甲公司（连带责任保证）"."""
+        if not self.source_key.startswith("guarantee:"):
+            return ""
+        head, sep, _ = (self.basis or "").partition("：")
+        return head if sep else ""
+
+    @property
     def audit_case_id(self) -> int:
         return self.case_id
 

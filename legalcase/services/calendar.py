@@ -139,7 +139,8 @@ def feed(session: Session, user: User, today: date) -> bytes:
         event = Event()
         event.add("uid", f"deadline-{d.id}@legalcase")
         prefix = f"【已过 {(today - day).days} 天未处理】" if passed else ""
-        event.add("summary", f"{prefix}{KIND_LABELS.get(d.kind, d.kind)}：{d.case.title}")
+        whose = f"（{d.guarantor_label}）" if d.guarantor_label else ""  # one per guarantor
+        event.add("summary", f"{prefix}{KIND_LABELS.get(d.kind, d.kind)}{whose}：{d.case.title}")
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("description", d.basis or "")

@@ -187,6 +187,13 @@ def test_the_guarantors_page_lists_what_it_guarantees(client, session):
     # the case page shows both guarantors, each linking to its page
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert f'href="/parties/{joint.id}"' in page and f'href="/parties/{general.id}"' in page
+    # the case's deadlines and the calendar name whose guarantee each deadline is
+    assert "合同HT-G2，保证人连带保证有限公司（连带责任保证）" in page
+    assert "合同HT-G2，保证人一般保证有限公司（一般保证）" in page
+    month = client.get("/deadlines?month=2027-06").get_data(as_text=True)
+    assert "保证期间（合同HT-G2，保证人一般保证有限公司（一般保证））" in month
+    # the joint guarantor's period ended on 2026-09-30, unhandled: listed first, as passed
+    assert "保证期间（合同HT-G2，保证人连带保证有限公司（连带责任保证））" in month
     # a party that guarantees nothing says so
     html = client.get(f"/parties/{case.debtor_id}").get_data(as_text=True)
     assert "未为任何合同提供保证" in html
