@@ -1,4 +1,5 @@
-"""The daily runs: promises refresh, deadlines-refresh, ladder run, alerts send | daemon."""
+"""The daily runs by hand: promises refresh, deadlines-refresh, ladder run, alerts send;
+alerts daemon is the worker with the schedule (legalcase worker --beat)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def alerts_send(on: str | None) -> None:
     """Mail each owner one digest of what is due (run daily from cron); exit 1 if SMTP fails."""
     from datetime import date
 
-    from legalcase.services.alerts import FileTransport, SmtpTransport, send_alerts
+    from legalcase.jobs.daily import alert_transport
+    from legalcase.services.alerts import send_alerts
     from legalcase.services.clock import today
 
     app = make_app()
@@ -82,18 +84,7 @@ def alerts_send(on: str | None) -> None:
         day = date.fromisoformat(on) if on else today()
     except ValueError:
         fail(DomainError("bad_date", f"日期无效：{on}", {"date": "格式 YYYY-MM-DD"}))
-    if cfg["SMTP_HOST"]:
-        transport = SmtpTransport(
-            cfg["SMTP_HOST"],
-            cfg["SMTP_PORT"],
-            cfg["SMTP_SECURITY"],
-            cfg["SMTP_USER"] or None,
-            cfg["SMTP_PASSWORD"] or None,
-        )
-        where = f"{cfg['SMTP_HOST']}:{cfg['SMTP_PORT']}"
-    else:
-        transport = FileTransport(cfg["OUTBOX"])
-        where = f"文件夹 {cfg['OUTBOX']}（未配置 SMTP，邮件写入文件）"
+    transport, where = alert_transport(cfg)
     with unit_of_work(app) as uow:
         report = send_alerts(uow.session, transport, cfg["MAIL_FROM"], day, uow.commit)
     click.echo(f"已发送 {report.sent} 封提醒邮件（{report.items} 项）到 {where}")
@@ -103,31 +94,16 @@ def alerts_send(on: str | None) -> None:
 
 
 @alerts.command("daemon")
-@click.option(
-    "--at",
-    "at",
-    default=None,
-    help="Time of day (Asia/Shanghai), default from LEGALCASE_ALERTS_AT.",
-)
-def alerts_daemon(at: str | None) -> None:
-    """Stay running: every day at AT run the escalation ladder, then send the alert digest."""
-    import time as clock
-    from datetime import datetime, timedelta
+@click.option("--at", "at", default=None, help="Time of day (Asia/Shanghai), default 08:00.")
+@click.pass_context
+def alerts_daemon(ctx: click.Context, at: str | None) -> None:
+    """Stay running: the schedule on a background-job worker (legalcase worker --beat):
+    every day at AT the promises, the escalation ladder and the alert digest; a day missed
+    while it was stopped runs when it starts again; one scheduler however many run."""
+    import os
 
-    from legalcase.services.clock import SHANGHAI
+    from .worker import worker
 
-    app = make_app()
-    hour, minute = map(int, (at or app.config["ALERTS_AT"]).split(":"))
-    while True:
-        now = datetime.now(SHANGHAI)
-        run = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        if run <= now:
-            run += timedelta(days=1)
-        click.echo(f"下次运行：{run:%Y-%m-%d %H:%M}")
-        clock.sleep((run - now).total_seconds())
-        ctx = click.get_current_context()
-        ctx.invoke(ladder_run)
-        try:
-            ctx.invoke(alerts_send, on=None)
-        except SystemExit:  # reported already; the next day's run catches up
-            pass
+    if at:
+        os.environ["LEGALCASE_ALERTS_AT"] = at
+    ctx.invoke(worker, concurrency=1, beat=True, loglevel="INFO")

@@ -48,7 +48,14 @@ def production_problem(config: dict) -> str | None:
     is_flag=True,
     help="Load the demo portfolio (known passwords!) if the database has no users yet.",
 )
-def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
+@click.option(
+    "--jobs/--no-jobs",
+    default=True,
+    show_default=True,
+    help="Also run a background-job worker with the schedule (--no-jobs when workers run "
+    "elsewhere: legalcase worker).",
+)
+def serve(host: str, port: int, workers: int, with_demo: bool, jobs: bool) -> None:
     """Serve with gunicorn. The embedded default (SQLite in instance/) migrates itself; a
     production database must be migrated first by `legalcase db upgrade`, and
     LEGALCASE_SECRET_KEY must be set. The demo portfolio only with --demo (and only into
@@ -95,4 +102,10 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
 
     click.echo(f"legalcase 已启动：http://{host}:{port}/")
     click.echo(login)
-    _Server().run()
+    from .worker import start_embedded_worker, stop_embedded_worker
+
+    job_worker = start_embedded_worker() if jobs else None
+    try:
+        _Server().run()
+    finally:
+        stop_embedded_worker(job_worker)

@@ -44,6 +44,14 @@ def seconds(config: dict, name: str, default: int) -> int:
     return int(setting(config, name, str(default)))
 
 
+def transport_options(url: str, time_limit: int) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        # An unacknowledged message is delivered again after this long; our own check for
+        # stale jobs (schedule.requeue_stale) resends a dead worker's job much sooner.
+        return {"visibility_timeout": time_limit + 600}
+    return {}  # the SQLAlchemy transport hands its options to create_engine
+
+
 def make_celery(flask_app: Flask) -> Celery:
     from . import tasks
 
@@ -64,13 +72,7 @@ def make_celery(flask_app: Flask) -> Celery:
         task_eager_propagates=True,
         task_default_queue="legalcase",
         broker_connection_retry_on_startup=True,
-        broker_transport_options={
-            # Redis: an unacknowledged message is delivered again after this long; our own
-            # check for stale jobs (schedule.requeue_stale) usually resends it sooner.
-            "visibility_timeout": time_limit + 600,
-            # the SQLAlchemy transport polls its table
-            "polling_interval": 1,
-        },
+        broker_transport_options=transport_options(url, time_limit),
         beat_schedule={
             "tick": {"task": TICK, "schedule": float(seconds(config, "TICK_SECONDS", 30))}
         },
