@@ -2,25 +2,47 @@
 
 from .alerts import AlertDelivery
 from .allocation import AllocationLog, AllocationRule, CollectorCapacity
+from .assets import Asset, AssetFreeze, EnforcementOutcome
 from .audit import AuditEntry
 from .base import Base
-from .cases import Case, Contract, StageChange
+from .cases import Case, Contract, ContractGuarantee, StageChange
 from .confirmations import Confirmation
 from .deadlines import CaseDeadline, CourtEvent, LprRate
 from .disputes import Dispute
 from .documents import GeneratedDocument, LetterCounter, TemplateVersion
 from .evidence import CustodyEvent, EvidenceBundle, EvidenceItem
+from .jobs import Job, JobItem, ScheduleState
 from .ledger import LedgerEntry, LedgerEntryReceivable, Promise
 from .lpr import LprCheck
+from .mediation import Mediation, MediationSession
+from .packages import FilingPackage, FilingPackageItem
 from .parties import Contact, Party
+from .plans import PlanInstalment, RepaymentPlan
+from .propensity import CollectorTarget, PropensityModel, RiskSegment
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
 from .security import SecurityEvent
 from .settings import FirmProfile, LadderRung
 from .tasks import Task, TaskComment
 from .timestamps import Timestamp
 from .users import ApiToken, Creditor, User
+from .visits import Visit, VisitMember, VisitPhoto
+from .waivers import Waiver, WaiverLimit
 
 __all__ = [
+    "Mediation",
+    "MediationSession",
+    "PlanInstalment",
+    "RepaymentPlan",
+    "Waiver",
+    "WaiverLimit",
+    "Asset",
+    "AssetFreeze",
+    "EnforcementOutcome",
+    "FilingPackage",
+    "FilingPackageItem",
+    "Visit",
+    "VisitMember",
+    "VisitPhoto",
     "AlertDelivery",
     "AllocationLog",
     "AllocationRule",
@@ -31,8 +53,10 @@ __all__ = [
     "Case",
     "CaseDeadline",
     "Confirmation",
+    "CollectorTarget",
     "Contact",
     "Contract",
+    "ContractGuarantee",
     "CourtEvent",
     "CustodyEvent",
     "Dispute",
@@ -43,6 +67,8 @@ __all__ = [
     "LetterCounter",
     "Creditor",
     "Instalment",
+    "Job",
+    "JobItem",
     "LadderRung",
     "LedgerEntry",
     "LedgerEntryReceivable",
@@ -52,7 +78,10 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "Promise",
+    "PropensityModel",
     "Receivable",
+    "RiskSegment",
+    "ScheduleState",
     "SecurityEvent",
     "StageChange",
     "Task",

@@ -95,6 +95,7 @@ def init_web(app: Flask) -> None:
     )
 
     from .allocation import bp as allocation_bp
+    from .assets import bp as assets_bp
     from .auth import bp as auth_bp
     from .calculators import bp as calc_bp
     from .calendar import bp as calendar_bp
@@ -104,13 +105,23 @@ def init_web(app: Flask) -> None:
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
     from .imports import bp as imports_bp
+    from .mediation import bp as mediation_bp
+    from .model import bp as model_bp
+    from .jobs import bp as jobs_bp
+    from .packages import bp as packages_bp
     from .parties import bp as parties_bp
+    from .plans import bp as plans_bp
     from .reports import bp as reports_bp
     from .search import bp as search_bp
     from .settings_firm import bp as settings_firm_bp
     from .settings_lpr import bp as settings_lpr_bp
+    from .settings_segments import bp as settings_segments_bp
     from .settings_users import bp as settings_users_bp
+    from .targets import bp as targets_bp
     from .tasks import bp as tasks_bp
+    from .visits import bp as visits_bp
+    from .waivers import bp as waivers_bp
+    from .worklist import bp as worklist_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calc_bp)
@@ -127,6 +138,17 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(settings_firm_bp)
     app.register_blueprint(settings_lpr_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(waivers_bp)
+    app.register_blueprint(mediation_bp)
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(packages_bp)
+    app.register_blueprint(worklist_bp)
+    app.register_blueprint(model_bp)
+    app.register_blueprint(settings_segments_bp)
+    app.register_blueprint(targets_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(confirm_bp)
     app.register_blueprint(disputes_bp)
 
