@@ -51,6 +51,8 @@ def schedule(config: dict) -> list[Scheduled]:
         Scheduled("deadlines", "deadlines.refresh", time(2, 0)),
         Scheduled("reverify", "evidence.verify", time(3, 0), weekday=6),
         Scheduled("cleanup", "temp.cleanup", time(4, 0), weekday=6),
+        # the payment-propensity model learns the week's history (issue 18)
+        Scheduled("model", "model.train", time(5, 0), weekday=0),
     ]
 
 

@@ -239,3 +239,27 @@ def test_cli_model_train(session, database_url, tmp_path, monkeypatch):
     assert "透明规则" in result.output
     session.rollback()
     assert session.scalar(select(PropensityModel.kind)) == "rules"
+
+
+def test_the_scheduled_retrain_job_trains_once_per_run(app, session):
+    """The weekly schedule names the job; run twice (a redelivery), one version only."""
+    from legalcase.db import db
+    from legalcase.jobs import submit
+    from legalcase.jobs.runner import run
+    from legalcase.jobs.schedule import schedule
+    from legalcase.models.jobs import Job
+
+    assert "model.train" in {s.kind for s in schedule({})}
+    history(session, 8)
+    with app.app_context():
+        uow = db.unit_of_work(write=True)
+        uow.start()
+        job = submit(uow.session, "model.train", params={"day": "2026-11-25"})
+        uow.session.info["legalcase_jobs_to_send"] = []  # not sent: run by hand
+        uow.commit()
+        uow.close()
+        assert run(app, job.id, "w1") == "done"
+    session.rollback()
+    done = session.get(Job, job.id)
+    assert done.result["kind"] == "rules" and done.result["version"] == 1
+    assert session.scalar(select(PropensityModel.version)) == 1
