@@ -8,6 +8,7 @@ from legalcase import schemas as S
 from legalcase.db import db, writes
 from legalcase.domain.errors import ValidationFailed
 from legalcase.models import EvidenceItem
+from legalcase.schemas.timestamps import TimestampAuthorityOut
 from legalcase.services import evidence as evidence_svc
 from legalcase.services.common import get_or_404
 
@@ -87,6 +88,7 @@ def evidence_timestamp(item_id: int):
 
 
 @bp.get("/timestamp-authority")
+@dumps(TimestampAuthorityOut)
 def timestamp_authority():
     """Who signs the timestamps, and the certificates that verify them."""
     from legalcase.services.timestamps import authority
