@@ -53,6 +53,11 @@ def schedule(config: dict) -> list[Scheduled]:
         Scheduled("cleanup", "temp.cleanup", time(4, 0), weekday=6),
         # the payment-propensity model learns the week's history (issue 18)
         Scheduled("model", "model.train", time(5, 0), weekday=0),
+        # RFC 3161 timestamps still pending (the authority was down), four times a day (issue 16)
+        *(
+            Scheduled(f"timestamps-{h:02d}", "timestamps.retry", time(h, 30))
+            for h in (0, 6, 12, 18)
+        ),
     ]
 
 

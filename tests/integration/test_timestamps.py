@@ -326,3 +326,37 @@ def test_old_objects_are_backfilled_by_the_retry(app, env):
     session.commit()
     assert [r.object_id for r in result.stamped] == [item.id]
     assert base64.b64decode(row_of(session, item).token)
+
+
+def test_the_scheduled_retry_job_stamps_what_was_pending(app, env, remote):
+    """The job queue's ``timestamps.retry`` (on the schedule) stamps the pending items."""
+    from legalcase.db import db
+    from legalcase.jobs import submit
+    from legalcase.jobs.runner import run
+    from legalcase.jobs.schedule import schedule
+    from legalcase.models.jobs import Job
+
+    assert "timestamps.retry" in {s.kind for s in schedule({})}
+    session, _, _, _, add = env
+    operator, ca_file = remote
+    ts.configure({**app.config, "TSA_URL": f"http://127.0.0.1:{_closed_port()}/"})
+    item = add(b"courier receipt", "receipt.txt", "delivery_proof")
+    assert row_of(session, item).status == "pending"
+    session.commit()
+    with TsaServer(operator) as server:
+        ts.configure({**app.config, "TSA_URL": server.url, "TSA_CA_FILE": str(ca_file)})
+        with app.app_context():
+            uow = db.unit_of_work(write=True)
+            uow.start()
+            job = submit(uow.session, "timestamps.retry")
+            uow.session.info["legalcase_jobs_to_send"] = []  # not sent: run here
+            uow.commit()
+            uow.close()
+            assert run(app, job.id, "w1") == "done"
+    session.rollback()
+    done = session.get(Job, job.id)
+    assert (
+        done.result["stamped"] == [{"kind": "evidence", "id": item.id, "authority": "127.0.0.1"}]
+        and done.result["pending"] == []
+    )
+    assert row_of(session, item).status == "ok"
