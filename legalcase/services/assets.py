@@ -30,13 +30,13 @@ from legalcase.models import (
     AssetFreeze,
     Case,
     CaseDeadline,
-    Contract,
     CourtEvent,
     EnforcementOutcome,
     EvidenceItem,
     Party,
     User,
 )
+from legalcase.models.cases import ContractGuarantee
 
 from . import court as court_svc
 from . import receivables as receivables_svc
@@ -58,23 +58,12 @@ ASSET_FIELDS = (
 
 def case_parties(session: Session, case: Case) -> list[Party]:
     """The debtor, then the guarantors of the case's contracts (each once)."""
-    from legalcase import models
-
-    guarantee = getattr(models, "ContractGuarantee", None)
-    if guarantee is not None:  # several guarantors per contract (issue 14 point 6)
-        stmt = (
-            select(Party)
-            .join(guarantee, guarantee.party_id == Party.id)
-            .where(guarantee.case_id == case.id, guarantee.ended_at.is_(None))
-            .order_by(guarantee.id)
-        )
-    else:
-        stmt = (
-            select(Party)
-            .join(Contract, Contract.guarantor_id == Party.id)
-            .where(Contract.case_id == case.id)
-            .order_by(Contract.id)
-        )
+    stmt = (
+        select(Party)
+        .join(ContractGuarantee, ContractGuarantee.party_id == Party.id)
+        .where(ContractGuarantee.case_id == case.id, ContractGuarantee.ended_at.is_(None))
+        .order_by(ContractGuarantee.id)
+    )
     found = [case.debtor, *session.scalars(stmt)]
     return list({p.id: p for p in found}.values())
 

@@ -99,6 +99,20 @@ def env(session, tmp_path):
         debtor,
         {"name": "昆山工地", "relation": "work_site", "address": "昆山市玉山镇工业园 6 号"},
     )
+    guarantor = F.debtor(session, boss, name="苏州恒达控股有限公司")
+    parties.update_party(session, boss, guarantor, {"registered_address": "苏州市相城区元和街道 5 号"})
+    receivables.add_contract(
+        session,
+        boss,
+        c,
+        {
+            "number": "HT-1",
+            "kind": "sale",
+            "signed_date": day - timedelta(days=500),
+            "amount": Decimal("150000"),
+            "guarantees": [{"party_id": guarantor.id, "guarantee_type": "joint"}],
+        },
+    )
     session.commit()
     store = LocalStorage(tmp_path / "objects")
     return session, boss, walker, c, store
@@ -136,6 +150,8 @@ def test_the_visit_pack_pdf_has_the_figures_and_addresses(env, tmp_path):
         "苏州市姑苏区人民路 1 号 302 室",  # legal representative
         "无锡市梁溪区中山路 9 号",  # relative
         "昆山市玉山镇工业园 6 号",  # work site
+        "苏州恒达控股有限公司",  # the guarantor and its address
+        "苏州市相城区元和街道 5 号",
         "张催收",
         "主谈",
         "还款承诺书",
