@@ -23,6 +23,8 @@ COMMON = {
     "case",
     "owner",
     "firm_seal",  # the firm's seal image (LEGALCASE_FIRM_SEAL), empty when none is configured
+    "confirm_qr",  # 对账确认函: the online confirmation link as a QR code (issue 16), or empty
+    "confirm_url",  # that link, empty without LEGALCASE_PUBLIC_URL
     # legalcase/services/documents/parties_context.py (issue 13.1)
     "issuer",  # who issues it: kind firm | creditor | court_filing, name, code, numbered
     "salutation",  # the debtor addressed: 您 (a natural person) or 贵司 (a company)

@@ -256,6 +256,12 @@ def statement() -> Document:
         "如核对无误，请在下方签字盖章后于{{ pay_by }}前寄回我司；如有不符，请注明。",
     )
     para(doc, "联系人：{{ owner.name }}，{{ owner.contact }}")
+    para(
+        doc,
+        "{% if confirm_url %}也可用手机扫描下方二维码在线核对，确认或提出异议（链接仅可提交一次）："
+        "{% endif %}",
+    )
+    para(doc, "{{ confirm_qr }}")
     sign_creditor(doc)
     para(doc, "债务人确认：以上欠款属实。")
     para(doc, "{{ debtor.name }}（签字/盖章）　日期：＿＿＿＿年＿＿月＿＿日")

@@ -143,6 +143,32 @@ def send_link(conf: Confirmation, case: Case, url: str, cfg: Mapping) -> str:
     return conf.emailed_to
 
 
+QR_DAYS = 30  # a printed statement travels by post: its link lasts longer
+
+
+def qr_png(url: str) -> bytes:
+    """The URL as a QR code (PNG), for the printed statement (segno: pure Python)."""
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=8, border=2)
+    return buf.getvalue()
+
+
+def statement_qr(
+    session: Session, actor: User, case: Case, config: Mapping, context: dict
+) -> dict[str, tuple[bytes, int]]:
+    """For the 对账确认函: a new link as a QR code (the ``confirm_qr`` image, 30 mm) and
+    ``confirm_url``; nothing when the public address (LEGALCASE_PUBLIC_URL) is not set or
+    nothing is owed."""
+    base = (config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base or case.outstanding_amount <= ZERO:
+        return {}
+    _conf, token = create_link(session, actor, case, {"expires_in_days": QR_DAYS})
+    context["confirm_url"] = f"{base}/confirm/{token}"
+    return {"confirm_qr": (qr_png(context["confirm_url"]), 30)}
+
+
 # ---- the public side ---------------------------------------------------------------
 
 

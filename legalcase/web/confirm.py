@@ -5,6 +5,7 @@ templates, no navigation, no links; rate-limited per client address."""
 from __future__ import annotations
 
 import hashlib
+import os
 
 from flask import Blueprint, Flask, current_app, render_template, request
 from flask_limiter.errors import RateLimitExceeded
@@ -107,6 +108,8 @@ def _throttled(_exc):
 
 def limit_links(app: Flask) -> None:
     """Rate-limit the link's page per client address (call after ``init_security``)."""
+    # the address the debtor reaches the app at, for the QR code on the printed statement
+    app.config.setdefault("PUBLIC_URL", os.environ.get("LEGALCASE_PUBLIC_URL", ""))
     limiter = app.extensions["legalcase_limiter"]
     limit = app.config.get("CONFIRM_LINK_LIMIT", DEFAULT_LIMIT)
     for endpoint in ("confirm.show", "confirm.answer"):

@@ -18,6 +18,7 @@ from legalcase.models import (
     AuditEntry,
     Case,
     CaseDeadline,
+    Confirmation,
     Dispute,
     EvidenceItem,
     LedgerEntry,
@@ -165,3 +166,38 @@ def test_a_dispute_opens_disputes_and_does_not_restart_limitation(app, session):
     )
     entry = session.get(LedgerEntry, conf.ledger_entry_id)
     assert entry.legal_effect == "none" and entry.outcome == "disputed"
+
+
+def test_the_printed_statement_carries_a_link_as_a_qr_code(app, session, monkeypatch):
+    import io
+    import zipfile
+
+    from legalcase.services import documents
+
+    admin, c, a, b, contact = setup(session)
+    config = dict(app.config)
+    monkeypatch.setattr(svc.secrets, "token_urlsafe", lambda n: "T" * 43)
+    doc = documents.generate(
+        session, db.storage, admin, c, "statement", as_of=date(2026, 11, 20),
+        config={**config, "PUBLIC_URL": "https://collect.example.cn/"},
+    )  # fmt: skip
+    session.commit()
+    with db.storage.open(doc.storage_key) as fh:
+        docx = zipfile.ZipFile(io.BytesIO(fh.read()))
+    media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    expected = svc.qr_png("https://collect.example.cn/confirm/" + "T" * 43)
+    assert [docx.read(n) for n in media] == [expected]
+    assert "扫描下方二维码在线核对" in docx.read("word/document.xml").decode()
+    (conf,) = session.scalars(select(Confirmation)).all()
+    assert conf.token_hash == svc.token_hash("T" * 43)
+    assert (conf.expires_at - conf.created_at).days == 30
+    # without the public address: no link, no QR code, no sentence about it
+    doc = documents.generate(
+        session, db.storage, admin, c, "statement", as_of=date(2026, 11, 20), config=config
+    )
+    session.commit()
+    with db.storage.open(doc.storage_key) as fh:
+        docx = zipfile.ZipFile(io.BytesIO(fh.read()))
+    assert not [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert "二维码" not in docx.read("word/document.xml").decode()
+    assert len(session.scalars(select(Confirmation)).all()) == 1

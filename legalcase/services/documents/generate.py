@@ -21,6 +21,7 @@ from legalcase.models.base import utcnow
 from storage import Storage, hash_file
 
 from ..common import begin_case_write
+from ..confirmations import statement_qr
 from ..timestamps import stamp
 from .context import document_context, firm_profile, missing_for, seal_image
 from .numbering import COURT_FILINGS, issuer_for, next_number
@@ -103,6 +104,10 @@ def generate(
     template, version = current_template(session, storage, config, doc_type)
     images = seal_image(config)
     context.setdefault("firm_seal", "")
+    if doc_type == "statement":  # the debtor may confirm it online: a link as a QR code
+        images.update(statement_qr(session, actor, case, config, context))
+    context.setdefault("confirm_qr", "")
+    context.setdefault("confirm_url", "")
     Path(config["UPLOAD_TMP"]).mkdir(parents=True, exist_ok=True)
     path = None
     try:  # the number is taken in the caller's transaction: all or nothing, so no gaps
