@@ -37,7 +37,7 @@ def worklist():
                 "debtor": w.debtor,
                 "currency": w.currency,
                 "owed": str(w.owed),
-                "probability": round(w.probability, 4),
+                "probability": round(w.probability, 6),
                 "expected_recovery": str(w.expected),
                 "days_overdue": w.days_overdue,
                 "next_deadline": w.next_deadline.isoformat() if w.next_deadline else None,
