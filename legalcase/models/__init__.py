@@ -20,6 +20,7 @@ from .parties import Contact, Party
 from .plans import PlanInstalment, RepaymentPlan
 from .propensity import CollectorTarget, PropensityModel, RiskSegment
 from .receivables import Instalment, Payment, PaymentAllocation, Receivable
+from .search_indexes import TRIGRAM_INDEXES  # noqa: F401 (PostgreSQL text search indexes)
 from .security import SecurityEvent
 from .settings import FirmProfile, LadderRung
 from .tasks import Task, TaskComment
