@@ -360,3 +360,38 @@ def test_the_scheduled_retry_job_stamps_what_was_pending(app, env, remote):
         and done.result["pending"] == []
     )
     assert row_of(session, item).status == "ok"
+
+
+def test_a_generated_document_is_timestamped(app, session, tmp_path):
+    from datetime import date
+
+    from legalcase.services import documents
+
+    legal = F.user(session, "legal", name="陈律师")
+    case = F.case(session, legal)
+    F.receivable(session, legal, case)
+    config = {**app.config, "UPLOAD_TMP": str(tmp_path / "tmp")}
+    store = app.extensions["legalcase_storage"]
+    doc = documents.generate(
+        session,
+        store,
+        legal,
+        case,
+        "reminder_30",
+        as_of=date(2026, 11, 24),
+        config=config,
+        override_reason="测试",
+    )
+    session.commit()
+    row = session.scalars(
+        select(Timestamp).where(Timestamp.object_kind == "document", Timestamp.object_id == doc.id)
+    ).one()
+    assert row.status == "ok" and row.sha256 == doc.sha256 and row.case_id == case.id
+    assert (
+        openssl_verify(
+            tmp_path, row.token_der, doc.sha256, ts.authority().certificates_pem
+        ).returncode
+        == 0
+    )
+    # verify checks documents' tokens too
+    assert ts.verify_timestamps(session).problems == []
