@@ -66,8 +66,14 @@ def _batched(engine, table, rows, size=20_000):
 
 
 def seed(
-    url: str, n_cases: int = 10_000, per_case_receivables: int = 10, per_case_ledger: int = 30
+    url: str,
+    n_cases: int = 10_000,
+    per_case_receivables: int = 10,
+    per_case_ledger: int = 30,
+    history: int = 0,
 ) -> float:
+    """``history``: that many more cases with a simulated payment history (bench/history.py,
+    docs/synthetic-history.md) for the propensity model, owned by the collectors."""
     downgrade(url, "base")
     upgrade(url)
     engine = create_engine(url)
@@ -305,6 +311,11 @@ def seed(
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
+    if history:
+        from bench.history import load, simulate
+
+        with engine.begin() as conn:
+            load(conn, simulate(random.Random(11), history, today), [1, 2], list(range(3, 11)), 1)
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed
@@ -314,8 +325,9 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
     ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--history", type=int, default=0, help="cases with a simulated history")
     args = ap.parse_args()
-    secs = seed(args.url, args.cases)
+    secs = seed(args.url, args.cases, history=args.history)
     print(
         f"seeded {args.cases} cases, {args.cases * 10} receivables, {args.cases * 30 + 170} ledger entries "
         f"in {secs:.1f} s"
