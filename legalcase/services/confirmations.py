@@ -16,33 +16,35 @@ import io
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from docgen.confirmation import statement_pdf
 from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.domain.money import ZERO, format_money
 from legalcase.domain.values import (
     Channel,
     ConfirmationDecision,
     DisputeReason,
-    DisputeStatus,
     LegalEffect,
     OriginalOrCopy,
     Outcome,
 )
-from legalcase.models import Case, Confirmation, Contact, Dispute, Receivable, User
+from legalcase.models import Case, Confirmation, Contact, User
 from legalcase.models.base import utcnow
 from storage import Storage
 
-from .balances import as_owed, owed
 from .clock import SHANGHAI
 from .common import begin_case_write
+from .confirmation_statement import (  # noqa: F401 - statement_of and Item re-exported
+    Item,
+    Statement,
+    statement_of,
+    statement_pdf_of,
+)
 from .disputes import open_dispute
 from .evidence.upload import add_evidence
 from .ledger import record_contact
@@ -185,72 +187,6 @@ def find_link(session: Session, token: str, now: datetime | None = None) -> Conf
 
 
 @dataclass(frozen=True)
-class Item:
-    receivable_id: int
-    invoice_no: str
-    issue_date: date
-    due_date: date
-    amount: Decimal
-    paid: Decimal
-    left: Decimal
-    disputed: bool
-
-
-@dataclass(frozen=True)
-class Statement:
-    case_id: int
-    creditor: str
-    debtor: str
-    currency: str
-    as_of: date
-    items: list[Item]
-    total: Decimal  # the case's one amount owed (stored: balances.figures_of)
-
-    @property
-    def receivable_ids(self) -> list[int]:
-        return [i.receivable_id for i in self.items]
-
-
-def statement_of(session: Session, case: Case, today: date) -> Statement:
-    """The items the case still owes, each as the case's allocation setting gives it
-    (``balances.as_owed``, what the stored figures are made of), and its amount owed."""
-    receivables = list(
-        session.scalars(
-            select(Receivable)
-            .where(Receivable.case_id == case.id)
-            .options(selectinload(Receivable.instalments))
-            .order_by(Receivable.due_date, Receivable.id)
-        )
-    )
-    figures = as_owed(session, {case.id: [owed(r) for r in receivables]})[case.id]
-    disputed = set(
-        session.scalars(
-            select(Dispute.receivable_id).where(
-                Dispute.case_id == case.id, Dispute.status == DisputeStatus.OPEN.value
-            )
-        )
-    )
-    items = [
-        Item(
-            r.id,
-            r.invoice_no,
-            r.issue_date,
-            r.due_date,
-            o.amount,
-            o.paid,
-            o.outstanding,
-            r.id in disputed,
-        )  # fmt: skip
-        for r, o in zip(receivables, figures, strict=True)
-        if o.outstanding > ZERO
-    ]
-    return Statement(
-        case.id, case.creditor.name, case.debtor.name, case.currency, today, items,
-        case.outstanding_amount,
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
 class Submission:
     decision: str
     name: str
@@ -277,42 +213,6 @@ def check_submission(data: dict) -> None:
         errors["reason"] = "说明不超过 2000 字"
     if errors:
         raise ValidationFailed(errors)
-
-
-def _pdf(st: Statement, sub: Submission, at: datetime, conf: Confirmation) -> bytes:
-    cur = st.currency
-    local = at.astimezone(SHANGHAI)
-    return statement_pdf(
-        {
-            "title": "对账确认函（在线）",
-            "intro": f"债权人 {st.creditor} 与债务人 {st.debtor} 截至 {st.as_of} 的往来欠款明细如下：",
-            "headers": ["发票号", "开票日", "到期日", "金额", "已付", "尚欠"],
-            "rows": [
-                [
-                    i.invoice_no,
-                    str(i.issue_date),
-                    str(i.due_date),
-                    format_money(i.amount, cur),
-                    format_money(i.paid, cur),
-                    format_money(i.left, cur),
-                ]  # fmt: skip
-                for i in st.items
-            ],
-            "total_line": f"尚欠金额合计：{format_money(st.total, cur)}",
-            "answer": [
-                ("答复", ConfirmationDecision(sub.decision).label),
-                ("确认人", sub.name),
-                ("说明", sub.reason or "无"),
-            ],
-            "record": [
-                ("提交时间", f"{local:%Y-%m-%d %H:%M:%S}（北京时间）"),
-                ("IP 地址", sub.ip_address or "未知"),
-                ("浏览器", sub.user_agent or "未知"),
-                ("页面 SHA-256", sub.page_sha256),
-                ("对账链接编号", str(conf.id)),
-            ],
-        }
-    )
 
 
 def submit(
@@ -359,7 +259,7 @@ def submit(
         },
         now=now,
     )
-    pdf = _pdf(statement, sub, now, conf)
+    pdf = statement_pdf_of(statement, sub, now, conf.id)
     item = add_evidence(
         session,
         storage,
