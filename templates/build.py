@@ -347,11 +347,16 @@ def lawyer_letter() -> Document:
     para(doc, "{%p if guarantors %}")
     para(
         doc,
-        "四、保证责任。{% for g in guarantors %}{{ g.name }}（{{ g.guarantee_label }}"
-        "{% if g.period_end %}，约定保证期间至{{ g.period_end }}{% endif %}）"
-        "{% if not loop.last %}、{% endif %}{% endfor %}为上述债务提供保证，本函同时送达上述保证人，"
-        "委托人依法要求其承担保证责任。",
+        "四、保证责任。下列保证人为上述债务提供保证，本函同时送达各保证人，"
+        "委托人依法要求其承担保证责任：",
     )
+    para(doc, "{%p for g in guarantors %}")
+    para(
+        doc,
+        "保证人：{{ g.name }}（{{ g.guarantee_label }}"
+        "{% if g.period_end %}，约定保证期间至{{ g.period_end }}{% endif %}）",
+    )
+    para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
     para(doc, "{{ firm.name }}　律师：{{ firm.lawyers }}　电话：{{ firm.phone }}", right=True)
     para(doc, "{{ firm_seal }}", right=True)

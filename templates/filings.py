@@ -21,10 +21,11 @@ def closing(doc, court: str, signer: str) -> None:
 
 
 def party_blocks(doc, creditor_role: str, debtor_role: str) -> None:
-    """The identity blocks: the creditor, then each defendant (the debtor, the guarantor)."""
+    """The identity blocks: the creditor, then each defendant (the debtor, then each guarantor,
+    whose ``note`` names its guarantee: "（保证人，连带责任保证）")."""
     para(doc, creditor_role + "：{{ creditor.identity }}")
     para(doc, "{%p for d in defendants %}")
-    para(doc, debtor_role + "{{ d.suffix }}：{{ d.identity }}")
+    para(doc, debtor_role + "{{ d.suffix }}：{{ d.identity }}{{ d.note }}")
     para(doc, "{%p endfor %}")
 
 

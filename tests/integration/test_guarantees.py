@@ -162,11 +162,17 @@ def test_complaint_preservation_and_letter_name_every_guarantor(app, session, tm
     preservation = texts["preservation_application"]
     assert "被申请人二：连带保证有限公司" in preservation
     assert "被申请人三：一般保证有限公司" in preservation
+    # each guarantor's block says what guarantee it gave
+    for text in (complaint, preservation):
+        lines = text.splitlines()
+        second = next(x for x in lines if "二：连带保证有限公司" in x)
+        third = next(x for x in lines if "三：一般保证有限公司" in x)
+        assert second.endswith("（保证人，连带责任保证）")
+        assert third.endswith("（保证人，一般保证）")
     letter = texts["lawyer_letter"]
-    assert (
-        "连带保证有限公司（连带责任保证）、一般保证有限公司（一般保证，约定保证期间至2027年6月30日）"
-        "为上述债务提供保证" in letter
-    )
+    assert "四、保证责任。下列保证人为上述债务提供保证" in letter
+    assert "保证人：连带保证有限公司（连带责任保证）" in letter
+    assert "保证人：一般保证有限公司（一般保证，约定保证期间至2027年6月30日）" in letter
 
 
 def _login(client, user):

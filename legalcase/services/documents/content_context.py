@@ -139,6 +139,7 @@ def _defendants(context: dict) -> tuple[list[dict], list[str]]:
             "role": "被告一" if many else "被告",
             "suffix": "一" if many else "",
             "identity": debtor["identity"],
+            "note": "",
         }
     ]
     liabilities = []
@@ -154,7 +155,12 @@ def _defendants(context: dict) -> tuple[list[dict], list[str]]:
         else:
             liabilities.append(f"判令{who}承担保证责任（{blank('保证方式')}）")
         rows.append(
-            {"role": f"被告{_ordinal(n)}", "suffix": _ordinal(n), "identity": g["identity"]}
+            {
+                "role": f"被告{_ordinal(n)}",
+                "suffix": _ordinal(n),
+                "identity": g["identity"],
+                "note": f"（保证人，{g.get('guarantee_label') or '保证方式未登记'}）",
+            }
         )
     return rows, liabilities
 
