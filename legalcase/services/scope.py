@@ -26,7 +26,6 @@ from legalcase.models import (
     AuditEntry,
     Case,
     Contact,
-    Contract,
     Creditor,
     Instalment,
     Party,
@@ -38,6 +37,8 @@ from legalcase.models import (
     User,
 )
 from legalcase.models.base import Base, utcnow
+from legalcase.models.cases import ContractGuarantee
+from legalcase.models.jobs import Job
 
 from .audit import set_actor
 
@@ -49,7 +50,7 @@ SCOPE_KEY = "creditor_scope"
 UNSCOPED = {"legalcase_unscoped": True}
 
 _cases = Case.__table__
-_contracts = Contract.__table__
+_guarantees = ContractGuarantee.__table__
 _receivables = Receivable.__table__
 _payments = Payment.__table__
 _tasks = Task.__table__
@@ -63,13 +64,14 @@ def _visible_cases(ids: tuple[int, ...]) -> Select:
 def _party_visible(party_id: ColumnElement, ids: tuple[int, ...]) -> ColumnElement[bool]:
     """On a visible case (debtor or guarantor), or on no case at all."""
     as_debtor = select(_cases.c.id).where(_cases.c.debtor_id == party_id)
+    # a guarantor of any contract of the case (one removed since keeps the case's creditor)
     as_guarantor = (
-        select(_contracts.c.id)
-        .join(_cases, _cases.c.id == _contracts.c.case_id)
-        .where(_contracts.c.guarantor_id == party_id)
+        select(_guarantees.c.id)
+        .join(_cases, _cases.c.id == _guarantees.c.case_id)
+        .where(_guarantees.c.party_id == party_id)
     )
     as_debtor = as_debtor.correlate_except(_cases)
-    as_guarantor = as_guarantor.correlate_except(_cases, _contracts)
+    as_guarantor = as_guarantor.correlate_except(_cases, _guarantees)
     return or_(
         as_debtor.where(_cases.c.creditor_id.in_(ids)).exists(),
         as_guarantor.where(_cases.c.creditor_id.in_(ids)).exists(),
@@ -118,6 +120,12 @@ def _criteria(scope: frozenset[int]) -> list:
             lambda cls: or_(cls.case_id.is_(None), cls.case_id.in_(_visible_cases(ids))),
             include_aliases=True,
         ),
+        # a job about no case (a batch) is reached by its creator (services/jobs.py)
+        with_loader_criteria(
+            Job,
+            lambda cls: or_(cls.case_id.is_(None), cls.case_id.in_(_visible_cases(ids))),
+            include_aliases=True,
+        ),
     ]
     for child in _case_children():
         options.append(
@@ -129,11 +137,12 @@ def _criteria(scope: frozenset[int]) -> list:
 
 
 def _case_children() -> list[type]:
-    """Every mapped class with a ``case_id`` column (audit entries have their own rule)."""
+    """Every mapped class with a ``case_id`` column (audit entries and jobs have their own
+    rule)."""
     out = []
     for mapper in Base.registry.mappers:
         cls = mapper.class_
-        if cls in (Case, AuditEntry) or "case_id" not in mapper.columns:
+        if cls in (Case, AuditEntry, Job) or "case_id" not in mapper.columns:
             continue
         out.append(cls)
     return out
