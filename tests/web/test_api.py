@@ -8,6 +8,7 @@ from openapi_spec_validator import validate
 
 from legalcase import schemas as S
 from legalcase.schemas.allocation import AssignSchema
+from legalcase.schemas.jobs import BatchSchema
 from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
 from legalcase.services.auth import issue_token
 from tests import factories as F
@@ -180,6 +181,7 @@ def test_documented_responses_are_what_the_dump_schemas_dump(app, client):
 
 
 REQUESTS = {
+    ("POST", "/documents/batch"): BatchSchema,
     ("POST", "/creditors"): S.CreditorSchema,
     ("PATCH", "/creditors/{creditor_id}"): S.CreditorSchema,
     ("POST", "/parties"): S.PartySchema,
@@ -311,7 +313,7 @@ def test_a_case_through_the_api(api):
             "late_fee_rate": "0.05",
             "governing_law": "CN",
             "dispute_resolution": "court",
-            "guarantee_type": "none",
+            "guarantees": [],
         },
     )
     assert r.status_code == 201, r.json
