@@ -57,7 +57,7 @@ def tsa_settings(config: Mapping) -> tuple[str, str, float]:
     """(url, CA file, timeout in seconds): the app's settings, else the environment."""
     url = config.get("TSA_URL") or os.environ.get("LEGALCASE_TSA_URL", "")
     ca_file = config.get("TSA_CA_FILE") or os.environ.get("LEGALCASE_TSA_CA_FILE", "")
-    timeout = config.get("TSA_TIMEOUT") or os.environ.get("LEGALCASE_TSA_TIMEOUT", "10")
+    timeout = config.get("TSA_TIMEOUT") or os.environ.get("LEGALCASE_TSA_TIMEOUT", "5")
     return url.strip(), ca_file.strip(), float(timeout)
 
 
@@ -67,10 +67,13 @@ def configure(config: Mapping) -> Authority:
     global _state
     url, ca_file, timeout = tsa_settings(config)
     instance = Path(config["INSTANCE_PATH"])
-    if url:
-        if ca_file and not Path(ca_file).is_file():
-            raise ValueError(f"LEGALCASE_TSA_CA_FILE 指向的文件不存在：{ca_file}")
-        _state = _Configured(RemoteAuthority(url, ca_file or None, timeout), instance)
+    if url:  # its tokens are verified offline: without its certificates none would verify
+        if not ca_file or not Path(ca_file).is_file():
+            raise ValueError(
+                "设置了 LEGALCASE_TSA_URL 时，LEGALCASE_TSA_CA_FILE 须指向时间戳服务的 CA 证书"
+                f"（PEM）文件；现为：{ca_file or '未设置'}"
+            )
+        _state = _Configured(RemoteAuthority(url, ca_file, timeout), instance)
     else:
         internal = load_internal(instance)
         _state = _Configured(internal, instance, internal)

@@ -280,11 +280,16 @@ def test_remote_authority_over_http_and_the_pending_command(app, env, remote, tm
     assert row_of(session, other).status == "ok"
 
 
+def test_a_remote_authority_needs_its_certificates(app):
+    with pytest.raises(ValueError, match="LEGALCASE_TSA_CA_FILE"):
+        ts.configure({**app.config, "TSA_URL": "http://127.0.0.1:1/", "TSA_CA_FILE": ""})
+
+
 def test_pending_command_exits_1_while_the_authority_is_down(app, env, remote):
     session, _, _, _, add = env
     _, ca_file = remote
-    down = {"LEGALCASE_TSA_URL": f"http://127.0.0.1:{_closed_port()}/", "TSA": ""}
-    ts.configure({**app.config, "TSA_URL": down["LEGALCASE_TSA_URL"], "TSA_CA_FILE": ""})
+    down = {"LEGALCASE_TSA_URL": f"http://127.0.0.1:{_closed_port()}/"}
+    ts.configure({**app.config, "TSA_URL": down["LEGALCASE_TSA_URL"], "TSA_CA_FILE": str(ca_file)})
     item = add(b"call notes", "notes.txt")
     result = cli(
         app, "timestamp-pending", extra_env={**down, "LEGALCASE_TSA_CA_FILE": str(ca_file)}
@@ -339,7 +344,8 @@ def test_the_scheduled_retry_job_stamps_what_was_pending(app, env, remote):
     assert "timestamps.retry" in {s.kind for s in schedule({})}
     session, _, _, _, add = env
     operator, ca_file = remote
-    ts.configure({**app.config, "TSA_URL": f"http://127.0.0.1:{_closed_port()}/"})
+    down = f"http://127.0.0.1:{_closed_port()}/"
+    ts.configure({**app.config, "TSA_URL": down, "TSA_CA_FILE": str(ca_file)})
     item = add(b"courier receipt", "receipt.txt", "delivery_proof")
     assert row_of(session, item).status == "pending"
     session.commit()

@@ -72,13 +72,16 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_pending_item_has_no_token_yet_and_the_page_says_so(app, session, client):
+def test_pending_item_has_no_token_yet_and_the_page_says_so(app, session, client, tmp_path):
     admin = F.user(session)
     case = F.case(session, admin)
     token = issue_token(session, admin)
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
-    ts.configure({**app.config, "TSA_URL": f"http://127.0.0.1:{_closed_port()}/"})
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text(ts.authority().certificates_pem)
+    down = f"http://127.0.0.1:{_closed_port()}/"
+    ts.configure({**app.config, "TSA_URL": down, "TSA_CA_FILE": str(ca_file)})
     item = upload(client, headers, case.id, b"bank slip", "slip.txt")
     r = client.get(f"/api/v1/evidence/{item['id']}/timestamp", headers=headers)
     assert r.status_code == 404 and r.json["error"]["code"] == "no_timestamp"
