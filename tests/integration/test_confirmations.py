@@ -201,3 +201,26 @@ def test_the_printed_statement_carries_a_link_as_a_qr_code(app, session, monkeyp
     assert not [n for n in docx.namelist() if n.startswith("word/media/")]
     assert "二维码" not in docx.read("word/document.xml").decode()
     assert len(session.scalars(select(Confirmation)).all()) == 1
+
+
+def test_batch_reminders_skip_a_case_whose_receivables_are_all_disputed(session):
+    from legalcase.services import disputes
+    from legalcase.services.clock import today
+    from legalcase.services.documents.batch import batch_cases
+
+    admin = F.user(session)
+    due = today() - timedelta(days=45)
+    picked = {}
+    for name in ("全部异议", "部分异议"):
+        c = F.case(session, admin, title=name)
+        a = F.receivable(session, admin, c, f"{name}-A", "1000", due - timedelta(days=30), due)
+        F.receivable(session, admin, c, f"{name}-B", "500", due - timedelta(days=30), due)
+        disputes.open_dispute(session, admin, c, {"receivable_id": a.id, "reason": "quality"})
+        session.commit()
+        picked[name] = c
+    (b_all,) = [r for r in picked["全部异议"].receivables if r.invoice_no.endswith("-B")]
+    disputes.open_dispute(
+        session, admin, picked["全部异议"], {"receivable_id": b_all.id, "reason": "price"}
+    )
+    session.commit()
+    assert batch_cases(session, admin, "31-60", "reminder_30", today()) == [picked["部分异议"].id]

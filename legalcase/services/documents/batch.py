@@ -21,6 +21,7 @@ from legalcase.models import Case, GeneratedDocument, User
 from storage import Storage, hash_file
 
 from ..cases import PortfolioFilter, list_cases
+from ..disputes import paused_case_ids
 from .generate import generate, pdf_for
 
 BATCH_TYPES = ("reminder_30", "reminder_60")
@@ -50,7 +51,8 @@ def batch_cases(
     however many there are.
 
     A case in the court's hands (preservation, suit, arbitration, judgment, enforcement) gets
-    no reminder unless asked: the lawyers speak for the creditor there."""
+    no reminder unless asked: the lawyers speak for the creditor there. A case paused by
+    disputes (every receivable it owes disputed) gets none."""
     if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
         raise DomainError("bad_batch", "请选择账龄段和催款函类型")
     owner = actor.id if Role(actor.role) == Role.COLLECTOR else None
@@ -68,7 +70,9 @@ def batch_cases(
             and (include_in_court or Stage(c.stage) not in IN_COURT)
         ]
         if page * PAGE >= total or not rows:
-            return picked
+            # a case whose every owed receivable is disputed gets no reminder (issue 16)
+            paused = paused_case_ids(session, picked)
+            return [cid for cid in picked if cid not in paused]
         page += 1
 
 
