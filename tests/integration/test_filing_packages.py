@@ -156,3 +156,53 @@ def test_a_case_without_a_court_is_refused_by_name(session):
     with pytest.raises(ValidationFailed) as err:
         svc.start_packages(session, legal, [c.id], AS_OF)
     assert "无法院案" in err.value.fields["case_ids"]
+
+
+def test_the_package_job_builds_each_case_once_and_zips_per_court(app, session, tmp_path):
+    """As a background job (legalcase.jobs, kind filings.package): the case that cannot be
+    filed is skipped with its reason, the other built; run again, nothing is built twice."""
+    from legalcase.db import db
+    from legalcase.jobs import submit
+    from legalcase.jobs.runner import run
+    from legalcase.models import Job
+
+    store = LocalStorage(app.config["STORAGE_PATH"])  # the app's own storage, as the job's
+    legal = F.user(session, "legal", name="陈律师")
+    cred = Creditor(
+        name="华东精密机械制造有限公司", uscc=F.uscc(2), address="上海市闵行区申富路 88 号"
+    )
+    session.add(cred)
+    session.commit()
+    good = _case(session, legal, store, tmp_path, cred, "上海市闵行区人民法院", "恒达")
+    bare = _case(
+        session, legal, store, tmp_path, cred, "上海市闵行区人民法院", "鑫源", with_evidence=False
+    )
+    with app.app_context():
+        uow = db.unit_of_work(write=True)
+        uow.start()
+        actor = uow.session.get(type(legal), legal.id)
+        (package,) = svc.start_packages(uow.session, actor, [good.id, bare.id], AS_OF)
+        job = submit(
+            uow.session, "filings.package", params={"package_ids": [package.id]}, created_by=actor
+        )
+        uow.session.info["legalcase_jobs_to_send"] = []  # not sent: run by hand below
+        uow.commit()
+        uow.close()
+        package_id, job_id = package.id, job.id
+        assert run(app, job_id, "w1") == "done"
+        session.commit()  # a fresh read of what the job committed
+        documents = session.scalar(select(func.count()).select_from(GeneratedDocument))
+        with db.unit_of_work(write=True) as u:  # delivered again: nothing more is built
+            u.session.get(Job, job_id).status = "queued"
+            u.commit()
+        assert run(app, job_id, "w2") == "done"
+    session.commit()
+    package = session.get(svc.FilingPackage, package_id)
+    assert package.status == "done"
+    assert [i.status for i in package.items] == ["done", "failed"]
+    assert "缺少" in package.items[1].error
+    assert session.scalar(select(func.count()).select_from(GeneratedDocument)) == documents == 1
+    with store.open(package.storage_key) as fh:
+        names = zipfile.ZipFile(io.BytesIO(fh.read())).namelist()
+    assert f"01_恒达有限公司_案件{good.id}/01_起诉状_恒达有限公司.pdf" in names
+    assert not any("鑫源" in n for n in names if n != "材料清单.txt")
