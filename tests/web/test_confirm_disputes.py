@@ -12,11 +12,11 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from legalcase import create_app
 from legalcase.db import db
-from legalcase.models import Confirmation, EvidenceItem, Task
+from legalcase.models import Confirmation, EvidenceItem, LedgerEntry, Task
 from legalcase.services import confirmations as svc
 from legalcase.services import ladder, parties
 from legalcase.services.auth import issue_token
@@ -261,3 +261,36 @@ def test_a_rejected_dispute_resumes_collection_and_the_case_page_forms_work(app,
     mail = message_from_bytes(eml.read_bytes(), policy=default)
     assert mail["To"] == "li@example.com" and url in mail.get_content()
     assert web.get(url.removeprefix("http://localhost")).status_code == 200
+
+
+def test_two_answers_at_once_only_one_is_taken(app, session):
+    import threading
+
+    admin, c, a, b, contact = world(session)
+    conf, token = link(session, admin, c)
+    session.close()
+    clients = [app.test_client() for _ in range(4)]
+    pages = [cl.get(f"/confirm/{token}") for cl in clients]
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def answer(cl, page, n):
+        data = {**form(page.data), "decision": "confirm", "name": f"会计{n}"}
+        barrier.wait()
+        statuses.append(cl.post(f"/confirm/{token}", data=data).status_code)
+
+    threads = [
+        threading.Thread(target=answer, args=(cl, p, n))
+        for n, (cl, p) in enumerate(zip(clients, pages, strict=True))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 410, 410, 410]
+    fresh = app.extensions["legalcase_db"]["sessions"]()
+    try:
+        assert fresh.scalar(select(func.count(EvidenceItem.id))) == 1
+        assert fresh.scalar(select(func.count(LedgerEntry.id))) == 1
+    finally:
+        fresh.close()
