@@ -38,6 +38,8 @@ ENTITIES: dict[str, tuple[str, type[Schema] | None]] = {
     "parties": ("当事人", S.PartySchema),
     "contacts": ("联系人", S.ContactSchema),
     "users": ("用户", None),
+    "disputes": ("异议", None),  # issue 16
+    "confirmations": ("在线对账链接", None),
 }
 
 # Columns no form edits: stored figures, states and links.
