@@ -98,7 +98,9 @@ def _fits(page) -> None:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_visit_pack_register_and_package(live_url, page, session, tmp_path, width):  # noqa: F811
+def test_visit_pack_register_and_package(live_url, page, session, tmp_path, width, monkeypatch):  # noqa: F811
+    # the package is a background job: run in the request that submits it (no worker here)
+    monkeypatch.setenv("LEGALCASE_JOBS_EAGER", "1")
     c = _setup(session, tmp_path)
     day = today()
     page.set_viewport_size({"width": width, "height": 900})
@@ -199,6 +201,7 @@ def test_visit_pack_register_and_package(live_url, page, session, tmp_path, widt
         return
     page.check(f"#pc-{c.id}")
     page.click("#package-form button[type=submit]")
+    expect(page.locator(".alert-success, .alert-info").first).to_contain_text("已提交后台任务")
     link = page.locator("#packages a").first
     expect(link).to_contain_text("立案材料包_上海市闵行区人民法院_")
     with page.expect_download() as info:
