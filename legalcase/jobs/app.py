@@ -85,6 +85,31 @@ def make_celery(flask_app: Flask) -> Celery:
     return celery
 
 
+def prune_sql_queue(config: dict, older_than_days: int = 1) -> int:
+    """The SQLAlchemy transport keeps every message it handed out (marked invisible, never
+    deleted): remove those older than a day. Nothing to do on Redis."""
+    url = queue_url(config)
+    if not url.startswith("sqla+"):
+        return 0
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url.removeprefix("sqla+"))
+    try:
+        if not inspect(engine).has_table("kombu_message"):
+            return 0
+        cutoff = datetime.now() - timedelta(days=older_than_days)  # kombu stores local time
+        with engine.begin() as conn:
+            gone = conn.execute(
+                text("DELETE FROM kombu_message WHERE visible = :no AND timestamp < :cutoff"),
+                {"no": False, "cutoff": cutoff},
+            )
+        return gone.rowcount
+    finally:
+        engine.dispose()
+
+
 def celery_for(flask_app: Flask) -> Celery:
     """The Celery app of this Flask app (made once)."""
     celery = flask_app.extensions.get("legalcase_celery")

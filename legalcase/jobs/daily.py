@@ -72,4 +72,9 @@ def deadlines_refresh(ctx) -> dict:
 def temp_cleanup(ctx) -> dict:
     from legalcase import remove_stray_temp_files
 
-    return {"removed": remove_stray_temp_files(ctx.app)}
+    from .app import prune_sql_queue
+
+    return {
+        "removed": remove_stray_temp_files(ctx.app),
+        "queue_messages_removed": prune_sql_queue(ctx.config),
+    }

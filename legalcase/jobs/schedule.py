@@ -102,8 +102,10 @@ def requeue_stale(app: Flask, now: datetime) -> list[int]:
     """Send again the jobs whose worker stopped beating (killed) or whose message was lost.
     Each is marked queued (heartbeat now) first, so the next tick leaves it alone a while."""
     stale_after = timedelta(seconds=seconds(app.config, "JOB_STALE_SECONDS", 120))
+    # a queued job may wait long behind others: only a long wait means a lost message
+    queued_after = timedelta(seconds=seconds(app.config, "JOB_QUEUED_STALE_SECONDS", 1800))
     with db.unit_of_work(write=True) as uow:
-        ids = job_svc.stale(uow.session, now, stale_after)
+        ids = job_svc.stale(uow.session, now, stale_after, queued_after)
         if ids:
             uow.session.execute(
                 update(Job)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from legalcase.domain.errors import NotFound
@@ -120,17 +120,21 @@ def record_item(
     return item
 
 
-def stale(session: Session, now: datetime, stale_after: timedelta) -> list[int]:
+def stale(
+    session: Session, now: datetime, stale_after: timedelta, queued_after: timedelta
+) -> list[int]:
     """Jobs to send again: running without a heartbeat for ``stale_after`` (the worker
-    died), or queued for that long (the message was lost)."""
-    cutoff = now - stale_after
+    died), or queued for ``queued_after`` (the message was lost, or never sent)."""
+    cutoff, queued_cutoff = now - stale_after, now - queued_after
     return list(
         session.scalars(
             select(Job.id)
             .where(
                 or_(
                     (Job.status == RUNNING) & (Job.heartbeat_at < cutoff),
-                    (Job.status == QUEUED) & (Job.created_at < cutoff),
+                    # queued: since it was made, or last sent again (requeue_stale)
+                    (Job.status == QUEUED)
+                    & (func.coalesce(Job.heartbeat_at, Job.created_at) < queued_cutoff),
                 )
             )
             .order_by(Job.id)
