@@ -111,7 +111,9 @@ def limit_links(app: Flask) -> None:
     # the address the debtor reaches the app at, for the QR code on the printed statement
     app.config.setdefault("PUBLIC_URL", os.environ.get("LEGALCASE_PUBLIC_URL", ""))
     limiter = app.extensions["legalcase_limiter"]
-    limit = app.config.get("CONFIRM_LINK_LIMIT", DEFAULT_LIMIT)
+    limit = app.config.get("CONFIRM_LINK_LIMIT") or os.environ.get(
+        "LEGALCASE_CONFIRM_LINK_LIMIT", DEFAULT_LIMIT
+    )
     for endpoint in ("confirm.show", "confirm.answer"):
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(limit, scope="confirm-link")(view)
