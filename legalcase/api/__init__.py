@@ -104,6 +104,7 @@ def case_or_404(case_id: int) -> Case:
 # Each module registers its routes on ``bp``.
 from . import (  # noqa: E402,F401
     allocation,
+    assets,
     calculators,
     calendar,
     cases,

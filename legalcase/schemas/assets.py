@@ -42,3 +42,41 @@ class OutcomeSchema(Base):
     court_name = text("执行法院")
     document_number = text("文书编号", max_len=100)
     note = text("备注", max_len=2000, widget="textarea")
+
+
+# ---- output ----------------------------------------------------------------------
+
+
+class DeadlineBriefOut(Base):
+    kind = fields.String()
+    due_date = fields.Date(allow_none=True)
+    status = fields.String()
+
+
+class FreezeOut(FreezeSchema):
+    id = fields.Integer()
+    court_event_id = fields.Integer()
+    deadlines = fields.List(fields.Nested(DeadlineBriefOut))
+
+
+class AssetOut(AssetSchema):
+    id = fields.Integer()
+    freezes = fields.List(fields.Nested(FreezeOut))
+
+
+class OutcomeOut(OutcomeSchema):
+    id = fields.Integer()
+    payment_id = fields.Integer(allow_none=True)
+    court_event_id = fields.Integer(allow_none=True)
+
+
+class PartyRegisterOut(Base):
+    party_id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    assets = fields.List(fields.Nested(AssetOut))
+    outcomes = fields.List(fields.Nested(OutcomeOut))
+
+
+class RegisterOut(Base):
+    items = fields.List(fields.Nested(PartyRegisterOut))
