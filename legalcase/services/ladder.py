@@ -19,6 +19,7 @@ from .audit import set_actor
 from .clock import today as clock_today
 from .disputes import collection_view
 from .next_deadline import acts_on, acts_on_expr
+from .plans import acceleration_tasks
 from .segments import case_rungs
 
 
@@ -97,6 +98,8 @@ def run_ladder(session: Session, today: date | None = None, rungs=RUNGS) -> int:
             created += 1
             if spec.key in keys:
                 _supersede(open_rungs[case.id], spec.title)
+    # a repayment plan broken beyond its grace days: the whole balance is due (issue 17)
+    created += acceleration_tasks(session, cases, existing, today)
     session.flush()
     return created
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -111,12 +111,8 @@ def case_plans(session: Session, case_id: int, today: date | None = None) -> lis
     ]
 
 
-def plan_dues(
-    session: Session, case_ids: list[int], today: date | None = None
-) -> dict[int, tuple[date, str]]:
-    """Case id -> (the claim's due date under its latest plan, why), for the deadlines
-    (services.deadline_facts): the last instalment's due date, or the acceleration day."""
-    today = today or clock_today()
+def _latest(session: Session, case_ids: list[int], today: date) -> list[PlanView]:
+    """The latest plan of each of ``case_ids`` that has one, with its state as of ``today``."""
     latest = (
         select(RepaymentPlan.case_id, func.max(RepaymentPlan.id).label("pid"))
         .where(RepaymentPlan.case_id.in_(case_ids))
@@ -131,11 +127,22 @@ def plan_dues(
         )
     )
     if not plans:
-        return {}
+        return []
     paid = _payments(session, [p.case_id for p in plans])
+    return [
+        PlanView(p, track(p.agreed_date, _dues(p), paid[p.case_id], p.grace_days, today))
+        for p in plans
+    ]
+
+
+def plan_dues(
+    session: Session, case_ids: list[int], today: date | None = None
+) -> dict[int, tuple[date, str]]:
+    """Case id -> (the claim's due date under its latest plan, why), for the deadlines
+    (services.deadline_facts): the last instalment's due date, or the acceleration day."""
     out = {}
-    for p in plans:
-        state = track(p.agreed_date, _dues(p), paid[p.case_id], p.grace_days, today)
+    for v in _latest(session, case_ids, today or clock_today()):
+        p, state = v.plan, v.state
         end = state.end_date
         if end is None or state.status == PlanStatus.COMPLETED:
             continue
@@ -148,6 +155,38 @@ def plan_dues(
             why = f"{p.agreed_date}签订的还款协议，最后一期于{end}到期（民法典第189条）"
         out[p.case_id] = (end, why)
     return out
+
+
+def acceleration_tasks(
+    session: Session, cases: list[Case], existing: set[tuple[int, str]], today: date
+) -> int:
+    """The daily ladder's part: a task for the case owner once a plan is broken and its
+    balance accelerated (one per plan, ``existing``: (case id, reason key) of every task)."""
+    by_id = {c.id: c for c in cases}
+    created = 0
+    for v in _latest(session, list(by_id), today):
+        p, state = v.plan, v.state
+        key = f"plan:{p.id}:accelerated"
+        if state.accelerated_due is None or (p.case_id, key) in existing:
+            continue
+        session.add(
+            Task(
+                case_id=p.case_id,
+                assignee_id=by_id[p.case_id].owner_id or p.user_id,
+                reason_key=key,
+                title="还款协议违约：剩余款项已全部到期",
+                reason=(
+                    f"{p.agreed_date}签订的还款协议第{state.broken_seq}期逾期超过宽限期未付清，"
+                    f"剩余 {state.balance:,.2f} 已于{state.accelerated_due}全部到期，"
+                    "请催告债务人一次性清偿或准备起诉"
+                ),
+                due_date=today + timedelta(days=3),
+                created_at=utcnow(),
+            )
+        )
+        existing.add((p.case_id, key))
+        created += 1
+    return created
 
 
 def _parse_instalments(rows: list[dict]) -> list[Due]:

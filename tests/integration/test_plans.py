@@ -20,6 +20,7 @@ from legalcase.domain.values import InstalmentStatus, PlanStatus
 from legalcase.models import CaseDeadline, LedgerEntry, Task
 from legalcase.services import plans, receivables
 from legalcase.services.clock import today as clock_today
+from legalcase.services.ladder import run_ladder
 from tests import factories as F
 
 TODAY = clock_today()
@@ -137,6 +138,15 @@ def test_missed_instalment_accelerates_the_balance_and_the_limitation(owed_case)
     lim = _limitation(session, case)
     assert lim.unadjusted_date == add_years(DUE2 + timedelta(days=5), 3)
     assert "第2期未按期履行，宽限期5日届满" in lim.basis and "加速到期" in lim.basis
+    # the daily ladder tells the owner, once
+    run_ladder(session)
+    run_ladder(session)
+    session.commit()
+    [task] = session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.reason_key.like("%:accelerated"))
+    ).all()
+    assert task.title == "还款协议违约：剩余款项已全部到期"
+    assert f"剩余 20,600.00 已于{DUE2 + timedelta(days=5)}全部到期" in task.reason
 
 
 def test_plan_refused_with_reasons_and_nothing_written(owed_case):
