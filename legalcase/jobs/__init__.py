@@ -42,7 +42,7 @@ from legalcase.services import jobs as job_svc
 log = logging.getLogger(__name__)
 
 # The modules that register job kinds (imported by ``load_kinds``).
-_MODULES = ("letters", "daily", "evidence", "model", "timestamps", "filings")
+_MODULES = ("letters", "daily", "evidence", "imports", "model", "timestamps", "filings")
 _TO_SEND = "legalcase_jobs_to_send"
 
 

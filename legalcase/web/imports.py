@@ -6,15 +6,13 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from legalcase.db import db
 from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.domain.importer import FIELDS, guess_mapping
 from legalcase.services import importer, queries
-
-from .forms import only_form_errors
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -105,33 +103,21 @@ def preview(token: str):
 
 @bp.post("/<token>/apply")
 def run(token: str):
+    """Import as a background job (``imports.apply``): the file goes to storage, the job's
+    page shows how it went; the request returns at once."""
+    from legalcase.jobs import submit
+    from legalcase.jobs.imports import KIND
+
     path = _path(token)
-    _, raw = importer.read_table(path)
     creditor_id = _creditor_id()
-    plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
-    try:
-        result = importer.apply(
-            db.session, current_user, creditor_id, plan, skip_bad=bool(request.form.get("skip_bad"))
-        )
-    except DomainError as exc:
-        only_form_errors(exc)
-        flash(exc.message, "info")
-        return render_template(
-            "import_preview.html",
-            token=token,
-            plan=plan,
-            form=request.form,
-            fields=FIELDS,
-            creditor=queries.choices_creditors(db.session).get(creditor_id, ""),
-            message=exc.message,
-        ), 422
+    key = f"imports/{token}"
+    db.storage.put_file(key, path)
+    params = {
+        "file_key": key,
+        "creditor_id": creditor_id,
+        "mapping": _mapping(request.form),
+        "skip_bad": bool(request.form.get("skip_bad")),
+    }
+    job = submit(db.session, KIND, params=params, created_by=current_user._get_current_object())
     path.unlink(missing_ok=True)
-    flash(
-        f"导入完成：新增应收 {result['receivables']} 笔，更新 {result['updated']} 笔，回款 {result['payments']} 笔，"
-        f"导入前已付（无日期）{result['paid_before']} 笔，"
-        f"新客户 {result['debtors']} 个，还款承诺状态更新 {result['promises']} 条，"
-        f"跳过错误行 {result['skipped']} 行；新立案 {result['cases']} 件，"
-        f"按分案规则分配 {result['allocated']} 件",
-        "success",
-    )
-    return redirect(url_for("cases.portfolio"))
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+
 import zipfile
 from datetime import timedelta
 
@@ -170,3 +171,52 @@ def test_jobs_page_lists_own_jobs_and_the_job_page_polls(app, session):
     client2 = app.test_client()
     login(client2, other)
     assert client2.get(job_url).status_code == 404  # not theirs
+
+
+def _upload(app, client, rows: list[list[str]]) -> str:
+    import csv
+    from pathlib import Path
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["客户名称", "统一社会信用代码", "发票号", "开票日期", "到期日", "金额", "已收金额"])
+    w.writerows(rows)
+    data = buf.getvalue().encode()
+    r = client.post(
+        "/imports",
+        data={"file": (io.BytesIO(data), "ledger.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    (kept,) = Path(app.config["UPLOAD_TMP"]).glob("import-*")
+    return kept.name.removeprefix("import-")
+
+
+def test_an_import_runs_as_a_job_all_or_nothing_and_says_what_it_did(app, session):
+    from legalcase.domain.importer import guess_mapping
+    from legalcase.models import Receivable
+    from tests.web.test_pages import login
+
+    legal = F.user(session, "legal")
+    creditor = F.creditor(session)
+    client = app.test_client()
+    login(client, legal)
+    headers = ["客户名称", "统一社会信用代码", "发票号", "开票日期", "到期日", "金额", "已收金额"]
+    form = {"creditor_id": str(creditor.id)}
+    form.update({f"map-{f}": col for f, col in guess_mapping(headers).items()})
+    code = F.uscc(7)
+    good = ["上海甲公司", code, "INV-1", "2026-01-05", "2026-03-05", "1000.00", ""]
+    bad = ["上海甲公司", code, "INV-2", "2026-01-05", "not a date", "2000.00", ""]
+    token = _upload(app, client, [good, bad])
+    r = client.post(f"/imports/{token}/apply", data=form)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "失败" in page and "行有误，未导入" in page  # refused whole: nothing written
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Receivable)) == 0
+    token = _upload(app, client, [good, bad])
+    r = client.post(f"/imports/{token}/apply", data={**form, "skip_bad": "1"})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "导入完成：新增应收 1 笔" in page and "跳过错误行 1 行" in page
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Receivable)) == 1
+    assert not list(app.extensions["legalcase_storage"].root.glob("imports/*"))  # not kept
