@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.domain.money import ZERO, format_money
@@ -322,6 +322,7 @@ def case_links(session: Session, case_id: int) -> list[Confirmation]:
         session.scalars(
             select(Confirmation)
             .where(Confirmation.case_id == case_id)
+            .options(joinedload(Confirmation.contact))
             .order_by(Confirmation.created_at.desc(), Confirmation.id.desc())
         )
     )

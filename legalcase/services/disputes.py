@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from legalcase.domain.disputes import (
     Open,
@@ -131,9 +131,9 @@ def case_disputes(session: Session, case_id: int) -> list[Dispute]:
         session.scalars(
             select(Dispute)
             .where(Dispute.case_id == case_id)
-            .options(selectinload(Dispute.receivable), selectinload(Dispute.evidence))
+            .options(joinedload(Dispute.receivable), joinedload(Dispute.evidence))
             .order_by(Dispute.status != OPEN, Dispute.opened_at.desc(), Dispute.id.desc())
-        )
+        ).unique()
     )
 
 

@@ -1,9 +1,10 @@
-"""The case page's 异议与在线对账 section: open and resolve disputes, make an online
-statement link (shown once, optionally e-mailed to the contact)."""
+"""Disputes and online statement links from the case page: the case page's 异议 section
+(one query), the page to open a dispute, the page of a case's links (make one: shown once,
+optionally e-mailed to the contact)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -28,6 +29,42 @@ def _require_login():
 
 def _back(case_id: int):
     return redirect(url_for("cases.show", case_id=case_id, tab="money") + "#disputes")
+
+
+def _can_edit(case: Case) -> bool:
+    return can_change_case(Role(current_user.role), current_user.id, case.owner_id)
+
+
+@bp.get("/cases/<int:case_id>/disputes/new")
+def new_dispute(case_id: int):
+    case = get_or_404(db.session, Case, case_id, "案件")
+    return render_template(
+        "dispute_new.html",
+        case=case,
+        receivables=sorted(case.receivables, key=lambda r: (r.due_date, r.id)),
+        evidence=list(
+            db.session.execute(
+                select(EvidenceItem.id, EvidenceItem.title)
+                .where(EvidenceItem.case_id == case.id, EvidenceItem.status == "active")
+                .order_by(EvidenceItem.id)
+            )
+        ),
+    )
+
+
+@bp.get("/cases/<int:case_id>/confirmations")
+def links(case_id: int):
+    case = get_or_404(db.session, Case, case_id, "案件")
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.party_id == case.debtor_id).order_by(Contact.id)
+    )
+    return render_template(
+        "confirmation_links.html",
+        case=case,
+        contacts=list(contacts),
+        links=conf_svc.case_links(db.session, case.id),
+        can_edit=_can_edit(case),
+    )
 
 
 def _form() -> dict:
@@ -62,9 +99,9 @@ def create_link(case_id: int):
     except DomainError as exc:
         db.uow.rollback()
         flash(exc.message, "danger")
-        return _back(case_id)
+        return redirect(url_for("disputes.links", case_id=case_id))
     flash(f"对账链接已生成（只显示这一次，请复制）{note}：{url}", "success")
-    return _back(case_id)
+    return redirect(url_for("disputes.links", case_id=case_id))
 
 
 @bp.post("/cases/<int:case_id>/disputes")
@@ -96,25 +133,16 @@ def resolve(dispute_id: int):
 
 @bp.app_context_processor
 def _case_extras():
-    def case_extras(case: Case) -> dict:
-        session = db.session
+    def case_extras(case: Case, receivables) -> dict:
+        """The case page's 异议 section: its disputes (one query) and whether the case is
+        paused (every receivable it still owes disputed)."""
+        disputes = svc.case_disputes(db.session, case.id)
+        disputed = {d.receivable_id for d in disputes if d.is_open}
+        owing = {r.id for r in receivables if r.outstanding > 0}
         return {
-            "disputes": svc.case_disputes(session, case.id),
-            "paused": case.id in svc.paused_case_ids(session, [case.id]),
-            "links": conf_svc.case_links(session, case.id),
-            "contacts": list(
-                session.scalars(
-                    select(Contact).where(Contact.party_id == case.debtor_id).order_by(Contact.id)
-                )
-            ),
-            "evidence": list(
-                session.execute(
-                    select(EvidenceItem.id, EvidenceItem.title)
-                    .where(EvidenceItem.case_id == case.id, EvidenceItem.status == "active")
-                    .order_by(EvidenceItem.id)
-                )
-            ),
-            "can_edit": can_change_case(Role(current_user.role), current_user.id, case.owner_id),
+            "disputes": disputes,
+            "paused": bool(owing) and owing <= disputed,
+            "can_edit": _can_edit(case),
         }
 
     return {"case_extras": case_extras}

@@ -48,13 +48,19 @@ def test_the_statement_page_on_a_phone_and_a_desk(live_url, page, session, width
     session.expire_all()
     conf = session.scalar(select(Confirmation).where(Confirmation.id == conf.id))
     assert conf.signer_name == "张会计" and "Chrom" in conf.user_agent
-    # the staff side: the case page's section, at the same size
+    # the staff side, at the same size: the case's links, a dispute, the case page
     _login(page, live_url, "mgr")
     page.goto(f"{live_url}/cases/{c.id}?tab=money")
+    page.click("#confirmation-page")
     expect(page.locator("#confirmation-links")).to_contain_text("确认无误（张会计")
-    page.locator("#dispute-form").evaluate("f => f.closest('details').open = true")
+    if width == 390:
+        assert page.evaluate(SIDEWAYS) == []
+    page.goto(f"{live_url}/cases/{c.id}?tab=money")
+    page.click("#new-dispute")
     page.select_option("#d-reason", "quality")
     page.fill("#d-description", "部分货物有划痕")
+    if width == 390:
+        assert page.evaluate(SIDEWAYS) == []
     page.click("#dispute-form button[type=submit]")
     expect(page.locator("#dispute-list")).to_contain_text("部分货物有划痕")
     if width == 390:
