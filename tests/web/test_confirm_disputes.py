@@ -248,6 +248,7 @@ def test_a_rejected_dispute_resumes_collection_and_the_case_page_forms_work(app,
     assert rung_tasks(session, c) != []
     page = web.get(f"/cases/{c.id}?tab=money").get_data(as_text=True)
     assert 'id="case-paused"' not in page and page.count("异议不成立") == 2
+    assert 'id="make-link"' in page and "李会计（li@example.com）" in page  # the button
     # the link button: the URL is shown once, the e-mail goes to the contact
     resp = web.post(
         f"/cases/{c.id}/confirmations",
