@@ -19,6 +19,7 @@ from legalcase.models import (
     User,
 )
 from legalcase.models.base import utcnow
+from legalcase.models.cases import ContractGuarantee
 
 from .clock import SHANGHAI
 from .common import begin_case_write
@@ -46,8 +47,21 @@ def contact_problems(session: Session, case: Case, data: dict, now: datetime) ->
     contact_id = data.get("contact_id")
     if contact_id:
         contact = session.get(Contact, contact_id)
-        if contact is None or contact.party_id != case.debtor_id:
-            errors["contact_id"] = "联系人不属于本案债务人"
+        guarantors = set(
+            session.scalars(
+                select(ContractGuarantee.party_id).where(
+                    ContractGuarantee.case_id == case.id, ContractGuarantee.ended_at.is_(None)
+                )
+            )
+        )
+        # a demand on a guarantor names the guarantor through its contact (its own period)
+        to_guarantor = data.get("addressee") == "guarantor"
+        if contact is None or contact.party_id not in {case.debtor_id, *guarantors}:
+            errors["contact_id"] = "联系人不属于本案债务人或保证人"
+        elif to_guarantor and contact.party_id not in guarantors:
+            errors["contact_id"] = "向保证人催告时，请选择该保证人的联系人"
+        elif not to_guarantor and contact.party_id != case.debtor_id:
+            errors["contact_id"] = "联系人是保证人的，送达对象应选“保证人”"
     return errors
 
 

@@ -55,9 +55,15 @@ def _receivable_choices(case: Case) -> dict:
 
 
 def _contact_choices(case: Case) -> dict:
-    return {
+    """The debtor's contacts, then each guarantor's (a demand on one guarantor names it)."""
+    out = {
         c.id: f"{c.name}（{S.RELATIONS.get(c.relation, c.relation)}）" for c in case.debtor.contacts
     }
+    for contract in case.contracts:
+        for g in contract.guarantees:
+            for c in g.party.contacts:
+                out.setdefault(c.id, f"{c.name}（保证人{g.party.name}）")
+    return out
 
 
 @bp.route("/cases/<int:case_id>/court-events/new", methods=["GET", "POST"])

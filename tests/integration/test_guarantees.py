@@ -5,16 +5,17 @@ its own page, in the API, and seen by a creditor-scoped user through the case.""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from docx import Document
 from sqlalchemy import select
 
+from legalcase.domain.errors import ValidationFailed
 from legalcase.models import AuditEntry, CaseDeadline, User
 from legalcase.models.cases import ContractGuarantee
 from legalcase.models.parties import Party
-from legalcase.services import documents, receivables, scope
+from legalcase.services import documents, ledger, parties, receivables, scope
 from legalcase.services.auth import issue_token
 from storage import LocalStorage
 from tests import factories as F
@@ -327,3 +328,58 @@ def test_a_scoped_user_sees_the_guarantors_of_its_creditors_cases_only(session):
         scope.apply_scope(session, None)
     assert visible == {joint.id, general.id, loose.id}
     assert guarantees == {joint.id, general.id}
+
+
+def test_a_demand_through_one_guarantors_contact_keeps_that_guarantee_only(session):
+    admin = F.user(session)
+    case, contract, joint, general = _two_guarantors(session, admin)
+    person = parties.add_contact(
+        session,
+        admin,
+        general,
+        {"name": "一般保证人财务", "relation": "finance", "phone": "13900000001"},
+    )
+    debtor_contact = parties.add_contact(
+        session,
+        admin,
+        case.debtor,
+        {"name": "债务人财务", "relation": "finance", "phone": "13900000002"},
+    )
+    session.commit()
+    entry = {
+        "contacted_at": datetime(2026, 5, 6, 2, 0, tzinfo=UTC),
+        "channel": "letter",
+        "summary": "向保证人寄送催告函",
+        "outcome": "reached",
+        "legal_effect": "demand",
+        "addressee": "guarantor",
+        "arrival_date": date(2026, 5, 8),
+    }
+    # the debtor's contact is no way to reach a guarantor
+    try:
+        ledger.record_contact(session, admin, case, {**entry, "contact_id": debtor_contact.id})
+    except ValidationFailed as exc:
+        session.rollback()
+        assert exc.fields["contact_id"] == "向保证人催告时，请选择该保证人的联系人"
+    else:
+        raise AssertionError("accepted")
+    ledger.record_contact(session, admin, case, {**entry, "contact_id": person.id})
+    session.commit()
+    by_guarantor = {d.basis.split("：")[0]: d.status for d in _deadlines(session, case)}
+    assert (
+        by_guarantor
+        == {
+            "合同HT-G2，保证人一般保证有限公司（一般保证）": "running",  # a general guarantee needs a suit
+            "合同HT-G2，保证人连带保证有限公司（连带责任保证）": "lost",  # not demanded in its period
+        }
+    )
+    # the joint guarantor demanded in its period: satisfied, its limitation starts
+    mine = parties.add_contact(
+        session, admin, joint, {"name": "连带保证人", "relation": "other", "phone": "13900000003"}
+    )
+    ledger.record_contact(session, admin, case, {**entry, "contact_id": mine.id})
+    session.commit()
+    statuses = {d.basis.split("：")[0]: d.status for d in _deadlines(session, case)}
+    assert statuses["合同HT-G2，保证人连带保证有限公司（连带责任保证）"] == "satisfied"
+    (limitation,) = _deadlines(session, case, "guarantor_limitation")
+    assert limitation.due_date == date(2029, 5, 8) and "连带保证有限公司" in limitation.basis
