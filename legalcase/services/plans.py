@@ -319,3 +319,30 @@ def with_plan_dues(session: Session, receivables: dict[int, list], case_ids: lis
             for r in receivables.get(cid, ())
         ]
     return out
+
+
+def agreement_instalments(session: Session, case_id: int) -> list[dict] | None:
+    """The instalments of the case's latest plan for the 还款协议 document (templates/FIELDS.md
+    ``instalments``), or None without a plan (the document then proposes three months)."""
+    from docgen.chinese import amount_in_capitals, chinese_date
+
+    plan = session.scalar(
+        select(RepaymentPlan)
+        .where(RepaymentPlan.case_id == case_id)
+        .options(selectinload(RepaymentPlan.instalments))
+        .order_by(RepaymentPlan.id.desc())
+        .limit(1)
+    )
+    if plan is None:
+        return None
+    return [
+        {
+            "seq": i.seq,
+            "due": chinese_date(i.due_date),
+            "principal": f"{i.principal:,.2f}",
+            "interest": f"{i.interest:,.2f}",
+            "amount": f"{i.amount:,.2f}",
+            "amount_cn": amount_in_capitals(i.amount),
+        }
+        for i in plan.instalments
+    ]

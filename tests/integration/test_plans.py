@@ -179,3 +179,35 @@ def test_plan_refused_with_reasons_and_nothing_written(owed_case):
     assert "超过签订协议时尚欠的本金 30,000.00" in exc.value.fields["instalments"]
     session.rollback()
     assert plans.case_plans(session, case.id) == []
+
+
+def test_repayment_agreement_document_carries_the_recorded_instalments(app, owed_case, tmp_path):
+    import io
+
+    from docx import Document
+
+    from docgen.chinese import chinese_date
+    from legalcase.services import documents
+    from storage import LocalStorage
+
+    session, legal, case, due = owed_case
+    _plan(session, legal, case)
+    store = LocalStorage(tmp_path / "objects")
+    doc = documents.generate(
+        session,
+        store,
+        legal,
+        case,
+        "repayment_agreement",
+        as_of=TODAY,
+        config={**app.config, "UPLOAD_TMP": str(tmp_path / "tmp")},
+        override_reason="测试生成",
+    )
+    session.commit()
+    with store.open(doc.storage_key) as fh:
+        word = Document(io.BytesIO(fh.read()))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in word.paragraphs] + cells)
+    for day in (DUE1, DUE2, DUE3):
+        assert chinese_date(day) in text
+    assert text.count("10,300.00") >= 3  # each instalment: principal 10,000 + interest 300

@@ -31,6 +31,7 @@ from ..assets import property_clues
 from ..clock import SHANGHAI
 from ..disputes import quality_dispute_text
 from ..judgments import JudgmentClaim
+from ..plans import agreement_instalments
 
 
 def blank(what: str) -> str:
@@ -384,7 +385,9 @@ def content_context(session: Session, case: Case, context: dict, claim, as_of: d
             )
             or blank("联系电话"),
         },
-        "instalments": _instalments(principal, interest, as_of + timedelta(days=30)),
+        # the recorded repayment plan's (services.plans), else three monthly instalments
+        "instalments": agreement_instalments(session, case.id)
+        or _instalments(principal, interest, as_of + timedelta(days=30)),
         "payee": context["creditor"]["account"] or blank("收款账户（开户行、户名、账号）"),
         # the property clues of the preservation and enforcement applications (issue 17.5)
         "assets": property_clues(session, case),
