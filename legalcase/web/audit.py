@@ -14,11 +14,13 @@ from marshmallow import Schema
 from legalcase import schemas as S
 from legalcase.domain.case_deadlines import KIND_LABELS, STATUS_LABELS
 from legalcase.domain.values import PROMISE_STATUSES, STAGES
+from legalcase.schemas.receivables import GuaranteeSchema
 from legalcase.services.clock import SHANGHAI
 
 ENTITIES: dict[str, tuple[str, type[Schema] | None]] = {
     "cases": ("案件", S.CaseSchema),
     "contracts": ("合同", S.ContractSchema),
+    "contract_guarantees": ("保证", GuaranteeSchema),  # issue 14 point 6
     "receivables": ("应收款", S.ReceivableSchema),
     "instalments": ("分期", S.InstalmentSchema),
     "payments": ("回款", S.PaymentSchema),
@@ -50,6 +52,7 @@ COLUMNS = {
     "oldest_unpaid_due_date": "最早未付到期日",
     "next_deadline_date": "下一个期限",
     "stage": "阶段",
+    "ended_at": "解除时间",
     "status": "状态",
     "kind": "类型",
     "due_date": "到期日",

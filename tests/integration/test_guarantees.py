@@ -201,6 +201,25 @@ def test_the_guarantors_page_lists_what_it_guarantees(client, session):
     assert "保证期间（合同HT-G2，保证人一般保证有限公司（一般保证））" in month
     # the joint guarantor's period ended on 2026-09-30, unhandled: listed first, as passed
     assert "保证期间（合同HT-G2，保证人连带保证有限公司（连带责任保证））" in month
+    # the change of a guarantee is in the case's history, in words
+    receivables.update_contract(
+        session,
+        admin,
+        contract,
+        {
+            "guarantees": [
+                {"party_id": joint.id, "guarantee_type": "general"},
+                {
+                    "party_id": general.id,
+                    "guarantee_type": "general",
+                    "period_end": date(2027, 6, 30),
+                },
+            ]
+        },
+    )
+    session.commit()
+    audit = client.get(f"/cases/{case.id}?tab=audit").get_data(as_text=True)
+    assert "保证方式：连带责任保证 → 一般保证" in audit and "<td>保证 #" in audit
     # a party that guarantees nothing says so
     html = client.get(f"/parties/{case.debtor_id}").get_data(as_text=True)
     assert "未为任何合同提供保证" in html
