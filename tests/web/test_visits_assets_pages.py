@@ -101,3 +101,45 @@ def test_packages_page_refuses_no_case_and_hides_others_packages(client, session
     session.add(mine)
     session.commit()
     assert client.get(f"/packages/{mine.id}/download").status_code == 404
+
+
+def test_a_user_limited_to_one_creditor_does_not_reach_another_creditors_register(
+    session, database_url, tmp_path
+):
+    from legalcase.services import assets as asset_svc
+    from legalcase.services.scope import set_creditor_scope
+    from tests.web.security import served_app
+
+    boss = F.user(session, "admin")
+    ours, theirs = (
+        F.case(session, boss, title="本集团案件"),
+        F.case(session, boss, title="他方案件"),
+    )
+    asset_svc.add_asset(
+        session,
+        boss,
+        theirs,
+        {
+            "party_id": theirs.debtor_id,
+            "kind": "equity",
+            "description": "他方股权",
+            "source": "工商查询",
+            "found_date": today(),
+        },
+    )
+    theirs.court = ours.court = "上海市闵行区人民法院"
+    session.commit()
+    limited = F.user(session, "admin")
+    set_creditor_scope(session, limited, [ours.creditor_id], actor=boss)
+    session.commit()
+    app = served_app(database_url, tmp_path / "served")
+    client = app.test_client()
+    login(client, limited)
+    assert client.get(f"/cases/{ours.id}/assets").status_code == 200
+    assert client.get(f"/cases/{theirs.id}/assets").status_code == 404
+    assert client.get(f"/cases/{theirs.id}/visits").status_code == 404
+    page = client.get("/packages").get_data(as_text=True)
+    assert "本集团案件" in page and "他方案件" not in page
+    r = client.post("/packages", data={"case_ids": [str(theirs.id)], "as_of": str(today())})
+    assert r.status_code == 422  # not found within the user's scope: nothing made
+    app.extensions["legalcase_db"]["engine"].dispose()
