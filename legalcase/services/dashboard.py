@@ -86,16 +86,16 @@ class PromiseOutcomes:
 
 
 def _promise_outcomes(session: Session, today: date) -> PromiseOutcomes:
-    """Each promise due in the window judged by its payments (as every screen shows it:
-    what its case was paid from the day it was made to its due date, ``paid_in_windows``),
-    summed in SQL for the window's promises only."""
-    from sqlalchemy import and_, func
-
-    from legalcase.domain.promises import PromiseStatus, promise_status
+    """Each promise due in the window judged by its payments as every screen judges it
+    (``domain.promises.promise_status``: what its case paid from the day it was made to its
+    due date; all of it: kept, some: partly kept, nothing: broken), counted in SQL."""
     from legalcase.models import Payment
 
-    due = session.execute(
-        select(Promise.id, Promise.amount, Promise.due_date, func.sum(Payment.amount))
+    window = (
+        select(
+            Promise.amount.label("amount"),
+            func.coalesce(func.sum(Payment.amount), 0).label("paid"),
+        )
         .outerjoin(
             Payment,
             and_(
@@ -108,12 +108,17 @@ def _promise_outcomes(session: Session, today: date) -> PromiseOutcomes:
             Promise.due_date >= today - timedelta(days=PROMISE_WINDOW_DAYS),
             Promise.due_date < today,
         )
-        .group_by(Promise.id, Promise.amount, Promise.due_date)
-    ).all()
-    counts = Counter(promise_status(a, d, paid or ZERO, today) for _, a, d, paid in due)
-    return PromiseOutcomes(
-        counts[PromiseStatus.KEPT], counts[PromiseStatus.PARTLY_KEPT], counts[PromiseStatus.BROKEN]
+        .group_by(Promise.id, Promise.amount)
+        .subquery()
     )
+    kept, partly, broken = session.execute(
+        select(
+            func.count().filter(window.c.paid >= window.c.amount),
+            func.count().filter(window.c.paid > 0, window.c.paid < window.c.amount),
+            func.count().filter(window.c.paid <= 0),
+        )
+    ).one()
+    return PromiseOutcomes(kept, partly, broken)
 
 
 @dataclass
@@ -206,38 +211,52 @@ def build(session: Session, today: date) -> Dashboard:
     its allocation setting or judgment), aged by the case's oldest unpaid due date (as the
     portfolio's aging filter), so the aging adds up to the outstanding total and the per
     owner and per creditor tables."""
-    owed = Case.outstanding_amount
-    is_overdue = and_(Case.oldest_unpaid_due_date.is_not(None), Case.oldest_unpaid_due_date < today)
-    overdue_amount = func.coalesce(func.sum(sa_case((is_overdue, owed), else_=ZERO)), ZERO)
-    aging: dict[str, Decimal] = {t.value: ZERO for t in TIER_LABELS}
+    # one pass over the cases: sums by (owner, creditor, stage, aging tier, anything owed)
     tier = _tier_of(today).label("tier")
-    for name, amount in session.execute(
-        select(tier, func.sum(owed)).where(owed > ZERO).group_by(tier)
-    ):
-        aging[name] = amount
-    outstanding = sum(aging.values(), ZERO)
-    principal, paid, written_off, overdue = session.execute(
+    positive = (Case.outstanding_amount > ZERO).label("positive")
+    groups = session.execute(
         select(
-            func.coalesce(func.sum(Case.principal_amount), ZERO),
-            func.coalesce(func.sum(Case.paid_amount), ZERO),
-            func.coalesce(
-                func.sum(sa_case((Case.stage == Stage.CLOSED_WRITTEN_OFF.value, owed), else_=ZERO)),
-                ZERO,
-            ),
-            func.coalesce(
-                func.sum(sa_case((and_(is_overdue, owed > ZERO), owed), else_=ZERO)), ZERO
-            ),
-        )
-    ).one()
-    stages = dict(session.execute(select(Case.stage, func.count()).group_by(Case.stage)).all())
+            Case.owner_id,
+            Case.creditor_id,
+            Case.stage,
+            tier,
+            positive,
+            func.count(Case.id),
+            func.sum(Case.principal_amount),
+            func.sum(Case.paid_amount),
+            func.sum(Case.outstanding_amount),
+        ).group_by(Case.owner_id, Case.creditor_id, Case.stage, tier, positive)
+    ).all()
+    aging: dict[str, Decimal] = {t.value: ZERO for t in TIER_LABELS}
+    principal = paid = written_off = overdue = ZERO
+    stages: Counter = Counter()
+    per = {"owner": {}, "creditor": {}}
+    for owner_id, creditor_id, stage, tier_name, is_positive, n, p, pd, owed in groups:
+        late = tier_name != Tier.CURRENT.value  # the oldest unpaid due date has passed
+        principal += p
+        paid += pd
+        stages[stage] += n
+        if stage == Stage.CLOSED_WRITTEN_OFF.value:
+            written_off += owed
+        if is_positive:
+            aging[tier_name] += owed
+            overdue += owed if late else ZERO
+        for kind, key in (("owner", owner_id), ("creditor", creditor_id)):
+            g = per[kind].setdefault(key, [0, ZERO, ZERO])
+            g[0] += n
+            g[1] += owed
+            g[2] += owed if late else ZERO
+    outstanding = sum(aging.values(), ZERO)
+    names = {
+        "owner": dict(session.execute(select(User.id, User.display_name)).all()),
+        "creditor": dict(session.execute(select(Creditor.id, Creditor.name)).all()),
+    }
 
-    def table(name_col, id_col, on) -> list[dict]:
-        rows = session.execute(
-            select(name_col, func.count(Case.id), func.sum(owed), overdue_amount)
-            .join(id_col.table, on)
-            .group_by(id_col, name_col)
-        ).all()
-        out = [{"name": n, "cases": c, "outstanding": o, "overdue": d} for n, c, o, d in rows]
+    def table(kind: str) -> list[dict]:
+        out = [
+            {"name": names[kind].get(key, ""), "cases": n, "outstanding": o, "overdue": d}
+            for key, (n, o, d) in per[kind].items()
+        ]
         return sorted(out, key=lambda r: (-r["outstanding"], r["name"]))
 
     # Open deadlines acting within 30 days, passed and unhandled ones first (issue 12 point 7).
@@ -264,8 +283,8 @@ def build(session: Session, today: date) -> Dashboard:
         _rate(session, today, 60, contact=False),
         {s.value: stages.get(s.value, 0) for s in Stage},
         upcoming,
-        table(User.display_name, User.id, User.id == Case.owner_id),
-        table(Creditor.name, Creditor.id, Creditor.id == Case.creditor_id),
+        table("owner"),
+        table("creditor"),
         _promise_outcomes(session, today),
         dispute_counts(session),
     )
