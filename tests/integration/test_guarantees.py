@@ -12,7 +12,7 @@ from docx import Document
 from sqlalchemy import select
 
 from legalcase.domain.errors import ValidationFailed
-from legalcase.models import AuditEntry, CaseDeadline, User
+from legalcase.models import AuditEntry, CaseDeadline, EvidenceItem, LedgerEntry, User
 from legalcase.models.cases import ContractGuarantee
 from legalcase.models.parties import Party
 from legalcase.services import documents, ledger, parties, receivables, scope
@@ -402,3 +402,37 @@ def test_a_demand_through_one_guarantors_contact_keeps_that_guarantee_only(sessi
     assert statuses["合同HT-G2，保证人连带保证有限公司（连带责任保证）"] == "satisfied"
     (limitation,) = _deadlines(session, case, "guarantor_limitation")
     assert limitation.due_date == date(2029, 5, 8) and "连带保证有限公司" in limitation.basis
+
+
+def test_an_email_to_one_guarantor_is_a_demand_on_that_guarantor(client, session):
+    admin = F.user(session)
+    case, contract, joint, general = _two_guarantors(session, admin)
+    contact = parties.add_contact(
+        session,
+        admin,
+        joint,
+        {"name": "保证人财务", "relation": "finance", "email": "cw@joint.example.cn"},
+    )
+    session.commit()
+    mail = (
+        b"From: legal@huadong.example.com\r\nTo: <cw@joint.example.cn>\r\nSubject: guarantee\r\n"
+        b"Date: Wed, 10 Jun 2026 10:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nPlease pay as guarantor.\r\n"
+    )
+    _login(client, admin)
+    client.post(
+        f"/cases/{case.id}/evidence",
+        data={"kind": "email", "file": (io.BytesIO(mail), "mail.eml")},
+        content_type="multipart/form-data",
+    )
+    item = session.scalar(select(EvidenceItem))
+    r = client.post(f"/evidence/{item.id}/as-demand")
+    assert r.status_code == 302
+    session.expire_all()
+    entry = session.scalar(select(LedgerEntry))
+    assert (entry.addressee, entry.contact_id) == ("guarantor", contact.id)
+    statuses = {d.basis.split("：")[0]: d.status for d in _deadlines(session, case)}
+    assert statuses == {
+        "合同HT-G2，保证人连带保证有限公司（连带责任保证）": "satisfied",
+        "合同HT-G2，保证人一般保证有限公司（一般保证）": "running",
+    }

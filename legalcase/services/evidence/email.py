@@ -24,6 +24,13 @@ def email_recipients(item: EvidenceItem) -> set[str]:
 
 def demand_addressee(session: Session, case: Case, item: EvidenceItem) -> str | None:
     """ "debtor" or "guarantor" when the e-mail went to a known address of theirs, else None."""
+    found = _addressed_contact(session, case, item)
+    return found[0] if found else None
+
+
+def _addressed_contact(session: Session, case: Case, item: EvidenceItem) -> tuple[str, int] | None:
+    """(addressee, contact id) of the first known address of the debtor or a guarantor the
+    e-mail went to: the contact names which guarantor a demand reached (its own period)."""
     to = email_recipients(item)
     if not to:
         return None
@@ -35,13 +42,14 @@ def demand_addressee(session: Session, case: Case, item: EvidenceItem) -> str | 
         )
     )
     rows = session.execute(
-        select(Contact.party_id, Contact.email).where(
-            Contact.party_id.in_({case.debtor_id, *guarantors})
-        )
+        select(Contact.id, Contact.party_id, Contact.email)
+        .where(Contact.party_id.in_({case.debtor_id, *guarantors}))
+        .order_by(Contact.id)
     )
-    for party_id, address in rows:
+    for contact_id, party_id, address in rows:
         if address and address.lower() in to:
-            return Addressee.DEBTOR if party_id == case.debtor_id else Addressee.GUARANTOR
+            who = Addressee.DEBTOR if party_id == case.debtor_id else Addressee.GUARANTOR
+            return who, contact_id
     return None
 
 
@@ -53,8 +61,8 @@ def record_email_as_demand(session: Session, actor: User, item: EvidenceItem) ->
 
     case = session.get(Case, item.case_id)
     begin_case_write(session, actor, case)
-    addressee = demand_addressee(session, case, item)
-    if item.content_type != "message/rfc822" or addressee is None:
+    found = _addressed_contact(session, case, item)
+    if item.content_type != "message/rfc822" or found is None:
         raise DomainError("not_a_demand", "只有发送到债务人或保证人已登记邮箱的邮件才能记为催告")
     sent = (item.email_meta or {}).get("date")
     if not sent:
@@ -68,7 +76,8 @@ def record_email_as_demand(session: Session, actor: User, item: EvidenceItem) ->
         summary=f"邮件催告：{(item.email_meta or {}).get('subject', '')}",
         outcome=Outcome.REACHED,
         legal_effect=LegalEffect.DEMAND,
-        addressee=addressee,
+        addressee=found[0],
+        contact_id=found[1],
         arrival_date=at.astimezone(SHANGHAI).date(),
     )
     session.add(entry)
