@@ -20,3 +20,44 @@ def reverify(ctx) -> dict:
             for item, problem in result.problems[:200]
         ],
     }
+
+
+@job_kind("evidence.legal_hold", "证据法律保全（锁定存储对象）")
+def legal_hold(ctx) -> dict:
+    """Legal hold on every stored object of the case (when it enters litigation); setting
+    a hold twice is harmless, so a retry simply runs again."""
+    from legalcase.models import Case
+    from legalcase.services.evidence.upload import hold_case_evidence
+
+    with ctx.unit_of_work() as uow:
+        held = hold_case_evidence(
+            uow.session, uow.storage, uow.session.get(Case, ctx.params["case_id"])
+        )
+    return {"held": held, "summary": f"已锁定 {held} 个证据文件"}
+
+
+@job_kind("evidence.bundle", "证据合订本")
+def bundle(ctx) -> dict:
+    """Build the case's bundle of the chosen items (one item: a retry builds no second)."""
+    from legalcase.models import Case
+    from legalcase.services.evidence import build_case_bundle
+
+    p = ctx.params
+    for step in ctx.pending(["bundle"]):
+        with ctx.item(step) as item:
+            made = build_case_bundle(
+                item.session,
+                item.storage,
+                item.actor,
+                item.session.get(Case, p["case_id"]),
+                p["item_ids"],
+                tmp_dir=ctx.config["UPLOAD_TMP"],
+                title=p.get("title"),
+            )
+            item.result = {"bundle_id": made.id}
+    done = ctx.items["bundle"]
+    if done.problem:
+        from legalcase.domain.errors import DomainError
+
+        raise DomainError("bundle_refused", done.problem)
+    return {**done.result, "summary": "证据合订本已生成，可在案件的证据链页面下载"}

@@ -220,3 +220,41 @@ def test_an_import_runs_as_a_job_all_or_nothing_and_says_what_it_did(app, sessio
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Receivable)) == 1
     assert not list(app.extensions["legalcase_storage"].root.glob("imports/*"))  # not kept
+
+
+def test_a_bundle_job_builds_one_bundle_even_when_run_again(app, session):
+    from legalcase.jobs import submit
+    from legalcase.models import EvidenceBundle
+    from legalcase.services import evidence as ev
+    from tests.integration.test_evidence import PDFS
+
+    admin = F.user(session, "admin")
+    case = F.case(session, admin)
+    storage = app.extensions["legalcase_storage"]
+    with open(PDFS / "minimal-document.pdf", "rb") as fh:
+        item = ev.add_evidence(
+            session,
+            storage,
+            admin,
+            case,
+            fh,
+            "c.pdf",
+            {"kind": "contract"},
+            tmp_dir=app.config["UPLOAD_TMP"],
+            max_bytes=2**20,
+        )
+    session.commit()
+    with app.test_request_context():
+        with db.unit_of_work(write=True) as uow:
+            params = {"case_id": case.id, "item_ids": [item.id], "title": "证据一"}
+            job = submit(uow.session, "evidence.bundle", params=params, created_by=admin)
+            uow.commit()  # eager: runs now
+        with db.unit_of_work(write=True) as uow:  # delivered again (a worker died after it)
+            uow.session.get(Job, job.id).status = "queued"
+            uow.commit()
+        assert run(app, job.id, "w2") == "done"
+    session.rollback()
+    done = session.get(Job, job.id)
+    assert done.status == "done" and done.attempts == 2
+    bundles = session.scalars(select(EvidenceBundle)).all()
+    assert [b.id for b in bundles] == [done.result["bundle_id"]]
