@@ -219,6 +219,14 @@ def upload_commitment(
     return item
 
 
+def team_choices(session: Session) -> dict[int, str]:
+    """Who may go on a visit: active users who may write (not viewers)."""
+    rows = session.scalars(
+        select(User).where(User.is_active.is_(True), User.role != "viewer").order_by(User.id)
+    )
+    return {u.id: u.display_name for u in rows}
+
+
 def case_visits(session: Session, case: Case) -> list[Visit]:
     return list(
         session.scalars(

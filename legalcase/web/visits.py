@@ -22,7 +22,7 @@ from legalcase.db import db
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case
 from legalcase.domain.values import OUTCOMES, VISIT_ROLES, VISIT_STATUSES
-from legalcase.models import Case, User, Visit
+from legalcase.models import Case, Visit
 from legalcase.schemas import parse
 from legalcase.schemas.visits import VisitPhotoSchema, VisitPlanSchema, VisitRecordSchema
 from legalcase.services import visits as svc
@@ -45,13 +45,6 @@ def _require_login():
 def _visit(visit_id: int) -> tuple[Visit, Case]:
     visit = get_or_404(db.session, Visit, visit_id, "走访")
     return visit, get_or_404(db.session, Case, visit.case_id, "案件")
-
-
-def _users() -> dict:
-    from sqlalchemy import select
-
-    rows = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
-    return {u.id: u.display_name for u in rows if u.role != "viewer"}
 
 
 @bp.get("/cases/<int:case_id>/visits")
@@ -89,7 +82,7 @@ def new_visit(case_id: int):
         )
         return url_for("visits.show", visit_id=visit.id)
 
-    users = _users()
+    users = svc.team_choices(db.session)
     return form_page(
         VisitPlanSchema(),
         f"安排上门催收：{case.debtor.name}",
