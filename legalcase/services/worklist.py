@@ -144,14 +144,17 @@ class Warning:
         return round(self.chance * 100)
 
 
-def early_warnings(session: Session, today: date, limit: int = 20) -> list[Warning]:
+def early_warnings(
+    session: Session, today: date, limit: int = 20, owner_id: int | None = None
+) -> list[Warning]:
     """Receivables not yet overdue, falling due within ``WARN_DAYS`` days, whose case has a
     high chance of paying nothing in the next 30 days (1 - its payment propensity): the
-    likeliest to fall overdue, with the reasons that lower the case's score."""
+    likeliest to fall overdue, with the reasons that lower the case's score. ``owner_id``:
+    only that person's cases."""
     from legalcase.models import Receivable
 
     r = Receivable
-    rows = session.execute(
+    stmt = (
         select(r.case_id, Case.title, r.invoice_no, r.due_date, r.amount, r.paid_amount)
         .join(Case, Case.id == r.case_id)
         .where(
@@ -161,7 +164,10 @@ def early_warnings(session: Session, today: date, limit: int = 20) -> list[Warni
             Case.stage.not_in([s.value for s in CLOSED]),
         )
         .order_by(r.due_date, r.id)
-    ).all()
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Case.owner_id == owner_id)
+    rows = session.execute(stmt).all()
     scores = score_cases(session, sorted({row[0] for row in rows}), today)
     out = []
     for cid, title, invoice_no, due, amount, paid in rows:

@@ -93,5 +93,7 @@ def set_target():
 
 @bp.app_template_global("kpi_trend_rows")
 def kpi_trend_rows(months: int = 6) -> list:
-    """The last months' KPIs for the dashboard (managers)."""
-    return kpi_trends(db.session, today(), months)
+    """The last months' KPIs for the dashboard (managers), kept a few minutes."""
+    from .worklist import cached
+
+    return cached(("kpi", months), lambda: kpi_trends(db.session, today(), months))

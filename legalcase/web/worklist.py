@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from legalcase import schemas as S
@@ -110,5 +110,34 @@ def call(case_id: int):
 
 @bp.app_template_global("early_warnings")
 def early_warnings() -> list:
-    """Receivables likely to fall overdue (the dashboard's early warning)."""
-    return worklist_svc.early_warnings(db.session, today())
+    """Receivables likely to fall overdue (the dashboard's early warning): a collector's
+    own cases, everyone's for the others; kept for a few minutes (see ``cached``)."""
+    mine = current_user.id if current_user.role == Role.COLLECTOR.value else None
+    return cached(
+        ("warnings", mine), lambda: worklist_svc.early_warnings(db.session, today(), owner_id=mine)
+    )
+
+
+CACHE_SECONDS = 600
+_cache: dict = {}
+
+
+def cached(key: tuple, compute):
+    """What the dashboard shows of the whole portfolio (early warning, KPI trends), kept per
+    process for ``CACHE_SECONDS`` per creditor scope and day: computed from every case's
+    history, too slow to redo on every visit of the home page of a large installation."""
+    import time
+
+    from legalcase.services.scope import SCOPE_KEY
+
+    scope = db.session.info.get(SCOPE_KEY)
+    app = id(current_app._get_current_object())
+    full = (app, *key, today(), None if scope is None else tuple(sorted(scope)))
+    hit = _cache.get(full)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = compute()
+    if len(_cache) > 256:
+        _cache.clear()
+    _cache[full] = (time.monotonic() + CACHE_SECONDS, value)
+    return value

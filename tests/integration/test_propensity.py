@@ -184,6 +184,8 @@ def test_early_warning_lists_receivables_likely_to_fall_overdue(session):
     assert [w.invoice_no for w in warnings] == ["NEW-1"]
     assert warnings[0].percent >= 60
     assert any(r.feature in ("disputed", "months_overdue") for r in warnings[0].reasons)
+    other = F.user(session, "collector")
+    assert worklist.early_warnings(session, day, owner_id=other.id) == []  # not their cases
 
 
 def _now():
