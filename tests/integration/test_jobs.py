@@ -257,3 +257,31 @@ def test_a_bundle_job_builds_one_bundle_even_when_run_again(app, session):
     assert done.status == "done" and done.attempts == 2
     bundles = session.scalars(select(EvidenceBundle)).all()
     assert [b.id for b in bundles] == [done.result["bundle_id"]]
+
+
+def test_a_user_limited_to_a_creditor_batches_only_its_cases_and_sees_the_job(app, session):
+    from legalcase.services.scope import set_creditor_scope
+
+    admin = F.user(session, "admin")
+    mine, other = F.creditor(session), F.creditor(session)
+    legal = F.user(session, "legal", username="scoped")
+    set_creditor_scope(session, legal, [mine.id])
+    due = today() - timedelta(days=40)
+    cases = {}
+    for cred in (mine, other):
+        case = F.case(session, admin, cred=cred, title=f"限定{cred.id}")
+        F.receivable(session, admin, case, f"S-{cred.id}", "1000", due - timedelta(days=30), due)
+        cases[cred.id] = case.id
+    token = issue_token(session, legal)
+    session.commit()
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"doc_type": "reminder_30", "case_ids": [cases[mine.id], cases[other.id]]}
+    r = client.post("/api/v1/documents/batch", json=body, headers=auth)
+    assert r.status_code == 400 and str(cases[other.id]) in r.get_json()["error"]["message"]
+    body = {"doc_type": "reminder_30", "tier": "31-60"}
+    r = client.post("/api/v1/documents/batch", json=body, headers=auth)
+    assert r.status_code == 202
+    job = client.get(f"/api/v1/jobs/{r.get_json()['job_id']}", headers=auth).get_json()
+    assert job["status"] == "done" and job["result"]["generated"] == 1
+    assert _letters(session) == {cases[mine.id]: 1}
