@@ -91,3 +91,15 @@ def test_model_page_and_kpi_trends(live_url, page, session, width, height):  # n
     auc = float(page.locator("#auc").inner_text())
     assert 0.75 < auc <= 1
     _fits(page, width)
+    # 设置 → 风险分层: a segment saved from the form
+    page.goto(f"{live_url}/settings/segments")
+    page.fill("#name-0", "低回款概率")
+    page.fill("#max-0", "30")
+    page.fill("#days-0", "10,30,60")
+    page.check("#ch-0-visit")
+    page.select_option("#letter-0", "lawyer_letter")
+    page.click("#segments-form button[type=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("风险分层已保存")
+    expect(page.locator("#days-0")).to_have_value("10,30,60")
+    expect(page.locator("#ch-0-visit")).to_be_checked()
+    _fits(page, width)
