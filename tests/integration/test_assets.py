@@ -5,6 +5,7 @@ the register's assets as property clues."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -187,3 +188,35 @@ def test_the_applications_list_the_register_as_property_clues(session):
     assert "（2026）苏0591财保12号" in text and "80,000.00" in text
     ctx = document_context(session, c, day, {}, 15)
     assert ctx["assets"][0]["description"] == text
+
+
+def test_the_preservation_application_lists_the_register(app, session, tmp_path):
+    from docx import Document
+
+    from legalcase.services import documents
+    from storage import LocalStorage
+
+    boss, c, day = _case(session)
+    c.court = "苏州工业园区人民法院"
+    session.commit()
+    _account(session, boss, c, day)
+    store = LocalStorage(tmp_path / "objects")
+    config = {**app.config, "UPLOAD_TMP": str(tmp_path / "tmp")}
+    doc = documents.generate(
+        session,
+        store,
+        boss,
+        c,
+        "preservation_application",
+        as_of=day,
+        config=config,
+        override_reason="证据待补充",
+    )
+    session.commit()
+    with store.open(doc.storage_key) as fh:
+        d = Document(io.BytesIO(fh.read()))
+    text = "\n".join(
+        [p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells]
+    )
+    assert "银行账户：中国工商银行苏州园区支行基本存款账户（1102 0203 0900 1234 567）" in text
+    assert "待律师填写：被申请人的财产线索" not in text
