@@ -268,7 +268,7 @@ def submit(
         io.BytesIO(pdf),
         f"online-statement-{conf.id}.pdf",
         {
-            "kind": "statement",
+            "kind": "statement" if confirm else "other",  # a dispute signs nothing
             "title": f"在线对账{'确认' if confirm else '异议'}（{who}，{now.astimezone(SHANGHAI):%Y-%m-%d}）",
             "source": "债务人在线对账",
             "purpose": "证明债务人确认所列欠款（同意履行，诉讼时效重新计算）"

@@ -166,6 +166,8 @@ def test_a_dispute_opens_disputes_and_does_not_restart_limitation(app, session):
     )
     entry = session.get(LedgerEntry, conf.ledger_entry_id)
     assert entry.legal_effect == "none" and entry.outcome == "disputed"
+    # kept as evidence, but not as a statement the debtor signed (the checklist's 对账单)
+    assert session.get(EvidenceItem, conf.evidence_id).kind == "other"
 
 
 def test_the_printed_statement_carries_a_link_as_a_qr_code(app, session, monkeypatch):
