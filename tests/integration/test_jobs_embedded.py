@@ -13,7 +13,7 @@ from legalcase.services.auth import issue_token
 from legalcase.services.clock import today
 from tests import factories as F
 from tests.conftest import _free_port
-from tests.integration.test_queue_cluster import Proc, _answers, _call, _until
+from tests.integration.test_queue_cluster import Proc, _answers, _call, _until, settled
 
 
 def test_serve_runs_jobs_on_the_sqlite_queue_without_any_server(app, session, tmp_path):
@@ -38,6 +38,10 @@ def test_serve_runs_jobs_on_the_sqlite_queue_without_any_server(app, session, tm
     server = Proc(["serve", "--workers", "1", "--port", str(port)], env, tmp_path / "serve.log")
     try:
         _until("the server to answer", lambda: _answers(port), timeout=90)
+        # its worker's beat starts the scheduled runs at once (none ran before)
+        _until("the first scheduled runs to end", lambda: settled(session), every=1)
+        _call(port, "GET", "/cases?per_page=1", token)  # its first request
+        _call(port, "GET", "/jobs/999999", token, expect=404)
         body = {"doc_type": "reminder_30", "case_ids": ids}
         status, answer, took = _call(port, "POST", "/documents/batch", token, body)
         assert status == 202 and took < 2
