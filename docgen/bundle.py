@@ -78,7 +78,7 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
     )
     heads = ("序号", "证据名称", "证据来源", "证明目的", "页码", "原件/复印件", "备注")
     font = sc_font(
-        "证 据 目 录（未编入本册）SHA-256：时间戳提交人签章日期",
+        "证 据 目 录（未编入本册）SHA-256：　时间戳提交人签章日期",
         *heads,
         *(header.get(k) or "" for k in ("case", "case_number", "party", "submitter", "date")),
         *(
@@ -94,13 +94,18 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
         if header.get(key):
             story.append(Paragraph(escape(header[key]), body))
     story.append(Spacer(1, 8))
+    tiny = ParagraphStyle("x", fontName=font, fontSize=6, leading=7.5, wordWrap="CJK")
     rows = [[Paragraph(h, body) for h in heads]]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
     for e in entries:
         span = ranges.get(e.number)
         remark = f"{e.note}（未编入本册）" if span is None else e.note
-        remark = f"{remark} SHA-256：{e.sha256}".strip()
-        if e.timestamp:
-            remark += f" 时间戳：{e.timestamp}"
         rows.append(
             [
                 Paragraph(escape(e.number), body),
@@ -112,18 +117,17 @@ def _list_pdf(entries: list[Entry], ranges: dict, header: dict) -> bytes:
                 Paragraph(escape(remark), small),
             ]
         )
-    table = Table(rows, colWidths=[28, 74, 52, 90, 30, 48, 120], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+        # the item's hash and timestamp on a line of their own, across the table
+        proof = f"SHA-256：{e.sha256}" + (f"　时间戳：{e.timestamp}" if e.timestamp else "")
+        rows.append([Paragraph(escape(proof), tiny)] + [""] * (len(heads) - 1))
+        row = len(rows) - 1
+        style += [
+            ("SPAN", (0, row), (-1, row)),
+            ("TOPPADDING", (0, row), (-1, row), 1),
+            ("BOTTOMPADDING", (0, row), (-1, row), 2),
+        ]
+    table = Table(rows, colWidths=[30, 80, 60, 100, 36, 56, 80], repeatRows=1)
+    table.setStyle(TableStyle(style))
     story += [table, Spacer(1, 18)]
     if header.get("submitter"):
         story.append(Paragraph(escape(f"提交人：{header['submitter']}（签章）"), body))

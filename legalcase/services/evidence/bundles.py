@@ -175,7 +175,7 @@ def _stamp_text(ts: ShownTimestamp) -> str:
 
     if ts.gen_time is None:
         return ts.status_label
-    text = f"{ts.gen_time.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}（北京时间） {ts.authority}"
+    text = f"北京时间 {ts.gen_time.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} {ts.authority}"
     return text if ts.ok else f"{text}，{ts.status_label}"
 
 
