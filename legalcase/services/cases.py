@@ -209,10 +209,18 @@ def _filtered(f: PortfolioFilter, today: date) -> Select:
             if high is not None:
                 stmt = stmt.where(due >= today - timedelta(days=high))
     if f.q:
-        like = f"%{f.q.strip()}%"
-        stmt = stmt.join(Case.debtor).where(
-            or_(Party.name.like(like), Case.case_number.like(like), Case.title.like(like))
+        # each LIKE on its own table, so that PostgreSQL's trigram indexes answer each part
+        # (an OR across a join reads every case); the union of the matching case ids
+        from .search import _contains
+
+        term = f.q.strip()
+        by_case = select(Case.id).where(
+            or_(_contains(Case.case_number, term), _contains(Case.title, term))
         )
+        by_debtor = select(Case.id).where(
+            Case.debtor_id.in_(select(Party.id).where(_contains(Party.name, term)))
+        )
+        stmt = stmt.where(Case.id.in_(by_case.union(by_debtor)))
     return stmt
 
 
