@@ -20,8 +20,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from legalcase.domain.errors import DomainError
 from legalcase.domain.propensity import (
     HORIZON_DAYS,
     NAMES,
@@ -184,9 +186,7 @@ def train(session: Session, today: date, hs: dict[int, History] | None = None) -
             f"历史数据不足（{len(rows)} 个快照，其中 {sum(labels)} 个30天内有回款；"
             f"需要至少 200 个快照且两种结果各至少 30 个），使用透明规则评分"
         )
-    version = (session.scalar(select(func.max(PropensityModel.version))) or 0) + 1
-    row = PropensityModel(
-        version=version,
+    fields = dict(
         kind=model.kind,
         trained_at=utcnow(),
         as_of=today,
@@ -199,9 +199,19 @@ def train(session: Session, today: date, hs: dict[int, History] | None = None) -
         calibration=json.dumps([d.__dict__ for d in test.deciles]),
         note=note,
     )
-    session.add(row)
-    session.flush()
-    return row
+    # the next version: two trainings at once both read the same highest one; the one that
+    # inserts second hits the unique version, rolls back to its savepoint and reads again
+    for _attempt in range(5):
+        version = (session.scalar(select(func.max(PropensityModel.version))) or 0) + 1
+        row = PropensityModel(version=version, **fields)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            continue
+        return row
+    raise DomainError("busy", "同时有其他训练在保存新版本，请稍后再试")
 
 
 # ---- scoring -------------------------------------------------------------------------

@@ -265,3 +265,43 @@ def test_the_scheduled_retrain_job_trains_once_per_run(app, session):
     done = session.get(Job, job.id)
     assert done.result["kind"] == "rules" and done.result["version"] == 1
     assert session.scalar(select(PropensityModel.version)) == 1
+
+
+def test_two_trainings_at_once_get_two_versions(app, session, monkeypatch):
+    """Both read the same highest version; the second to insert takes the next one."""
+    import threading
+
+    from legalcase.db import db
+
+    history(session, 8)
+    session.close()
+    barrier = threading.Barrier(2)
+    real = propensity.back_test
+
+    def meet(*args, **kw):
+        try:  # on SQLite the second writer waits for the first's lock before it gets here
+            barrier.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return real(*args, **kw)
+
+    monkeypatch.setattr(propensity, "back_test", meet)
+    errors = []
+
+    def one():
+        try:
+            with app.app_context(), db.unit_of_work(write=True) as uow:
+                propensity.train(uow.session, TODAY)
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    fresh = app.extensions["legalcase_db"]["sessions"]()
+    assert sorted(fresh.scalars(select(PropensityModel.version))) == [1, 2]
+    fresh.close()
