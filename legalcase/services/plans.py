@@ -346,3 +346,15 @@ def agreement_instalments(session: Session, case_id: int) -> list[dict] | None:
         }
         for i in plan.instalments
     ]
+
+
+def what_the_case_has(session: Session, case_id: int) -> dict[str, bool]:
+    """Whether the case has plans, waivers, mediations: one query (the case page's panel)."""
+    from legalcase.models.mediation import Mediation
+    from legalcase.models.waivers import Waiver
+
+    def any_of(model) -> object:
+        return select(model.id).where(model.case_id == case_id).exists()
+
+    row = session.execute(select(any_of(RepaymentPlan), any_of(Waiver), any_of(Mediation))).one()
+    return dict(zip(("plans", "waivers", "mediations"), map(bool, row), strict=True))

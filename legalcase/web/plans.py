@@ -54,11 +54,15 @@ def plan_lines(text: str | None) -> list[dict] | None:
 
 @bp.app_template_global()
 def case_agreements(case_id: int) -> dict:
-    """The case page's panel: plans (with statuses), waivers, mediations."""
+    """The case page's panel: plans (with statuses), waivers, mediations; one query tells
+    which the case has, and only those are read."""
+    has = plan_svc.what_the_case_has(db.session, case_id)
     return {
-        "plans": plan_svc.case_plans(db.session, case_id),
-        "waivers": waiver_svc.case_waivers(db.session, case_id),
-        "mediations": mediation_svc.case_mediations(db.session, case_id),
+        "plans": plan_svc.case_plans(db.session, case_id) if has["plans"] else [],
+        "waivers": waiver_svc.case_waivers(db.session, case_id) if has["waivers"] else [],
+        "mediations": mediation_svc.case_mediations(db.session, case_id)
+        if has["mediations"]
+        else [],
     }
 
 
