@@ -14,6 +14,7 @@ from sqlalchemy import case as sa_case
 from sqlalchemy.orm import Session
 
 from legalcase.domain.aging import TIER_BOUNDS, TIER_LABELS, Tier, days_overdue, tier_for
+from legalcase.domain.kpi import COMMITMENT_TARGET, CONTACT_TARGET  # noqa: F401 - defined once there
 from legalcase.domain.money import ZERO
 from legalcase.domain.stages import STAGE_LABELS, Stage
 from legalcase.models import (
@@ -31,8 +32,6 @@ from .disputes import Counts as DisputeCounts
 from .disputes import counts as dispute_counts
 from .next_deadline import acts_on_expr, is_open_expr
 
-CONTACT_TARGET = Decimal("0.85")
-COMMITMENT_TARGET = Decimal("0.40")
 PROMISE_WINDOW_DAYS = 90  # the promise-kept KPI counts the promises due in these last days
 
 # A text cell starting with one of these is read as a formula by a spreadsheet (OWASP CSV

@@ -97,17 +97,25 @@ def segment_of(
     return next((c for c in cadences if c.takes(probability, creditor_id, owed)), None)
 
 
-def cadence_rungs(base: tuple, days: Sequence[int]) -> tuple:
+def cadence_rungs(base: tuple, days: Sequence[int], note: str = "") -> tuple:
     """The ladder with the segment's days: rung i keeps the common rung i's key, task and
     assignee (the last one's for rungs beyond them) with its day count (and the title's
-    "逾期N天") replaced."""
+    "逾期N天") replaced; ``note`` (the segment's channels and letter) ends each title."""
     out = []
     for i, d in enumerate(days):
         old, key, title, who, due = base[min(i, len(base) - 1)]
         if i >= len(base):
             key = f"rung{i + 1}"
-        out.append((d, key, re.sub(r"逾期\d+天", f"逾期{d}天", title), who, due))
+        out.append((d, key, re.sub(r"逾期\d+天", f"逾期{d}天", title) + note, who, due))
     return tuple(out)
+
+
+def cadence_note(seg: Cadence) -> str:
+    """ "（重点客户：电话、上门拜访；函件：律师函）": how the segment's cases are chased."""
+    from docgen.fields import DOCUMENTS
+
+    letter = DOCUMENTS.get(seg.letter_template or "", {}).get("title")
+    return f"（{seg.name}：{seg.channel_labels}" + (f"；函件：{letter}" if letter else "") + "）"
 
 
 def case_rungs(session: Session, cases: Iterable[Case], base: tuple, today: date) -> dict:
@@ -126,7 +134,7 @@ def case_rungs(session: Session, cases: Iterable[Case], base: tuple, today: date
         p = scores[case.id].probability if case.id in scores else None
         seg = segment_of(cadences, p, case.creditor_id, case.outstanding_amount)
         if seg is not None:
-            out[case.id] = cadence_rungs(base, seg.days)
+            out[case.id] = cadence_rungs(base, seg.days, cadence_note(seg))
     return out
 
 

@@ -97,3 +97,9 @@ def kpi_trend_rows(months: int = 6) -> list:
     from .worklist import cached
 
     return cached(("kpi", months), lambda: kpi_trends(db.session, today(), months))
+
+
+@bp.app_template_global("kpi_targets")
+def kpi_targets() -> tuple:
+    """(contact rate within 30 days, commitment rate within 60 days) targets."""
+    return CONTACT_TARGET, COMMITMENT_TARGET

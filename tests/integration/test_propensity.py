@@ -119,6 +119,7 @@ def test_a_segments_cadence_drives_the_ladder(session):
     tasks = {t.case_id: t for t in session.scalars(select(Task))}
     assert tasks[a.id].reason_key == "overdue30"
     assert tasks[a.id].title.startswith("逾期10天")
+    assert tasks[a.id].title.endswith("（重点客户：电话、上门拜访；函件：催款函（逾期30天））")
     assert b.id not in tasks  # 15 days overdue: below the common 30-day rung
     # the segment reaches the second rung at 40 days, superseding the first
     run_ladder(session, day + timedelta(days=26))
