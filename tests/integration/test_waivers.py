@@ -156,3 +156,26 @@ def test_approved_waiver_shows_on_the_case_page_the_api_and_a_document(app, owed
     text = "\n".join([p.text for p in word.paragraphs] + cells)
     assert f"减免单第{w.id}号" in text
     assert "-1,000.00" in text or "−1,000.00" in text
+
+
+def test_rejected_waiver_changes_nothing_and_a_viewer_cannot_propose(owed):
+    session, case, admin, legal, collector, interest = owed
+    viewer = F.user(session, "viewer")
+    with pytest.raises(DomainError) as exc:
+        _propose(session, viewer, case, "penalty_interest", "10.00")
+    assert exc.value.status == 403
+    session.rollback()
+    big = (interest * Decimal("0.9")).quantize(Decimal("0.01"))
+    w = _propose(session, legal, case, "penalty_interest", big)
+    assert w.status == "pending"
+    waivers.decide_waiver(session, admin, w.id, False, "减免过多，不同意")
+    session.commit()
+    session.refresh(w)
+    assert (w.status, w.decided_by_id, w.decision_note) == (
+        "rejected",
+        admin.id,
+        "减免过多，不同意",
+    )
+    claim = claim_for_case(session, case, today())
+    assert claim.interest_outstanding == interest
+    assert not any("减免单" in line.what for line in claim.lines)
