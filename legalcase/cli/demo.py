@@ -102,11 +102,11 @@ def serve(host: str, port: int, workers: int, with_demo: bool, jobs: bool) -> No
 
     click.echo(f"legalcase 已启动：http://{host}:{port}/")
     click.echo(login)
-    from legalcase.jobs.app import celery_for
+    from legalcase.jobs.app import warm
 
     from .worker import start_embedded_worker, stop_embedded_worker
 
-    celery_for(app)  # made before the server forks: no request pays for it
+    warm(app)  # the job queue's client, before the server forks: no request pays for it
     job_worker = start_embedded_worker() if jobs else None
     try:
         _Server().run()

@@ -118,6 +118,23 @@ def celery_for(flask_app: Flask) -> Celery:
     return celery
 
 
+def warm(flask_app: Flask) -> None:
+    """Make the Celery app and load what sending needs (its modules take a second to
+    import) without connecting: a server calls this before it forks, so that no request
+    that starts a job pays for it."""
+    from . import load_kinds
+
+    load_kinds()  # the job kinds' modules (submit checks the kind)
+    celery = celery_for(flask_app)
+    celery.amqp.producer_pool  # noqa: B018 - loads the message protocol
+    conn = celery.connection_for_write()
+    try:
+        conn.transport  # noqa: B018 - imports the broker's transport; no connection yet
+        from kombu import pools  # noqa: F401
+    finally:
+        conn.release()
+
+
 def send(flask_app: Flask, job_id: int) -> None:
     """Put the job's message on the queue (eager mode: run it now)."""
     celery = celery_for(flask_app)
