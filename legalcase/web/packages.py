@@ -66,7 +66,8 @@ def _page(errors: dict | None = None, message: str | None = None, chosen: set[in
 
 @bp.get("/packages")
 def index():
-    return _page()
+    chosen = request.args.get("case_id", "")
+    return _page(chosen={int(chosen)} if chosen.isdigit() else None)
 
 
 @bp.post("/packages")

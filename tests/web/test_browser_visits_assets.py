@@ -199,7 +199,9 @@ def test_visit_pack_register_and_package(live_url, page, session, tmp_path, widt
     _fits(page)
     if narrow:
         return
-    page.check(f"#pc-{c.id}")
+    page.goto(f"{live_url}/cases/{c.id}")
+    page.click(".nav-tabs >> text=立案材料包")  # from the case: the case is already chosen
+    expect(page.locator(f"#pc-{c.id}")).to_be_checked()
     page.click("#package-form button[type=submit]")
     expect(page.locator(".alert-success, .alert-info").first).to_contain_text("已提交后台任务")
     link = page.locator("#packages a").first
