@@ -20,6 +20,8 @@ from docgen.sheet import Section, render_sheet
 from legalcase.domain.money import ZERO, format_money
 from legalcase.domain.values import (
     CHANNELS,
+    DISPUTE_REASONS,
+    DISPUTE_STATUSES,
     OUTCOMES,
     PROMISE_STATUSES,
     RELATIONS,
@@ -27,7 +29,7 @@ from legalcase.domain.values import (
     Outcome,
     Relation,
 )
-from legalcase.models import Case, Contract, LedgerEntry, Party, Promise, Receivable, Visit
+from legalcase.models import Case, Contract, Dispute, LedgerEntry, Party, Promise, Receivable, Visit
 
 from .assets import case_parties
 from .claims import claim_for_case
@@ -177,6 +179,17 @@ def build_pack(session: Session, case: Case, visit: Visit | None, as_of: date) -
                 e.person_reached or (e.contact.name if e.contact else ""),
                 e.summary[:120],
                 OUTCOMES.get(e.outcome, e.outcome),
+            ]
+        )
+    for d in session.scalars(  # disputes registered on receivables (issue 16)
+        select(Dispute).where(Dispute.case_id == case.id).order_by(Dispute.opened_at, Dispute.id)
+    ):
+        what = f"发票{d.receivable.invoice_no}：{DISPUTE_REASONS.get(d.reason, d.reason)}"
+        what += f"，争议金额{_m(d.amount, cur)}（{DISPUTE_STATUSES.get(d.status, d.status)}）"
+        pack.disputes.append(
+            [
+                d.opened_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
+                what + (f"：{d.description}" if d.description else ""),
             ]
         )
     for e in entries:  # what the debtor side disputed, as the ledger records it

@@ -100,7 +100,9 @@ def env(session, tmp_path):
         {"name": "昆山工地", "relation": "work_site", "address": "昆山市玉山镇工业园 6 号"},
     )
     guarantor = F.debtor(session, boss, name="苏州恒达控股有限公司")
-    parties.update_party(session, boss, guarantor, {"registered_address": "苏州市相城区元和街道 5 号"})
+    parties.update_party(
+        session, boss, guarantor, {"registered_address": "苏州市相城区元和街道 5 号"}
+    )
     receivables.add_contract(
         session,
         boss,
@@ -134,6 +136,22 @@ def test_the_visit_pack_pdf_has_the_figures_and_addresses(env, tmp_path):
         },
     )
     session.commit()
+    from legalcase.models import Receivable
+    from legalcase.services.disputes import open_dispute
+
+    fp2 = session.scalars(select(Receivable).where(Receivable.invoice_no == "FP-2")).one()
+    open_dispute(
+        session,
+        boss,
+        c,
+        {
+            "receivable_id": fp2.id,
+            "reason": "quality",
+            "amount": Decimal("5000.00"),
+            "description": "部分货物划伤",
+        },
+    )
+    session.commit()
     pack = build_pack(session, c, visit, today())
     claim = claim_for_case(session, c, today())
     session.refresh(c)
@@ -156,6 +174,8 @@ def test_the_visit_pack_pdf_has_the_figures_and_addresses(env, tmp_path):
         "主谈",
         "还款承诺书",
         "承诺人：苏州恒达机电设备有限公司",
+        "发票FP-2：质量异议",  # the dispute registered on a receivable
+        "部分货物划伤",
     ):
         assert expected in text, expected
     assert "按" in pack.interest_basis  # the rate the claim used
