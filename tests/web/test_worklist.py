@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from legalcase.models import LedgerEntry, PropensityModel, RiskSegment
+from legalcase.models import AuditEntry, LedgerEntry, PropensityModel, RiskSegment
 from legalcase.services.auth import issue_token
 from legalcase.services.clock import today
 from tests import factories as F
@@ -144,6 +144,12 @@ def test_segments_settings_are_for_admins_and_refuse_bad_rows(app, session):
         ("大额", 101, "letter", cred.id),
     ]
     assert rows[1].min_owed == Decimal("1000000.00")
+    audited = session.scalars(
+        select(AuditEntry.entity_id).where(
+            AuditEntry.entity == "risk_segments", AuditEntry.user_id == boss.id
+        )
+    )
+    assert sorted(audited) == sorted(s.id for s in rows)  # each change in the audit log
 
 
 def test_kpi_page_shows_trends_against_targets_and_admins_set_targets(app, session):
