@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import secrets
+import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +51,7 @@ from .disputes import open_dispute
 from .evidence.upload import add_evidence
 from .ledger import record_contact
 
+log = logging.getLogger(__name__)
 MAX_DAYS = 60
 DEFAULT_DAYS = 14
 
@@ -135,11 +138,17 @@ def mail_transport(cfg: Mapping):
     return FileTransport(cfg["OUTBOX"])
 
 
-def send_link(conf: Confirmation, case: Case, url: str, cfg: Mapping) -> str:
-    """E-mail the link to the contact; returns the address. The send is recorded on the row."""
+def send_link(conf: Confirmation, case: Case, url: str, cfg: Mapping) -> str | None:
+    """E-mail the link to the contact; returns the address, recorded on the row. A contact
+    without an address is refused; a mail server that fails leaves the link standing (its
+    URL is shown to the user to pass on) and returns None."""
     msg = link_email(conf, case, url, cfg["MAIL_FROM"])
-    with mail_transport(cfg) as t:
-        t.send(msg)
+    try:
+        with mail_transport(cfg) as t:
+            t.send(msg)
+    except (smtplib.SMTPException, OSError, ValueError):
+        log.exception("the online statement link of case %s was not mailed", case.id)
+        return None
     conf.emailed_to = msg["To"]
     conf.emailed_at = utcnow()
     return conf.emailed_to

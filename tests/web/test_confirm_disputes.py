@@ -295,3 +295,35 @@ def test_two_answers_at_once_only_one_is_taken(app, session):
         assert fresh.scalar(select(func.count(LedgerEntry.id))) == 1
     finally:
         fresh.close()
+
+
+def test_the_api_makes_a_link_and_mails_it_through_smtp(app, api, session):
+    from tests.integration.test_alerts import Server
+
+    admin, c, a, b, contact = world(session)
+    server = Server()
+    try:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, MAIL_FROM="ar@example.cn")
+        r = api(
+            "POST",
+            f"/cases/{c.id}/confirmations",
+            {"contact_id": contact.id, "expires_in_days": 3, "send_email": True},
+        )
+        assert r.status_code == 201, r.json
+        assert r.json["url"].startswith("http://localhost/confirm/")
+        assert r.json["emailed_to"] == "li@example.com"
+        (mail,) = server.messages
+        assert mail["To"] == "li@example.com" and r.json["url"] in mail.get_content()
+        # the mail server down: the link stands (its URL is in the answer), nothing mailed
+        server.stop()
+        r = api(
+            "POST", f"/cases/{c.id}/confirmations", {"contact_id": contact.id, "send_email": True}
+        )
+        assert r.status_code == 201 and r.json["emailed_to"] is None
+    finally:
+        server.stop()
+    # too many days: refused in the API's error format, nothing written
+    r = api("POST", f"/cases/{c.id}/confirmations", {"expires_in_days": 61})
+    assert r.status_code == 400 and "expires_in_days" in r.json["error"]["fields"]
+    session.expire_all()
+    assert len(session.scalars(select(Confirmation)).all()) == 2
