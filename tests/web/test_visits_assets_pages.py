@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from legalcase.models import Asset, FilingPackage, Visit
+from legalcase.models import Asset, AssetFreeze, FilingPackage, Visit
 from legalcase.services.clock import today
 from tests import factories as F
 from tests.integration.test_missed_deadlines import login
@@ -56,6 +56,33 @@ def test_register_and_visit_pages(client, session):
     assert r.status_code == 302
     page = client.get(f"/cases/{c.id}/assets").get_data(as_text=True)
     assert "沪A12345 重型货车" in page and "车辆" in page
+    asset = session.scalars(select(Asset)).one()
+    r = client.post(
+        f"/assets/{asset.id}/freeze",
+        data={
+            "court_name": "苏州工业园区人民法院",
+            "document_number": "（2026）苏0591财保3号",
+            "event_date": str(today()),
+        },
+    )
+    assert r.status_code == 302
+    assert "（2026）苏0591财保3号" in client.get(f"/cases/{c.id}/assets").get_data(as_text=True)
+    freeze = session.scalars(select(AssetFreeze)).one()
+    form = client.get(f"/freezes/{freeze.id}/edit").get_data(as_text=True)
+    assert "（2026）苏0591财保3号" in form
+    later = today() + timedelta(days=800)
+    r = client.post(
+        f"/freezes/{freeze.id}/edit",
+        data={
+            "court_name": "苏州工业园区人民法院",
+            "document_number": "（2026）苏0591财保3号之一",
+            "event_date": str(today()),
+            "expires_date": str(later),
+        },
+    )
+    assert r.status_code == 302
+    page = client.get(f"/cases/{c.id}/assets").get_data(as_text=True)
+    assert "（2026）苏0591财保3号之一" in page and f"保全期限届满：{later}" in page
     r = client.post(
         f"/cases/{c.id}/visits/new", data={"planned_date": str(today()), "lead_id": boss.id}
     )
