@@ -144,13 +144,13 @@ def enforcement() -> Document:
     title(doc, "强制执行申请书")
     para(doc, "申请执行人：{{ creditor.identity }}")
     para(doc, "被执行人：{{ debtor.identity }}")
-    para(doc, "{%p if guarantor %}")
+    para(doc, "{%p for g in guarantors %}")
     para(
         doc,
-        "被执行人（保证人）：{{ guarantor.identity }}"
+        "被执行人（保证人，{{ g.guarantee_label }}）：{{ g.identity }}"
         "【待律师核对：生效法律文书是否判令其承担保证责任；未判令的删除本项】",
     )
-    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
     para(
         doc,
         "执行依据：{{ judgment.court }}作出的{{ judgment.number }}，已于{{ judgment.effective }}发生法律效力。",

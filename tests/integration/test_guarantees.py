@@ -15,7 +15,7 @@ from legalcase.domain.errors import ValidationFailed
 from legalcase.models import AuditEntry, CaseDeadline, EvidenceItem, LedgerEntry, User
 from legalcase.models.cases import ContractGuarantee
 from legalcase.models.parties import Party
-from legalcase.services import documents, ledger, parties, receivables, scope
+from legalcase.services import court, documents, ledger, parties, receivables, scope
 from legalcase.services.auth import issue_token
 from storage import LocalStorage
 from tests import factories as F
@@ -170,6 +170,37 @@ def test_complaint_preservation_and_letter_name_every_guarantor(app, session, tm
         third = next(x for x in lines if "三：一般保证有限公司" in x)
         assert second.endswith("（保证人，连带责任保证）")
         assert third.endswith("（保证人，一般保证）")
+    # after an effective judgment, the enforcement application names each guarantor to check
+    court.add_court_event(
+        session,
+        legal,
+        case,
+        {
+            "kind": "judgment",
+            "served_date": date(2026, 9, 1),
+            "performance_due": date(2026, 9, 30),
+            "effective_date": date(2026, 9, 17),
+            "court_name": "上海市闵行区人民法院",
+            "document_number": "（2026）沪0112民初1号民事判决书",
+            "awarded_principal": Decimal("150000.00"),
+        },
+        today=AS_OF,
+    )
+    session.commit()
+    doc = documents.generate(
+        session,
+        store,
+        legal,
+        case,
+        "enforcement_application",
+        as_of=AS_OF,
+        config=config,
+        override_reason="测试",
+    )
+    with store.open(doc.storage_key) as fh:
+        enforcement = _text(fh.read())
+    assert "被执行人（保证人，连带责任保证）：连带保证有限公司" in enforcement
+    assert "被执行人（保证人，一般保证）：一般保证有限公司" in enforcement
     letter = texts["lawyer_letter"]
     assert "四、保证责任。下列保证人为上述债务提供保证" in letter
     assert "保证人：连带保证有限公司（连带责任保证）" in letter
