@@ -10,6 +10,7 @@ from legalcase import schemas as S
 from legalcase.schemas.allocation import AssignSchema
 from legalcase.schemas.jobs import BatchSchema
 from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
+from legalcase.schemas.plans import DecisionSchema, PlanSchema, WaiverSchema
 from legalcase.services.auth import issue_token
 from tests import factories as F
 
@@ -212,6 +213,9 @@ REQUESTS = {
     ("POST", "/cases/{case_id}/confirmations"): ConfirmationSchema,
     ("POST", "/cases/{case_id}/disputes"): DisputeSchema,
     ("POST", "/disputes/{dispute_id}/resolve"): ResolveSchema,
+    ("POST", "/cases/{case_id}/plans"): PlanSchema,
+    ("POST", "/cases/{case_id}/waivers"): WaiverSchema,
+    ("POST", "/waivers/{waiver_id}/decision"): DecisionSchema,
 }
 
 
