@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from legalcase.db import db
-from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
+from legalcase.domain.errors import DomainError, ValidationFailed
 from legalcase.domain.importer import FIELDS, guess_mapping
 from legalcase.services import importer, queries
+from legalcase.services.importer import uploads
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-
-
-# An uploaded ledger waits this long for its dry run and import, then it is gone.
-TOKEN_SECONDS = 3600
 
 
 @bp.before_request
@@ -28,17 +21,8 @@ def _require_importer():
     return None
 
 
-def _path(token: str) -> Path:
-    if len(token) != 32 or any(c not in "0123456789abcdef" for c in token):
-        raise NotFound("导入文件")
-    path = Path(current_app.config["UPLOAD_TMP"]) / f"import-{token}"
-    if path.exists() and time.time() - path.stat().st_mtime > TOKEN_SECONDS:
-        path.unlink(missing_ok=True)
-    if not path.exists():
-        gone = NotFound("导入文件")
-        gone.message = "导入文件不存在或已过期（上传后保留 1 小时），请重新上传"
-        raise gone
-    return path
+def _tmp() -> str:
+    return current_app.config["UPLOAD_TMP"]
 
 
 def _creditor_id() -> int:
@@ -64,14 +48,9 @@ def upload():
     file = request.files.get("file")
     if file is None or not file.filename:
         return index("请选择 CSV 或 Excel（.xlsx）文件"), 422
-    token = secrets.token_hex(16)
-    path = Path(current_app.config["UPLOAD_TMP"]) / f"import-{token}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    file.save(path)
-    try:
-        headers, rows = importer.read_table(path)
+    try:  # kept in the deployment's storage: any server or worker reads it by its token
+        token, headers, rows = uploads.stage(db.storage, file.stream, _tmp())
     except DomainError as exc:
-        path.unlink(missing_ok=True)
         return index(exc.message), 422
     return render_template(
         "import_mapping.html",
@@ -88,7 +67,7 @@ def upload():
 
 @bp.post("/<token>/preview")
 def preview(token: str):
-    _, raw = importer.read_table(_path(token))
+    _, raw = uploads.read(db.storage, token, _tmp())
     creditor_id = _creditor_id()
     plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
     return render_template(
@@ -108,10 +87,8 @@ def run(token: str):
     from legalcase.jobs import submit
     from legalcase.jobs.imports import KIND
 
-    path = _path(token)
+    key = uploads.require(db.storage, token)  # the job reads it from storage
     creditor_id = _creditor_id()
-    key = f"imports/{token}"
-    db.storage.put_file(key, path)
     params = {
         "file_key": key,
         "creditor_id": creditor_id,
@@ -119,5 +96,4 @@ def run(token: str):
         "skip_bad": bool(request.form.get("skip_bad")),
     }
     job = submit(db.session, KIND, params=params, created_by=current_user._get_current_object())
-    path.unlink(missing_ok=True)
     return redirect(url_for("jobs.show", job_id=job.id))

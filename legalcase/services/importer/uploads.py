@@ -66,11 +66,8 @@ def stage(
     return token, headers, rows
 
 
-@contextmanager
-def local_copy(
-    storage, token: str, tmp_dir: str | Path, now: datetime | None = None
-) -> Iterator[Path]:
-    """The upload ``token`` as a temporary local file for one step (removed afterwards).
+def require(storage, token: str, now: datetime | None = None) -> str:
+    """The storage key of the upload ``token`` (for the import job, which reads it there).
     NotFound, with a message for the user, when it is missing or older than TOKEN_SECONDS
     (then it is removed from storage too)."""
     key = key_of(token)
@@ -82,6 +79,16 @@ def local_copy(
             info = None
     if info is None:
         raise _gone()
+    return key
+
+
+@contextmanager
+def local_copy(
+    storage, token: str, tmp_dir: str | Path, now: datetime | None = None
+) -> Iterator[Path]:
+    """The upload ``token`` as a temporary local file for one step (removed afterwards);
+    NotFound as ``require``."""
+    key = require(storage, token, now)
     with _temp(tmp_dir, token) as path:
         with storage.open(key) as src, open(path, "wb") as out:
             shutil.copyfileobj(src, out, CHUNK)

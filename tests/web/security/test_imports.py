@@ -30,8 +30,14 @@ def _upload(client, data: bytes, creditor_id: str = ""):
 
 
 def _temp_files(web) -> list[Path]:
+    """The uploaded ledgers kept (in storage, under imports/uploads/<token>: any server
+    reads them) and any temporary copy left behind in UPLOAD_TMP."""
+    from legalcase.services.importer.uploads import PREFIX
+
+    store = web.extensions["legalcase_storage"]
+    kept = [store.root / info.key for info in store.list_keys(PREFIX)]
     tmp = Path(web.config["UPLOAD_TMP"])
-    return list(tmp.glob("import-*")) if tmp.exists() else []
+    return kept + (list(tmp.glob("upload-*")) if tmp.exists() else [])
 
 
 def test_a_viewer_or_collector_cannot_start_an_import(web, client, session):
