@@ -25,7 +25,9 @@ from legalcase.domain.plans import Due, PlanState, reminder_date, require_valid,
 from legalcase.domain.values import PlanStatus
 from legalcase.models import Case, LedgerEntry, Payment, Task, User
 from legalcase.models.base import utcnow
+from legalcase.models.mediation import Mediation
 from legalcase.models.plans import PlanInstalment, RepaymentPlan
+from legalcase.models.waivers import Waiver
 
 from .clock import SHANGHAI
 from .clock import today as clock_today
@@ -201,7 +203,7 @@ def create_plan(
 ) -> RepaymentPlan:
     """Record a signed repayment agreement (``data``: agreed_date, grace_days, remind_days,
     note, instalments [{due_date, principal, interest}])."""
-    from .deadlines import refresh_case
+    from .deadlines import refresh_case  # here: deadlines -> deadline_facts -> plans
 
     begin_case_write(session, actor, case)
     today = today or clock_today()
@@ -350,8 +352,6 @@ def agreement_instalments(session: Session, case_id: int) -> list[dict] | None:
 
 def what_the_case_has(session: Session, case_id: int) -> dict[str, bool]:
     """Whether the case has plans, waivers, mediations: one query (the case page's panel)."""
-    from legalcase.models.mediation import Mediation
-    from legalcase.models.waivers import Waiver
 
     def any_of(model) -> object:
         return select(model.id).where(model.case_id == case_id).exists()
