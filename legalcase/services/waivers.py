@@ -10,7 +10,7 @@ the lock, so two approvals at once cannot together waive more than is owed or al
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -29,7 +29,7 @@ from legalcase.domain.waivers import (
     share_label,
     within_limit,
 )
-from legalcase.models import AuditEntry, Case, User
+from legalcase.models import AuditEntry, Case, Task, User
 from legalcase.models.base import utcnow
 from legalcase.models.waivers import Waiver, WaiverLimit
 
@@ -145,7 +145,60 @@ def propose_waiver(
         waiver.decision_note = "在提出人的减免权限内，自动生效"
     session.add(waiver)
     session.flush()
+    if not fits:
+        _approval_task(session, actor, case, waiver, owed, already, today)
     return waiver
+
+
+def _approval_task(
+    session: Session,
+    actor: User,
+    case: Case,
+    waiver: Waiver,
+    owed: Decimal,
+    already: Decimal,
+    today: date,
+) -> None:
+    """A task for a user who may approve the waiver (legal before admin; not its proposer)."""
+    limits = waiver_limits(session)
+    users = session.scalars(
+        select(User)
+        .where(User.is_active.is_(True), User.id != actor.id, User.role.in_(["legal", "admin"]))
+        .order_by(User.role.desc(), User.id)  # legal, then admin
+    )
+    approver = next(
+        (u for u in users if within_limit(limits.get(u.role), waiver.amount, owed, already)),
+        None,
+    )
+    if approver is None:
+        return
+    session.add(
+        Task(
+            case_id=case.id,
+            assignee_id=approver.id,
+            reason_key=f"waiver:{waiver.id}",
+            title=f"审批减免申请第{waiver.id}号：{WaiverKind(waiver.kind).label} {waiver.amount:,.2f}",
+            reason=f"{actor.display_name}申请减免，超出其权限，需审批。理由：{waiver.reason}"[
+                :1000
+            ],
+            due_date=today + timedelta(days=2),
+            created_at=utcnow(),
+        )
+    )
+
+
+def _close_task(session: Session, actor: User, waiver: Waiver) -> None:
+    task = session.scalar(
+        select(Task).where(
+            Task.case_id == waiver.case_id,
+            Task.reason_key == f"waiver:{waiver.id}",
+            Task.is_done.is_(False),
+        )
+    )
+    if task is not None:
+        label = WaiverStatus(waiver.status).label
+        task.is_done, task.done_at, task.done_by_id = True, utcnow(), actor.id
+        task.done_note = f"{label}：{waiver.decision_note}"
 
 
 def decide_waiver(
@@ -185,6 +238,7 @@ def decide_waiver(
     waiver.decided_by_id = actor.id
     waiver.decided_at = utcnow()
     waiver.decision_note = note
+    _close_task(session, actor, waiver)
     session.flush()
     return waiver
 

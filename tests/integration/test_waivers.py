@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from sqlalchemy import select
 
 from legalcase.domain.errors import DomainError
+from legalcase.models import Task
 from legalcase.services import documents, waivers
 from legalcase.services.auth import issue_token
 from legalcase.services.claims import claim_for_case
@@ -64,6 +66,9 @@ def test_within_limit_applies_at_once_over_limit_waits_and_self_approval_is_refu
     # another 20% of the interest: 40% together, over the collector's 30%: it waits
     w2 = _propose(session, collector, case, "late_fee", small)
     assert w2.status == "pending"
+    # a task tells a user who may approve it (legal before admin)
+    task = session.scalar(select(Task).where(Task.reason_key == f"waiver:{w2.id}"))
+    assert task.assignee_id == legal.id and f"审批减免申请第{w2.id}号" in task.title
     assert claim_for_case(session, case, today()).interest_outstanding == interest - small
     with pytest.raises(DomainError) as exc:
         waivers.decide_waiver(session, collector, w2.id, True, "我来批")
@@ -79,6 +84,8 @@ def test_within_limit_applies_at_once_over_limit_waits_and_self_approval_is_refu
         "同意，对方承诺一周内付清",
     )
     assert w2.decided_at is not None
+    session.refresh(task)
+    assert task.is_done and task.done_note == "已批准（已生效）：同意，对方承诺一周内付清"
     claim = claim_for_case(session, case, today())
     assert claim.interest_outstanding == interest - 2 * small
     lines = [line.what for line in claim.lines]
