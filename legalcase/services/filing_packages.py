@@ -45,7 +45,6 @@ from legalcase.models import (
 from legalcase.models.base import utcnow
 from storage import Storage, hash_file, put_bytes_by_hash
 
-from .assets import case_parties
 from .common import begin_write
 from .documents import generate, pdf_for
 from .documents.parties_context import creditor_data

@@ -93,8 +93,8 @@ def _setup(session, tmp_path):
     return c
 
 
-def _fits(page) -> None:
-    assert page.evaluate(SIDEWAYS) == []
+def _fits(tab) -> None:
+    assert tab.evaluate(SIDEWAYS) == []
 
 
 @pytest.mark.parametrize("width", [1366, 390])
