@@ -128,13 +128,19 @@ def _cell(cell, text: str, width_mm: float, *, nowrap: bool, right: bool) -> Non
 
 
 def table(
-    doc, header: list[str], loop: str, cells: list[str], widths: list[float] | None = None
+    doc,
+    header: list[str],
+    loop: str,
+    cells: list[str],
+    widths: list[float] | None = None,
+    under: str | None = None,
 ) -> None:
     """A table with a fixed layout: columns wide enough for the longest amount or date
-    (12 figures: 9,999,999.99) in 五号, those cells never wrapping."""
+    (12 figures: 9,999,999.99) in 五号, those cells never wrapping. ``under``: a line under
+    each row, across the table, in 7.5 pt (an evidence item's SHA-256 and timestamp)."""
     widths = widths or [TEXT_WIDTH / len(header)] * len(header)
     assert abs(sum(widths) - TEXT_WIDTH) < 0.5, (header, sum(widths))
-    t = doc.add_table(rows=4, cols=len(header))
+    t = doc.add_table(rows=5 if under else 4, cols=len(header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False  # w:tblLayout fixed
@@ -155,10 +161,21 @@ def table(
         money = bool(MONEY.search(c))
         whole = money or (bool(FIGURE.search(c)) and "\n" not in c)  # a period: two lines
         _cell(t.rows[2].cells[i], c, widths[i], nowrap=whole, right=money)
-    _cell(t.rows[3].cells[0], "{%tr endfor %}", widths[0], nowrap=False, right=False)
-    for row in (t.rows[1], t.rows[3]):
+    end = t.rows[-1]
+    _cell(end.cells[0], "{%tr endfor %}", widths[0], nowrap=False, right=False)
+    for row in (t.rows[1], end):
         for i, cell in enumerate(row.cells[1:], start=1):
             _cell(cell, "", widths[i], nowrap=False, right=False)
+    if under:
+        _under(t.rows[3], under, widths)
+
+
+def _under(row, text: str, widths: list[float]) -> None:
+    """One cell across the row in 7.5 pt: a long figure (a SHA-256, 64 digits) fits a line."""
+    cell = row.cells[0].merge(row.cells[-1])
+    _cell(cell, text, sum(widths), nowrap=False, right=False)
+    for run in cell.paragraphs[0].runs:
+        run.font.size = Pt(7.5)
 
 
 CELL_MARGIN = 57  # twips (1 mm) left and right in a cell

@@ -126,6 +126,7 @@ def complaint() -> Document:
         "e in evidence",
         ["{{ e.number }}", "{{ e.title }}", "{{ e.purpose }}"],
         [14, 60, 82],
+        under="SHA-256：{{ e.sha256 }}\n时间戳：{{ e.timestamp }}",
     )
     para(doc, "{%p else %}")
     para(doc, "【待律师填写：证据清单（本案尚未登记证据）】")

@@ -318,6 +318,17 @@ class ShownTimestamp:
     def ok(self) -> bool:
         return self.status == TimestampStatus.OK
 
+    @property
+    def text(self) -> str:
+        """As a document prints it (the bundle's index, the evidence list): Beijing time and
+        the authority, with the status unless it verified; 待补时间戳 when there is none."""
+        from legalcase.services.clock import SHANGHAI
+
+        if self.gen_time is None:
+            return self.status_label
+        text = f"北京时间 {self.gen_time.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} {self.authority}"
+        return text if self.ok else f"{text}，{self.status_label}"
+
 
 def shown(row: Timestamp | None, sha256: str) -> ShownTimestamp:
     """``row`` verified offline over the object's registered ``sha256``, for display."""

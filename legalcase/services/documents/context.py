@@ -14,11 +14,12 @@ from docgen.fields import DOCUMENTS
 from legalcase.domain.calendar import china_calendar
 from legalcase.domain.errors import DomainError
 from legalcase.domain.evidence import KINDS, checklist
-from legalcase.domain.values import JUDGMENT_KINDS
+from legalcase.domain.values import JUDGMENT_KINDS, TimestampedKind
 from legalcase.models import Case, Contract, CourtEvent, EvidenceItem, Party, Payment, Receivable
 
 from ..claims import CaseClaim, claim_for_case
 from ..judgments import judgment_figures
+from ..timestamps import shown_timestamps
 from .content_context import content_context
 from .parties_context import case_guarantees, guarantee_data, parties_context
 
@@ -169,10 +170,7 @@ def document_context(
             for i, a in enumerate(plan)
         ],
         "assets": [{"description": e.title} for e in evidence if e.kind == "asset_lead"],
-        "evidence": [
-            {"number": n, "title": e.title, "purpose": e.purpose or KINDS[e.kind]}
-            for n, e in enumerate(evidence, start=1)
-        ],
+        "evidence": _evidence_list(session, evidence),
         "preservation": {
             "security": "保险公司出具的诉讼财产保全责任保险保函",
             "requested": "是" if any(e.kind == "preservation_ruling" for e in evidence) else "否",
@@ -234,3 +232,19 @@ def missing_for(session: Session, case: Case, doc_type: str, context: dict) -> l
     if doc_type in ("preservation_application", "complaint") and not context["case"]["court"]:
         missing.append("受理法院（案件的法院/仲裁机构或合同约定的管辖法院）")
     return missing
+
+
+def _evidence_list(session: Session, evidence: list[EvidenceItem]) -> list[dict]:
+    """The evidence list: each item's SHA-256 and its timestamp as the bundle's index shows
+    it (services/timestamps.py: time, authority, 内部时间戳（非第三方）, 待补时间戳)."""
+    stamps = shown_timestamps(session, TimestampedKind.EVIDENCE, evidence)
+    return [
+        {
+            "number": n,
+            "title": e.title,
+            "purpose": e.purpose or KINDS[e.kind],
+            "sha256": e.sha256,
+            "timestamp": stamps[e.id].text,
+        }
+        for n, e in enumerate(evidence, start=1)
+    ]

@@ -186,7 +186,15 @@ def sample_context() -> dict:
         ],
         "assets": [{"description": "被申请人在工商银行的基本存款账户"}],
         "preservation": {"security": "保险公司保函", "requested": "是"},
-        "evidence": [{"number": 1, "title": "买卖合同", "purpose": "证明买卖合同关系"}],
+        "evidence": [
+            {
+                "number": 1,
+                "title": "买卖合同",
+                "purpose": "证明买卖合同关系",
+                "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "timestamp": "北京时间 2026-11-24 10:00:00 内部时间戳（非第三方）",
+            }
+        ],
         "judgment": {
             "court": "上海市闵行区人民法院",
             "number": "（2026）沪0112民初0001号民事判决书",

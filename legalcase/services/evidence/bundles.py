@@ -171,12 +171,7 @@ def _entry(storage: Storage, item: EvidenceItem, number: str, workdir: Path):
 
 def _stamp_text(ts: ShownTimestamp) -> str:
     """The index's timestamp: Beijing time and the authority, or why there is none."""
-    from legalcase.services.clock import SHANGHAI
-
-    if ts.gen_time is None:
-        return ts.status_label
-    text = f"北京时间 {ts.gen_time.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} {ts.authority}"
-    return text if ts.ok else f"{text}，{ts.status_label}"
+    return ts.text
 
 
 def _header(case: Case) -> dict:
