@@ -26,6 +26,11 @@ class VisitRecordSchema(Base):
         required=True, error_messages=REQUIRED, metadata={"label": "走访时间", "widget": "datetime"}
     )
     place = text("走访地点", required=True, max_len=300)
+    member_ids = fields.List(
+        ref("走访人员", required=True),
+        allow_none=True,
+        metadata={"label": "实际走访人员（不选即按计划）", "widget": "multiselect"},
+    )
     met_person = text("接洽人", max_len=100)
     met_role = text("接洽人身份（如法定代表人、财务、亲属）", max_len=100)
     outcome = choice("结果", OUTCOMES)

@@ -67,7 +67,7 @@ def record_visit(
 ) -> Visit:
     """What happened: when, where, who was met, the outcome, a promise if one was made (a
     ledger entry of channel ``visit``; a demand made in person unless ``legal_effect`` says
-    otherwise); ``members`` (optional) who actually went."""
+    otherwise); ``members`` or ``member_ids`` (optional): who actually went."""
     case = session.get(Case, visit.case_id)
     begin_case_write(session, actor, case)
     if visit.status == VisitStatus.DONE:
@@ -79,6 +79,14 @@ def record_visit(
         errors["outcome"] = "请选择列表中的一项"
     if errors:
         raise ValidationFailed(errors)
+    if data.get("member_ids"):  # who actually went: the planned role kept, others recorders
+        planned = {m.user_id: m.role for m in visit.members}
+        data = {
+            **data,
+            "members": [
+                {"user_id": u, "role": planned.get(u, "recorder")} for u in data["member_ids"]
+            ],
+        }
     if data.get("members"):
         visit.members = _members(session, case, data["members"])
     met = data.get("met_person")

@@ -150,7 +150,9 @@ def record(visit_id: int):
             "place": place,
             "outcome": "reached",
             "legal_effect": "demand",
+            "member_ids": [m.user_id for m in visit.members],
         },
+        choices={"member_ids": svc.team_choices(db.session)},
         cancel_url=url_for("visits.show", visit_id=visit.id),
         success="走访已记录（已记入催收台账）",
     )

@@ -219,9 +219,14 @@ def test_recording_the_visit_photos_and_signed_commitment(env, tmp_path):
             "summary": "当面催收，债务人同意分两期付款",
             "promise_amount": Decimal("50000.00"),
             "promise_due_date": today() + timedelta(days=10),
+            "member_ids": [walker.id, boss.id],  # the manager went too
         },
     )
     session.commit()
+    assert {(m.user_id, m.role) for m in visit.members} == {
+        (walker.id, "lead"),
+        (boss.id, "recorder"),
+    }
     entry = session.get(LedgerEntry, visit.ledger_entry_id)
     assert (entry.channel, entry.legal_effect, entry.person_reached) == (
         "visit",
