@@ -285,3 +285,15 @@ def test_a_user_limited_to_a_creditor_batches_only_its_cases_and_sees_the_job(ap
     job = client.get(f"/api/v1/jobs/{r.get_json()['job_id']}", headers=auth).get_json()
     assert job["status"] == "done" and job["result"]["generated"] == 1
     assert _letters(session) == {cases[mine.id]: 1}
+
+
+def test_a_batch_with_pdfs_puts_each_letter_as_word_and_pdf_in_the_zip(api, session, app):
+    ids = _overdue_cases(session, api.admin, 1)
+    body = {"doc_type": "reminder_30", "case_ids": ids, "pdf": True}
+    r = api("POST", "/documents/batch", body)
+    job = api("GET", f"/jobs/{r.get_json()['job_id']}").get_json()
+    assert job["status"] == "done", job
+    storage = app.extensions["legalcase_storage"]
+    with storage.open(job["result"]["zip_key"]) as fh:
+        names = zipfile.ZipFile(io.BytesIO(fh.read())).namelist()
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["docx", "pdf"]
