@@ -16,7 +16,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from legalcase.domain.alerts import crossed, parse_thresholds
 from legalcase.domain.case_deadlines import KIND_LABELS
@@ -45,12 +45,15 @@ class Digest:
 
 
 def _cases(session: Session, ids: set[int]) -> dict[int, Case]:
-    """The cases of ``ids`` by id, a few hundred per SELECT (not one SELECT per promise)."""
+    """The cases of ``ids`` by id, a few hundred per SELECT (not one SELECT per promise),
+    with the columns an alert reads."""
     out: dict[int, Case] = {}
     ordered = sorted(ids)
+    columns = load_only(Case.id, Case.title, Case.owner_id, Case.creditor_id)
     for i in range(0, len(ordered), 500):
         chunk = ordered[i : i + 500]
-        out.update((c.id, c) for c in session.scalars(select(Case).where(Case.id.in_(chunk))))
+        stmt = select(Case).where(Case.id.in_(chunk)).options(columns)
+        out.update((c.id, c) for c in session.scalars(stmt))
     return out
 
 
@@ -103,8 +106,8 @@ def collect(session: Session, today: date) -> list[Digest]:
         provisional = "（暂定）" if d.is_provisional else ""
         line = f"{KIND_LABELS[d.kind]} {when}{provisional}（{state}）— {d.case.title}：{d.basis}"
         add(uid, keys, Item(keys, d.case, line, when, d))
-    promises = session.scalars(
-        select(Promise)
+    promises = session.execute(  # plain rows: the columns an alert reads
+        select(Promise.id, Promise.case_id, Promise.due_date, Promise.status, Promise.amount)
         .join(Case, Case.id == Promise.case_id)
         .where(
             Case.owner_id.in_(users),
