@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legalcase.domain.errors import DomainError
 from legalcase.domain.values import TimestampedKind, TimestampStatus
 from legalcase.models import EvidenceBundle, EvidenceItem, GeneratedDocument
 from legalcase.models.base import utcnow
@@ -244,6 +245,17 @@ def timestamps_for(
         select(Timestamp).where(Timestamp.object_kind == kind, Timestamp.object_id.in_(ids))
     )
     return {r.object_id: r for r in rows}
+
+
+def token_der(session: Session, kind: TimestampedKind, obj, what: str) -> bytes:
+    """``obj``'s DER TimeStampResp (a .tsr for ``openssl ts -verify``); 404 while there is
+    none yet (待补时间戳)."""
+    row = timestamps_for(session, kind, [obj.id]).get(obj.id)
+    if row is None or not row.token:
+        missing = DomainError("no_timestamp", f"该{what}尚无时间戳（待补时间戳），请稍后再试")
+        missing.status = 404
+        raise missing
+    return row.token_der
 
 
 def check_token(row: Timestamp, sha256: str) -> str | None:

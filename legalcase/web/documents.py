@@ -23,10 +23,12 @@ from legalcase.db import db, writes
 from legalcase.domain.aging import TIER_LABELS
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, can_change_case
+from legalcase.domain.values import TimestampedKind
 from legalcase.models import Case, GeneratedDocument
 from legalcase.services import documents as docs
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
+from legalcase.services.timestamps import shown_timestamps, token_der
 
 from .forms import only_form_errors
 
@@ -44,10 +46,12 @@ def _storage():
 
 
 def _page(case: Case, errors=None, message=None, values=None):
+    rows = docs.case_documents(db.session, case)
     return render_template(
         "documents.html",
         case=case,
-        rows=docs.case_documents(db.session, case),
+        rows=rows,
+        stamps=shown_timestamps(db.session, TimestampedKind.DOCUMENT, rows),
         types=DOCUMENTS,
         errors=errors or {},
         message=message,
@@ -116,6 +120,22 @@ def download_pdf(doc_id: int):
         as_attachment=True,
         download_name=name,
         mimetype="application/pdf",
+        conditional=False,
+    )
+
+
+@bp.get("/documents/<int:doc_id>/timestamp.tsr")
+def download_timestamp(doc_id: int):
+    """The document's RFC 3161 token as the authority answered it (DER TimeStampResp), for
+    ``openssl ts -verify -digest <the .docx's SHA-256> -in <file> -CAfile <certificates>``."""
+    doc = _doc(doc_id)
+    der = token_der(db.session, TimestampedKind.DOCUMENT, doc, "文书")
+    name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.tsr"
+    return send_file(
+        io.BytesIO(der),
+        as_attachment=True,
+        download_name=name,
+        mimetype="application/timestamp-reply",
         conditional=False,
     )
 
