@@ -174,8 +174,9 @@ def test_the_dry_run_page_says_which_and_the_case_page_labels_it(app, client, se
         content_type="multipart/form-data",
     )
     assert r.status_code == 200
-    (kept,) = Path(app.config["UPLOAD_TMP"]).glob("import-*")
-    token = kept.name.removeprefix("import-")
+    # the upload waits in storage under imports/uploads/<token>
+    (kept,) = (Path(app.extensions["legalcase_storage"].root) / "imports" / "uploads").iterdir()
+    token = kept.name
     form = {"creditor_id": str(creditor.id)}
     form.update({f"map-{f}": col for f, col in guess_mapping(WITH_DATE).items()})
     r = client.post(f"/imports/{token}/preview", data=form)

@@ -172,7 +172,11 @@ def test_jobs_page_lists_own_jobs_and_the_job_page_polls(app, session):
     assert client2.get(job_url).status_code == 404  # not theirs
 
 
+_seen: set[str] = set()
+
+
 def _upload(app, client, rows: list[list[str]]) -> str:
+    """Upload a ledger; returns its token (the upload waits in storage)."""
     import csv
     from pathlib import Path
 
@@ -187,8 +191,10 @@ def _upload(app, client, rows: list[list[str]]) -> str:
         content_type="multipart/form-data",
     )
     assert r.status_code == 200
-    (kept,) = Path(app.config["UPLOAD_TMP"]).glob("import-*")
-    return kept.name.removeprefix("import-")
+    kept = {p.name for p in Path(app.extensions["legalcase_storage"].root).rglob("*")}
+    (token,) = {n for n in kept if len(n) == 32} - _seen
+    _seen.add(token)
+    return token
 
 
 def test_an_import_runs_as_a_job_all_or_nothing_and_says_what_it_did(app, session):
@@ -218,7 +224,8 @@ def test_an_import_runs_as_a_job_all_or_nothing_and_says_what_it_did(app, sessio
     assert "导入完成：新增应收 1 笔" in page and "跳过错误行 1 行" in page
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Receivable)) == 1
-    assert not list(app.extensions["legalcase_storage"].root.glob("imports/*"))  # not kept
+    root = app.extensions["legalcase_storage"].root
+    assert not [p for p in root.rglob("*") if p.is_file() and "imports" in p.parts]  # not kept
 
 
 def test_a_bundle_job_builds_one_bundle_even_when_run_again(app, session):
