@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .values import EVIDENCE_KINDS
 
-KINDS = EVIDENCE_KINDS  # kind -> label, defined in values.py
+KINDS = EVIDENCE_KINDS  # kind -> label, defined in domain/values
 
 # content type -> (label, extensions it may carry)
 ALLOWED_TYPES = {
