@@ -117,6 +117,7 @@ from . import (  # noqa: E402,F401
     evidence,
     jobs,
     ledger,
+    mediation,
     parties,
     plans,
     receivables,

@@ -6,7 +6,8 @@ from flask import g
 
 from legalcase.db import db
 from legalcase.schemas import parse
-from legalcase.schemas.plans import PlanList, PlanOut, PlanSchema
+from legalcase.schemas.plans import PlanCancelSchema, PlanList, PlanOut, PlanSchema
+from legalcase.services import plan_cancel
 from legalcase.services import plans as plan_svc
 
 from . import body, bp, case_or_404, dumps
@@ -26,4 +27,13 @@ def create_plan(case_id: int):
     data = parse(PlanSchema(), body())
     plan = plan_svc.create_plan(db.session, g.api_user, case, data)
     [view] = [v for v in plan_svc.case_plans(db.session, case.id) if v.plan.id == plan.id]
+    return view.to_json()
+
+
+@bp.post("/plans/<int:plan_id>/cancel")
+@dumps(PlanOut)
+def cancel_plan(plan_id: int):
+    data = parse(PlanCancelSchema(), body())
+    plan = plan_cancel.cancel_plan(db.session, g.api_user, plan_id, data["reason"])
+    [view] = [v for v in plan_svc.case_plans(db.session, plan.case_id) if v.plan.id == plan.id]
     return view.to_json()

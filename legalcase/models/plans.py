@@ -29,8 +29,13 @@ class RepaymentPlan(TimestampMixin, Base):
     grace_days: Mapped[int] = mapped_column(default=0)
     remind_days: Mapped[int] = mapped_column(default=3)
     note: Mapped[str | None] = mapped_column(Text)
+    # closed by a user (renegotiated, superseded by a new plan): no reminders, no acceleration
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     ledger_entry: Mapped[LedgerEntry | None] = relationship()
     instalments: Mapped[list[PlanInstalment]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanInstalment.seq"

@@ -71,6 +71,8 @@ class PlanOut(Base):
     status_label = fields.String()
     accelerated_due = fields.String(allow_none=True)
     balance = fields.String()
+    cancelled_on = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
     instalments = fields.List(fields.Nested(PlanInstalmentOut))
 
 
@@ -144,6 +146,12 @@ class MediationEndSchema(Base):
     )
     ended_date = day("结束日期")
     note = text("备注", max_len=2000, widget="textarea")
+
+
+class PlanCancelSchema(Base):
+    reason = text(
+        "取消原因（如：重新协商、被新协议取代）", required=True, max_len=2000, widget="textarea"
+    )
 
 
 class MediationConfirmSchema(Base):

@@ -12,7 +12,7 @@ screen shows them as of today.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -62,6 +62,8 @@ class PlanView:
             "status_label": s.status.label,
             "accelerated_due": s.accelerated_due.isoformat() if s.accelerated_due else None,
             "balance": f"{s.balance:.2f}",
+            "cancelled_on": p.cancelled_on.isoformat() if p.cancelled_on else None,
+            "cancel_reason": p.cancel_reason,
             "instalments": [
                 {
                     "seq": t.seq,
@@ -95,6 +97,13 @@ def _payments(session: Session, case_ids: list[int]) -> dict[int, list[tuple[dat
     return out
 
 
+def _view(p: RepaymentPlan, paid: list[tuple[date, Decimal]], today: date) -> PlanView:
+    state = track(p.agreed_date, _dues(p), paid, p.grace_days, today)
+    if p.cancelled_on is not None:  # closed by a user (services.plan_cancel): drives nothing
+        state = replace(state, status=PlanStatus.CANCELLED, accelerated_due=None, broken_seq=None)
+    return PlanView(p, state)
+
+
 def case_plans(session: Session, case_id: int, today: date | None = None) -> list[PlanView]:
     """The case's plans, latest first, each with its instalments' statuses as of ``today``."""
     today = today or clock_today()
@@ -107,17 +116,15 @@ def case_plans(session: Session, case_id: int, today: date | None = None) -> lis
         )
     )
     paid = _payments(session, [case_id]) if plans else {}
-    return [
-        PlanView(p, track(p.agreed_date, _dues(p), paid[case_id], p.grace_days, today))
-        for p in plans
-    ]
+    return [_view(p, paid[case_id], today) for p in plans]
 
 
 def _latest(session: Session, case_ids: list[int], today: date) -> list[PlanView]:
-    """The latest plan of each of ``case_ids`` that has one, with its state as of ``today``."""
+    """The latest plan not cancelled of each of ``case_ids`` that has one, with its state as
+    of ``today`` (a cancelled plan drives no deadline and no acceleration)."""
     latest = (
         select(RepaymentPlan.case_id, func.max(RepaymentPlan.id).label("pid"))
-        .where(RepaymentPlan.case_id.in_(case_ids))
+        .where(RepaymentPlan.case_id.in_(case_ids), RepaymentPlan.cancelled_on.is_(None))
         .group_by(RepaymentPlan.case_id)
         .subquery()
     )
@@ -131,10 +138,7 @@ def _latest(session: Session, case_ids: list[int], today: date) -> list[PlanView
     if not plans:
         return []
     paid = _payments(session, [p.case_id for p in plans])
-    return [
-        PlanView(p, track(p.agreed_date, _dues(p), paid[p.case_id], p.grace_days, today))
-        for p in plans
-    ]
+    return [_view(p, paid[p.case_id], today) for p in plans]
 
 
 def plan_dues(
@@ -204,6 +208,7 @@ def create_plan(
     """Record a signed repayment agreement (``data``: agreed_date, grace_days, remind_days,
     note, instalments [{due_date, principal, interest}])."""
     from .deadlines import refresh_case  # here: deadlines -> deadline_facts -> plans
+    from .plan_cancel import supersede_open_plans
 
     begin_case_write(session, actor, case)
     today = today or clock_today()
@@ -230,6 +235,7 @@ def create_plan(
                 f"{case.outstanding_amount + since:,.2f}"
             }
         )
+    supersede_open_plans(session, actor, case, agreed, today)  # one running plan at a time
     total = sum((d.amount for d in dues), ZERO)
     entry = LedgerEntry(
         case_id=case.id,
@@ -330,7 +336,7 @@ def agreement_instalments(session: Session, case_id: int) -> list[dict] | None:
 
     plan = session.scalar(
         select(RepaymentPlan)
-        .where(RepaymentPlan.case_id == case_id)
+        .where(RepaymentPlan.case_id == case_id, RepaymentPlan.cancelled_on.is_(None))
         .options(selectinload(RepaymentPlan.instalments))
         .order_by(RepaymentPlan.id.desc())
         .limit(1)

@@ -13,7 +13,8 @@ from marshmallow import Schema
 
 from legalcase import schemas as S
 from legalcase.domain.case_deadlines import KIND_LABELS, STATUS_LABELS
-from legalcase.domain.values import PROMISE_STATUSES, STAGES
+from legalcase.domain.values import MEDIATION_OUTCOMES, PROMISE_STATUSES, STAGES
+from legalcase.schemas.plans import MediationSchema, MediationSessionSchema, PlanSchema
 from legalcase.schemas.receivables import GuaranteeSchema
 from legalcase.services.clock import SHANGHAI
 
@@ -42,6 +43,10 @@ ENTITIES: dict[str, tuple[str, type[Schema] | None]] = {
     "users": ("用户", None),
     "disputes": ("异议", None),  # issue 16
     "confirmations": ("在线对账链接", None),
+    "repayment_plans": ("还款协议", PlanSchema),  # issue 17
+    "plan_instalments": ("还款协议分期", None),
+    "mediations": ("诉前调解", MediationSchema),
+    "mediation_sessions": ("调解过程", MediationSessionSchema),
 }
 
 # Columns no form edits: stored figures, states and links.
@@ -78,6 +83,15 @@ COLUMNS = {
     "to_stage": "新阶段",
     "creditor_scope": "可见的债权主体",
     "allocation": "回款冲抵方式",
+    "cancelled_on": "取消日期",
+    "cancel_reason": "取消原因",
+    "cancelled_by_id": "取消人",
+    "outcome": "结果",
+    "ended_date": "结束日期",
+    "court_event_id": "司法事件",
+    "seq": "期数",
+    "principal": "本金",
+    "interest": "利息",
 }
 
 _STATES = {**STATUS_LABELS, **PROMISE_STATUSES, **STAGES}
@@ -111,6 +125,8 @@ def value_text(entity: str, column: str, value) -> str:
         return choices[value]
     if column == "kind" and entity == "case_deadlines":
         return KIND_LABELS.get(value, value)
+    if column == "outcome" and entity == "mediations":
+        return MEDIATION_OUTCOMES.get(value, value)
     if (
         isinstance(value, str)
         and value in _STATES

@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 from legalcase.db import db
 from legalcase.domain.roles import Role, can_change_case
 from legalcase.models import Case
-from legalcase.schemas.plans import PlanSchema
+from legalcase.models.plans import RepaymentPlan
+from legalcase.schemas.plans import PlanCancelSchema, PlanSchema
 from legalcase.services import mediation as mediation_svc
+from legalcase.services import plan_cancel
 from legalcase.services import plans as plan_svc
 from legalcase.services import waivers as waiver_svc
 from legalcase.services.clock import today
@@ -93,5 +95,25 @@ def new(case_id: int):
         initial={"agreed_date": today().isoformat(), "grace_days": 0, "remind_days": 3},
         raw_hook=lambda raw: {**raw, "instalments": plan_lines(raw.get("instalments"))},
         cancel_url=url_for("plans.index", case_id=case.id),
-        success="还款协议已登记：已记入催收台账（债务人同意履行），各期还款前已安排提醒，期限已重新计算",
+        success="还款协议已登记：已记入催收台账（债务人同意履行），各期还款前已安排提醒，期限已重新计算"
+        "（原有未履行完毕的还款协议已取消：被新协议取代）",
+    )
+
+
+@bp.route("/plans/<int:plan_id>/cancel", methods=["GET", "POST"])
+def cancel(plan_id: int):
+    """The plan page's cancel form posts here; an error re-shows it on its own page."""
+    plan = get_or_404(db.session, RepaymentPlan, plan_id, "还款协议")
+    back = url_for("plans.index", case_id=plan.case_id)
+
+    def save(data):
+        plan_cancel.cancel_plan(db.session, current_user, plan.id, data["reason"])
+        return back
+
+    return form_page(
+        PlanCancelSchema(),
+        f"取消还款协议（{plan.agreed_date}签订）",
+        save,
+        cancel_url=back,
+        success="还款协议已取消：其还款提醒已关闭，期限已按发票到期日重新计算",
     )

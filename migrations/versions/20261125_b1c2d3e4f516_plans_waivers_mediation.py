@@ -47,10 +47,14 @@ def upgrade() -> None:
         sa.Column("grace_days", sa.Integer(), nullable=False),
         sa.Column("remind_days", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("cancelled_on", sa.Date(), nullable=True),
+        sa.Column("cancel_reason", sa.Text(), nullable=True),
+        sa.Column("cancelled_by_id", sa.Integer(), nullable=True),
         *_stamps(),
         _fk(t, "case_id", "cases"),
         _fk(t, "user_id", "users"),
         _fk(t, "ledger_entry_id", "ledger_entries"),
+        _fk(t, "cancelled_by_id", "users"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_repayment_plans")),
     )
     _index(t, "case_id")

@@ -8,9 +8,17 @@ from openapi_spec_validator import validate
 
 from legalcase import schemas as S
 from legalcase.schemas.allocation import AssignSchema
-from legalcase.schemas.jobs import BatchSchema
 from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
-from legalcase.schemas.plans import DecisionSchema, PlanSchema, WaiverSchema
+from legalcase.schemas.jobs import BatchSchema
+from legalcase.schemas.mediation import MediationCloseSchema
+from legalcase.schemas.plans import (
+    DecisionSchema,
+    MediationSchema,
+    MediationSessionSchema,
+    PlanCancelSchema,
+    PlanSchema,
+    WaiverSchema,
+)
 from legalcase.services.auth import issue_token
 from tests import factories as F
 
@@ -216,6 +224,10 @@ REQUESTS = {
     ("POST", "/cases/{case_id}/plans"): PlanSchema,
     ("POST", "/cases/{case_id}/waivers"): WaiverSchema,
     ("POST", "/waivers/{waiver_id}/decision"): DecisionSchema,
+    ("POST", "/plans/{plan_id}/cancel"): PlanCancelSchema,
+    ("POST", "/cases/{case_id}/mediations"): MediationSchema,
+    ("POST", "/mediations/{mediation_id}/sessions"): MediationSessionSchema,
+    ("POST", "/mediations/{mediation_id}/close"): MediationCloseSchema,
 }
 
 
