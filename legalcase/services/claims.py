@@ -56,6 +56,7 @@ def claim_for_case(
     receivables: list[Receivable] | None = None,
     payments: list[PaymentRow] | None = None,
     court_events: list | None = None,
+    waived: list | None = None,
 ) -> InterestResult:
     """Principal, interest and how each figure was reached, per RULES.md sections 6 and 8.
 
@@ -67,7 +68,7 @@ def claim_for_case(
     judged = judgment_claim(session, case, as_of, payments, court_events)  # issue 12 point 3
     if judged is not None:  # after a money judgment the claim is the judgment money
         return judged
-    owing = case_owing(session, case, as_of, receivables, payments)
+    owing = case_owing(session, case, as_of, receivables, payments, waived=waived)
     r = owing.result
     allocation = Allocation(owing.allocation)
     heading = Line(f"冲抵方式：{allocation.label}", as_of, as_of, 0, ZERO, None, ZERO)

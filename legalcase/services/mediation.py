@@ -144,12 +144,9 @@ def confirm_mediation(
     return event
 
 
-def case_mediations(session: Session, case_id: int) -> list[Mediation]:
-    return list(
-        session.scalars(
-            select(Mediation)
-            .where(Mediation.case_id == case_id)
-            .options(selectinload(Mediation.sessions), selectinload(Mediation.court_event))
-            .order_by(Mediation.started_date.desc(), Mediation.id.desc())
-        )
-    )
+def case_mediations(session: Session, case_id: int, details: bool = True) -> list[Mediation]:
+    """``details=False``: without the sessions and the court event (the case page's list)."""
+    stmt = select(Mediation).where(Mediation.case_id == case_id)
+    if details:
+        stmt = stmt.options(selectinload(Mediation.sessions), selectinload(Mediation.court_event))
+    return list(session.scalars(stmt.order_by(Mediation.started_date.desc(), Mediation.id.desc())))

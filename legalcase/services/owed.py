@@ -79,10 +79,12 @@ def case_owing(
     receivables: list[Receivable] | None = None,
     payments: list[PaymentRow] | None = None,
     with_waivers: bool = True,
+    waived: list[Waived] | None = None,
 ) -> Owing:
     """What ``case`` owes under its allocation setting; with ``as_of`` also the interest to
     that day, itemised, less the approved waivers (``with_waivers=False``: before them, the
-    base of a waiver's limit). ``receivables``/``payments``: what the caller has loaded.
+    base of a waiver's limit). ``receivables``/``payments``/``waived``: what the caller has
+    loaded (``waived``: its approved waivers, see ``waived_of``).
 
     Raises ``ValidationFailed`` when a rate cannot be fixed (a default before the LPR existed
     and no agreed rate) and interest is asked for or the case's setting is ``statutory``.
@@ -106,7 +108,10 @@ def case_owing(
     allocation = case.allocation or Allocation.BOOKED
     needs_lpr = as_of is not None or allocation == Allocation.STATUTORY
     lpr = lpr_table(session) if needs_lpr else None
-    waived = approved_waivers(session, case.id) if with_waivers and as_of is not None else []
+    if not with_waivers or as_of is None:
+        waived = []
+    elif waived is None:
+        waived = approved_waivers(session, case.id)
     return owing(debts_of(receivables), paid_of(payments), allocation, as_of, lpr, waived)
 
 
@@ -121,6 +126,28 @@ def approved_waivers(session: Session, case_id: int) -> list[Waived]:
     return [
         Waived(wid, kind, amount, at.astimezone(SHANGHAI).date(), who)
         for wid, kind, amount, at, who in rows
+    ]
+
+
+def waived_of(waivers: Iterable[Waiver]) -> list[Waived]:
+    """``approved_waivers`` from the case's waivers the caller has loaded (with decided_by)."""
+    approved = sorted(
+        (
+            w
+            for w in waivers
+            if w.status == WaiverStatus.APPROVED.value and w.decided_by_id is not None
+        ),
+        key=lambda w: (w.decided_at, w.id),
+    )
+    return [
+        Waived(
+            w.id,
+            w.kind,
+            w.amount,
+            w.decided_at.astimezone(SHANGHAI).date(),
+            w.decided_by.display_name,
+        )
+        for w in approved
     ]
 
 

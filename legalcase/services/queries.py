@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Row, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from legalcase.domain.aging import days_overdue, tier_for
 from legalcase.domain.promises import PromiseStatus
@@ -50,6 +50,8 @@ class CasePage:
     deadlines: list[CaseDeadline] = field(default_factory=list)
     court_events: list[CourtEvent] = field(default_factory=list)
     tasks: list = field(default_factory=list)
+    # which of the later panels' tables (services.case_panels.PANELS) the case has rows in
+    has: dict[str, bool] = field(default_factory=dict)
     days_overdue: int = field(init=False)
     promises_by_entry: dict[int, list[Promise]] = field(init=False)
 
@@ -83,13 +85,16 @@ class CasePage:
 
 
 def case_page(session: Session, case_id: int, today: date, audit_limit: int = 200) -> CasePage:
-    case = session.scalar(
-        select(Case)
+    from .case_panels import flag_columns, flags_of  # here: case_panels -> plans -> ...
+
+    row = session.execute(  # the case, and which of the later panels' tables it has rows in
+        select(Case, *flag_columns(case_id))
         .where(Case.id == case_id)
         .options(joinedload(Case.debtor), joinedload(Case.owner), joinedload(Case.creditor))
-    )
-    if case is None:
+    ).one_or_none()
+    if row is None:
         get_or_404(session, Case, case_id, "案件")
+    case, has = row[0], flags_of(row[1:])
     contacts = list(
         session.scalars(
             select(Contact).where(Contact.party_id == case.debtor_id).order_by(Contact.id)
@@ -99,15 +104,15 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
         session.scalars(
             select(Contract)
             .where(Contract.case_id == case_id)
-            .options(selectinload(Contract.guarantees).joinedload(ContractGuarantee.party))
+            .options(joinedload(Contract.guarantees).joinedload(ContractGuarantee.party))
             .order_by(Contract.id)
-        )
+        ).unique()
     )
     receivables = list(
         session.scalars(
             select(Receivable)
             .where(Receivable.case_id == case_id)
-            .options(selectinload(Receivable.instalments), joinedload(Receivable.contract))
+            .options(joinedload(Receivable.instalments), joinedload(Receivable.contract))
             .order_by(Receivable.due_date, Receivable.id)
         ).unique()
     )
@@ -116,7 +121,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
             select(Payment)
             .where(Payment.case_id == case_id)
             .options(
-                selectinload(Payment.allocations).joinedload(PaymentAllocation.receivable),
+                joinedload(Payment.allocations).joinedload(PaymentAllocation.receivable),
                 joinedload(Payment.recorded_by),
             )
             .order_by(Payment.paid_date.desc(), Payment.id.desc())
@@ -209,6 +214,7 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
         deadlines,
         court_events,
         tasks,
+        has,
     )
 
 

@@ -17,6 +17,7 @@ from legalcase.models import (
 from legalcase.services import cases as case_svc
 from legalcase.services import claims, evidence, queries
 from legalcase.services import receivables as recv_svc
+from legalcase.services.case_panels import case_panels
 from legalcase.services.clock import SHANGHAI, today
 from legalcase.services.common import get_or_404
 from legalcase.services.promises import effective_status
@@ -114,24 +115,33 @@ def _case_choices(debtor_id: int | None) -> dict:
 def show(case_id: int):
     page = queries.case_page(db.session, case_id, today())
     case = page.case
+    panels = case_panels(db.session, page)  # 异议, 还款计划, 减免, 诉前调解
     try:
         claim, claim_error = (
             claims.claim_for_case(
-                db.session, case, page.today, page.receivables, page.payments, page.court_events
+                db.session,
+                case,
+                page.today,
+                page.receivables,
+                page.payments,
+                page.court_events,
+                waived=panels.approved,
             ),
             None,
         )
     except DomainError as exc:  # e.g. a default before the LPR existed and no agreed rate
         claim, claim_error = None, exc.message
+    can_edit = can_change_case(Role(current_user.role), current_user.id, case.owner_id)
     return render_template(
         "case.html",
         p=page,
-        ledger_rows=_ledger_rows(page, evidence.proofs_by_entry(db.session, case)),
+        ledger_rows=_ledger_rows(page, evidence.proofs_by_entry(db.session, case, page.ledger)),
         claim=claim,
         claim_error=claim_error,
         case=case,
+        panels=panels,
         tab=request.args.get("tab", "overview"),
-        can_edit=can_change_case(Role(current_user.role), current_user.id, case.owner_id),
+        can_edit=can_edit,
         moves=sorted(allowed_moves(Stage(case.stage))),
         promise_status=lambda pr: effective_status(pr, page.today),
         oldest_due=recv_svc.receivable_oldest_due,

@@ -86,9 +86,13 @@ def unlink_evidence(
     return entry
 
 
-def proofs_by_entry(session: Session, case: Case) -> dict[int, EntryProof]:
+def proofs_by_entry(session: Session, case: Case, entries=None) -> dict[int, EntryProof]:
     """For each ledger entry of ``case`` with a legal effect: the active evidence linked to it
-    and whether it proves the entry. Entries without a legal effect are left out."""
+    and whether it proves the entry. Entries without a legal effect are left out.
+    ``entries``: the case's ledger rows the caller has loaded; when none of them has a legal
+    effect nothing is read."""
+    if entries is not None and all(e.legal_effect in (None, LegalEffect.NONE) for e in entries):
+        return {}
     rows = session.execute(
         select(
             LedgerEntry.id,
