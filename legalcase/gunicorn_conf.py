@@ -46,6 +46,12 @@ SETTINGS = (
 )
 
 
-def settings() -> dict:
-    """The settings above by name (``legalcase serve`` sets each on its gunicorn)."""
-    return {name: globals()[name] for name in SETTINGS}
+def settings(database_url: str = "") -> dict:
+    """The settings above by name (``legalcase serve`` sets each on its gunicorn). On SQLite
+    one request thread per worker unless LEGALCASE_GUNICORN_THREADS says otherwise: SQLite
+    takes one writer at a time, and more threads only queue on its lock (still a ``gthread``
+    worker, whose main loop keeps a long upload's worker alive)."""
+    out = {name: globals()[name] for name in SETTINGS}
+    if database_url.startswith("sqlite") and "LEGALCASE_GUNICORN_THREADS" not in os.environ:
+        out["threads"] = 1
+    return out

@@ -92,7 +92,7 @@ def serve(host: str, port: int, workers: int, with_demo: bool, jobs: bool) -> No
         def load_config(self):
             from legalcase.gunicorn_conf import settings
 
-            for name, value in settings().items():
+            for name, value in settings(app.config["DATABASE_URL"]).items():
                 self.cfg.set(name, value)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)

@@ -82,6 +82,7 @@ def test_the_embedded_default_migrates_itself_on_serve(monkeypatch, tmp_path):
     # and it is served by threaded workers whose timeout suits long uploads
     cfg = started[0]
     assert cfg.worker_class_str == "gthread" and cfg.timeout >= 300
+    assert cfg.threads == 1  # SQLite takes one writer at a time: no threads queuing on it
 
 
 def test_db_upgrade_waits_for_the_migration_lock(database_url):
