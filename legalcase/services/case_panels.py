@@ -63,7 +63,7 @@ def case_panels(session: Session, page) -> CasePanels:
         owing = {r.id for r in page.receivables if r.outstanding > 0}
         out.paused = bool(owing) and owing <= disputed
     if has.get("plans"):
-        out.plans = case_plans(session, case_id, page.today)
+        out.plans = case_plans(session, case_id, page.today, page.payments)
     if has.get("waivers"):
         out.waivers = list(
             session.scalars(

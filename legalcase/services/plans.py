@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.money import ZERO
@@ -25,9 +25,7 @@ from legalcase.domain.plans import Due, PlanState, reminder_date, require_valid,
 from legalcase.domain.values import PlanStatus
 from legalcase.models import Case, LedgerEntry, Payment, Task, User
 from legalcase.models.base import utcnow
-from legalcase.models.mediation import Mediation
 from legalcase.models.plans import PlanInstalment, RepaymentPlan
-from legalcase.models.waivers import Waiver
 
 from .clock import SHANGHAI
 from .clock import today as clock_today
@@ -104,19 +102,30 @@ def _view(p: RepaymentPlan, paid: list[tuple[date, Decimal]], today: date) -> Pl
     return PlanView(p, state)
 
 
-def case_plans(session: Session, case_id: int, today: date | None = None) -> list[PlanView]:
-    """The case's plans, latest first, each with its instalments' statuses as of ``today``."""
+def case_plans(
+    session: Session,
+    case_id: int,
+    today: date | None = None,
+    payments: list[Payment] | None = None,
+) -> list[PlanView]:
+    """The case's plans, latest first, each with its instalments' statuses as of ``today``.
+    ``payments``: the case's payments when the caller has loaded them (the case page)."""
     today = today or clock_today()
     plans = list(
         session.scalars(
             select(RepaymentPlan)
             .where(RepaymentPlan.case_id == case_id)
-            .options(selectinload(RepaymentPlan.instalments))
+            .options(joinedload(RepaymentPlan.instalments))
             .order_by(RepaymentPlan.agreed_date.desc(), RepaymentPlan.id.desc())
-        )
+        ).unique()
     )
-    paid = _payments(session, [case_id]) if plans else {}
-    return [_view(p, paid[case_id], today) for p in plans]
+    if not plans:
+        return []
+    if payments is not None:
+        paid = [(p.paid_date, p.amount) for p in payments]
+    else:
+        paid = _payments(session, [case_id])[case_id]
+    return [_view(p, paid, today) for p in plans]
 
 
 def _latest(session: Session, case_ids: list[int], today: date) -> list[PlanView]:
@@ -354,13 +363,3 @@ def agreement_instalments(session: Session, case_id: int) -> list[dict] | None:
         }
         for i in plan.instalments
     ]
-
-
-def what_the_case_has(session: Session, case_id: int) -> dict[str, bool]:
-    """Whether the case has plans, waivers, mediations: one query (the case page's panel)."""
-
-    def any_of(model) -> object:
-        return select(model.id).where(model.case_id == case_id).exists()
-
-    row = session.execute(select(any_of(RepaymentPlan), any_of(Waiver), any_of(Mediation))).one()
-    return dict(zip(("plans", "waivers", "mediations"), map(bool, row), strict=True))

@@ -123,20 +123,3 @@ def resolve(dispute_id: int):
         return _back(case_id)
     flash("异议已处理", "success")
     return _back(case_id)
-
-
-@bp.app_context_processor
-def _case_extras():
-    def case_extras(case: Case, receivables) -> dict:
-        """The case page's 异议 section: its disputes (one query) and whether the case is
-        paused (every receivable it still owes disputed)."""
-        disputes = svc.case_disputes(db.session, case.id)
-        disputed = {d.receivable_id for d in disputes if d.is_open}
-        owing = {r.id for r in receivables if r.outstanding > 0}
-        return {
-            "disputes": disputes,
-            "paused": bool(owing) and owing <= disputed,
-            "can_edit": _can_edit(case),
-        }
-
-    return {"case_extras": case_extras}

@@ -10,10 +10,8 @@ from legalcase.domain.roles import Role, can_change_case
 from legalcase.models import Case
 from legalcase.models.plans import RepaymentPlan
 from legalcase.schemas.plans import PlanCancelSchema, PlanSchema
-from legalcase.services import mediation as mediation_svc
 from legalcase.services import plan_cancel
 from legalcase.services import plans as plan_svc
-from legalcase.services import waivers as waiver_svc
 from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
 
@@ -52,20 +50,6 @@ def plan_lines(text: str | None) -> list[dict] | None:
                 }
             )
     return rows
-
-
-@bp.app_template_global()
-def case_agreements(case_id: int) -> dict:
-    """The case page's panel: plans (with statuses), waivers, mediations; one query tells
-    which the case has, and only those are read."""
-    has = plan_svc.what_the_case_has(db.session, case_id)
-    return {
-        "plans": plan_svc.case_plans(db.session, case_id) if has["plans"] else [],
-        "waivers": waiver_svc.case_waivers(db.session, case_id) if has["waivers"] else [],
-        "mediations": mediation_svc.case_mediations(db.session, case_id)
-        if has["mediations"]
-        else [],
-    }
 
 
 @bp.get("/cases/<int:case_id>/plans")
