@@ -90,16 +90,17 @@ def case_page(session: Session, case_id: int, today: date, audit_limit: int = 20
     row = session.execute(  # the case, and which of the later panels' tables it has rows in
         select(Case, *flag_columns(case_id))
         .where(Case.id == case_id)
-        .options(joinedload(Case.debtor), joinedload(Case.owner), joinedload(Case.creditor))
-    ).one_or_none()
+        .options(
+            joinedload(Case.debtor).joinedload(Party.contacts),  # ordered by id
+            joinedload(Case.owner),
+            joinedload(Case.creditor),
+        )
+    )
+    row = row.unique().one_or_none()
     if row is None:
         get_or_404(session, Case, case_id, "案件")
     case, has = row[0], flags_of(row[1:])
-    contacts = list(
-        session.scalars(
-            select(Contact).where(Contact.party_id == case.debtor_id).order_by(Contact.id)
-        )
-    )
+    contacts = list(case.debtor.contacts)
     contracts = list(
         session.scalars(
             select(Contract)
