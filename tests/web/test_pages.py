@@ -2,10 +2,14 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from flask import before_render_template
 from sqlalchemy import event, func, select
 
-from legalcase.models import Case, LedgerEntry, Receivable
-from legalcase.services import ledger
+from legalcase.models import Case, Contract, Dispute, LedgerEntry, Receivable
+from legalcase.models.cases import ContractGuarantee
+from legalcase.models.mediation import Mediation
+from legalcase.models.waivers import Waiver
+from legalcase.services import ledger, plans, receivables
 from legalcase.services.clock import today as clock_today
 from tests import factories as F
 
@@ -211,7 +215,96 @@ def test_no_n_plus_one_on_portfolio_and_case_pages(app, client, session):
         assert client.get(f"/cases/{big_case.id}").status_code == 200
     assert len(many) == len(few), many
     assert len(many_case) == len(few_case), many_case
+    # the case with its debtor's contacts and which panel tables it has rows in; contracts
+    # (guarantors joined); receivables (instalments); payments (allocations); ledger;
+    # promises; stage changes; audit; deadlines; court events; tasks; the LPR table: 12
     assert len(many_case) <= 15
+
+
+def _panels(session, admin, case, n):
+    """A contract with a guarantor, ``n`` payments, a dispute, an approved waiver, a
+    mediation and a repayment plan (which records an acknowledgment in the ledger)."""
+    k = Contract(
+        case_id=case.id, number=f"HT-{n}", kind="sale", signed_date=date(2025, 1, 1),
+        amount=Decimal("1000"),
+    )  # fmt: skip
+    session.add(k)
+    session.flush()
+    guarantor = F.debtor(session, admin, name=f"保证人{n}有限公司")
+    session.add(
+        ContractGuarantee(
+            case_id=case.id, contract_id=k.id, party_id=guarantor.id, guarantee_type="joint"
+        )
+    )
+    day = clock_today()
+    for i in range(n):
+        receivables.record_payment(
+            session,
+            admin,
+            case,
+            {"paid_date": day - timedelta(days=40 + i), "amount": Decimal("1")},
+        )
+    first = session.scalars(select(Receivable).where(Receivable.case_id == case.id)).first()
+    now = datetime.now(UTC)
+    session.add_all(
+        [
+            Dispute(
+                case_id=case.id, receivable_id=first.id, reason="not_delivered",
+                amount=Decimal("5"), opened_at=now, description="货未收到",
+            ),
+            Waiver(
+                case_id=case.id, kind="penalty_interest", amount=Decimal("1"),
+                base_amount=Decimal("10"), reason="协商", status="approved",
+                proposed_by_id=admin.id, proposed_at=now, decided_by_id=admin.id, decided_at=now,
+            ),
+            Mediation(case_id=case.id, organisation="人民调解委员会", started_date=day),
+        ]
+    )  # fmt: skip
+    session.flush()
+    dues = [
+        {"due_date": day + timedelta(days=10 * (i + 1)), "principal": Decimal("10"),
+         "interest": Decimal("0")}
+        for i in range(3)
+    ]  # fmt: skip
+    plans.create_plan(
+        session, admin, case,
+        {"agreed_date": day - timedelta(days=30), "grace_days": 0, "remind_days": 3,
+         "note": None, "instalments": dues},
+    )  # fmt: skip
+    session.commit()
+    return guarantor
+
+
+def test_case_page_with_every_panel_reads_a_fixed_number_and_nothing_while_rendering(
+    app, client, session
+):
+    admin = F.user(session)
+    small = _fill(session, admin, 1, 2)
+    g_small = _panels(session, admin, small, 2)
+    big = _fill(session, admin, 1, 30)
+    g_big = _panels(session, admin, big, 30)
+    login(client, admin)
+    assert client.get(f"/cases/{small.id}").status_code == 200  # once-per-process look-ups
+    counts = []
+    for case, guarantor in ((small, g_small), (big, g_big)):
+        read_before_rendering = []
+        with count_queries(app) as seen:
+            with before_render_template.connected_to(
+                lambda *a, seen=seen, marks=read_before_rendering, **k: marks.append(len(seen)),
+                app,
+            ):
+                html = client.get(f"/cases/{case.id}").data.decode()
+        for shown in (guarantor.name, "货未收到", "人民调解委员会", 'id="plan-summary"'):
+            assert shown in html, shown
+        assert "罚息/逾期利息" in html and 'id="case-waivers"' in html
+        # nothing is read (no lazy load either) once the template renders
+        assert read_before_rendering == [len(seen)], seen[read_before_rendering[0] :]
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+    # the 12 of a plain case (test above), and the panels' own: disputes, plans (with their
+    # instalments; the page's payments reused), waivers (the claim's approved ones among
+    # them), mediations, the evidence behind the ledger's acknowledgment: 17
+    assert counts[0] <= 17
 
 
 def test_deadline_calculator_page(client, session):
