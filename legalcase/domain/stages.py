@@ -47,6 +47,11 @@ IN_COURT = frozenset(
     }
 )
 
+# Not yet sued or before an arbitral body: a preservation now is a pre-suit one (30 days to sue).
+BEFORE_SUIT = frozenset({Stage.PRE_LEGAL, Stage.DEMAND, Stage.MEDIATION, Stage.PRESERVATION})
+# Judged or in enforcement: a new complaint is not the way forward.
+JUDGED = frozenset({Stage.JUDGMENT, Stage.ENFORCEMENT})
+
 _FORWARD: dict[Stage, frozenset[Stage]] = {
     Stage.PRE_LEGAL: frozenset({Stage.DEMAND}),
     Stage.DEMAND: frozenset(
