@@ -163,3 +163,56 @@ def test_a_new_plan_supersedes_the_running_one(owed_case):
     assert views == {old.id: PlanStatus.CANCELLED, new.id: PlanStatus.ACTIVE}
     # the claim falls due with the new plan's last instalment
     assert _limitation(session, case).unadjusted_date == add_years(LATER + timedelta(days=30), 3)
+
+
+def _cancel_in_thread(app, barrier, results, actor_id, plan_id, reason):
+    from legalcase.db import db
+    from legalcase.models import User
+
+    with app.app_context():
+        barrier.wait()
+        try:
+            with db.unit_of_work(write=True) as uow:
+                actor = uow.session.get(User, actor_id)
+                plan_cancel.cancel_plan(uow.session, actor, plan_id, reason)
+                uow.commit()
+            results.append(reason)
+        except Conflict as exc:
+            results.append(exc.code)
+        except Exception as exc:  # reported by the test
+            results.append(repr(exc))
+
+
+def test_two_users_cancelling_at_once_cancel_it_once(app, owed_case):
+    import threading
+
+    session, legal, case, due = owed_case
+    plan = _plan(session, legal, case, agreed=TODAY, dues=(LATER,))
+    other = F.user(session, "legal", name="王律师")
+    session.commit()
+    ids = (legal.id, plan.id, other.id)
+    session.close()
+    barrier, results = threading.Barrier(2), []
+    threads = [
+        threading.Thread(
+            target=_cancel_in_thread, args=(app, barrier, results, uid, ids[1], reason)
+        )
+        for uid, reason in ((ids[0], "重新协商"), (ids[2], "被新协议取代"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("plan_cancelled") == 1, results
+    [won] = [r for r in results if r != "plan_cancelled"]
+    assert won in ("重新协商", "被新协议取代")
+    row = session.get(RepaymentPlan, ids[1])
+    assert row.cancel_reason == won
+    audited = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "repayment_plans", AuditEntry.action == "update"
+        )
+    ).all()
+    assert [a.after.get("cancel_reason") for a in audited] == [won]
+    [task] = session.scalars(select(Task).where(Task.reason_key.like(f"plan:{ids[1]}:%"))).all()
+    assert task.is_done and won in task.done_note
