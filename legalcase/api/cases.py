@@ -54,9 +54,11 @@ def patch_case(case_id: int):
 def post_stage(case_id: int):
     case = case_or_404(case_id)
     data = S.parse(S.StageMoveSchema(), body())
-    return case_svc.move_stage(
-        db.session, g.api_user, case, data["stage"], data["reason"], db.storage
-    )
+    from legalcase.jobs.evidence import submit_legal_hold
+
+    change = case_svc.move_stage(db.session, g.api_user, case, data["stage"], data["reason"])
+    submit_legal_hold(db.session, g.api_user, change)  # the holds are placed by a job
+    return change
 
 
 @bp.get("/cases/<int:case_id>/stage-changes")

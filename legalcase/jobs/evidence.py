@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from legalcase.domain.stages import Stage
+from legalcase.models import StageChange, User
+from legalcase.models.jobs import Job
+from legalcase.services.evidence.upload import HELD_STAGES
 from legalcase.services.evidence.verify import verify
 
-from . import job_kind
+from . import job_kind, submit
+
+LEGAL_HOLD = "evidence.legal_hold"
 
 
 @job_kind("evidence.verify", "证据完整性复核")
@@ -22,7 +30,16 @@ def reverify(ctx) -> dict:
     }
 
 
-@job_kind("evidence.legal_hold", "证据法律保全（锁定存储对象）")
+def submit_legal_hold(session: Session, actor: User, change: StageChange) -> Job | None:
+    """After a stage change into litigation (or later): queue the legal hold on the case's
+    stored evidence; it is sent when the request that moved the stage commits."""
+    if Stage(change.to_stage) not in HELD_STAGES:
+        return None
+    params = {"case_id": change.case_id}
+    return submit(session, LEGAL_HOLD, params=params, created_by=actor, case_id=change.case_id)
+
+
+@job_kind(LEGAL_HOLD, "证据法律保全（锁定存储对象）")
 def legal_hold(ctx) -> dict:
     """Legal hold on every stored object of the case (when it enters litigation); setting
     a hold twice is harmless, so a retry simply runs again."""

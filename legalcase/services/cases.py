@@ -141,7 +141,9 @@ def move_stage(
     reason: str,
     storage: Storage | None = None,
 ) -> StageChange:
-    """Move along the ladder; entering litigation places a legal hold on the case's evidence."""
+    """Move along the ladder. With ``storage``, entering litigation places the legal hold
+    on the case's evidence at once; requests pass none and queue the
+    ``evidence.legal_hold`` job instead (``legalcase.jobs.evidence.submit_legal_hold``)."""
     begin_case_write(session, actor, case)
     try:
         target_stage = Stage(target)

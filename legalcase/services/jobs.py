@@ -161,6 +161,19 @@ def list_jobs(session: Session, user: User, limit: int = 100) -> list[Job]:
     return list(session.scalars(stmt))
 
 
+def case_jobs(session: Session, user: User, case_id: int, kind: str, limit: int = 5) -> list[Job]:
+    """The case's latest jobs of one kind that the user may see (newest first)."""
+    stmt = (
+        select(Job)
+        .where(Job.case_id == case_id, Job.kind == kind)
+        .order_by(Job.id.desc())
+        .limit(limit)
+    )
+    if Role(user.role) != Role.ADMIN:
+        stmt = stmt.where(Job.created_by_id == user.id)
+    return list(session.scalars(stmt))
+
+
 def job_out(job: Job) -> dict:
     """What the API and the polling page show of a job."""
     return {

@@ -227,14 +227,11 @@ def move_stage(case_id: int):
     _guard(case)
 
     def save(data):
-        case_svc.move_stage(
-            db.session,
-            current_user,
-            case,
-            data["stage"],
-            data["reason"],
-            db.storage,
-        )
+        from legalcase.jobs.evidence import submit_legal_hold
+
+        actor = current_user._get_current_object()
+        change = case_svc.move_stage(db.session, actor, case, data["stage"], data["reason"])
+        submit_legal_hold(db.session, actor, change)  # the holds are placed by a job
         return _to_case(case.id, "stage")
 
     moves = allowed_moves(Stage(case.stage))

@@ -24,11 +24,15 @@ from legalcase.models import Case, EvidenceBundle, EvidenceItem
 from legalcase.services import evidence as ev
 from legalcase.services.clock import SHANGHAI
 from legalcase.services.common import get_or_404
+from legalcase.services.evidence.upload import DuplicateEvidence
 
 from .downloads import send_verified
 from .forms import only_form_errors
 
+BUNDLE_ITEMS = "编入证据册的证据（册序）"
+
 bp = Blueprint("evidence", __name__)
+BUNDLE_JOB = "evidence.bundle"  # bundles are built by the job queue (legalcase.jobs.evidence)
 
 
 @bp.before_request
@@ -83,7 +87,30 @@ def _page(
         proofs=ev.proofs_by_entry(db.session, case),
         entries_by_id={row["entry"].id: row["entry"] for row in data.interruptions},
         demandable=demandable,
+        **_bundle_jobs(case, data.bundles),
     ), (422 if errors or message else 200)
+
+
+def _bundle_jobs(case: Case, bundles) -> dict:
+    """Bundles still being built (the page polls them), and the outcome of the one just
+    asked for (``?bundle_job=``): its page count when built, why not when refused."""
+    from legalcase.services import jobs as job_svc
+
+    jobs = job_svc.case_jobs(db.session, current_user, case.id, BUNDLE_JOB)
+    asked = request.args.get("bundle_job", type=int)
+    finished = (job_svc.DONE, job_svc.FAILED)
+    shown = next((j for j in jobs if j.id == asked and j.status in finished), None)
+    built = None
+    if shown is not None and shown.status == job_svc.DONE:
+        bundle_id = (shown.result or {}).get("bundle_id")
+        built = next((b for b in bundles if b.id == bundle_id), None)
+    return {
+        "bundle_jobs": [j for j in jobs if j.status not in finished],
+        "bundle_failed": shown.error
+        if shown is not None and shown.status == job_svc.FAILED
+        else None,
+        "bundle_built": built,
+    }
 
 
 @bp.get("/cases/<int:case_id>/evidence")
@@ -123,6 +150,9 @@ def upload(case_id: int):
             meta,
             **_upload_args(),
         )
+    except DuplicateEvidence as exc:
+        only_form_errors(exc)
+        return _page(case, exc.fields, exc.message, {**values, "duplicate_of": exc.existing_id})
     except DomainError as exc:
         only_form_errors(exc)
         return _page(case, exc.fields, exc.message, values)
@@ -269,28 +299,33 @@ def _link_or_unlink(case_id: int, action, done: str):
 @bp.post("/cases/<int:case_id>/bundles")
 def make_bundle(case_id: int):
     case = get_or_404(db.session, Case, case_id, "案件")
+    typed = {k: v for k, v in request.form.items() if k.startswith("order-")}
     chosen = []
     for key, value in request.form.items():
         if key.startswith("order-") and value.strip():
             try:
                 chosen.append((float(value), int(key.removeprefix("order-"))))
             except ValueError:
-                return _page(case, {"items": f"顺序应为数字：{value}"}, f"顺序应为数字：{value}")
+                msg = f"册序应为数字：{value}"
+                return _page(case, {"items": msg}, f"{BUNDLE_ITEMS}：{msg}", typed)
+    if not chosen:
+        msg = "请至少选择一项证据：在要编入的证据的“册序”栏填数字（1、2、3…）"
+        return _page(case, {"items": msg}, f"{BUNDLE_ITEMS}：{msg}", typed)
+    item_ids = [i for _, i in sorted(chosen)]
     try:
-        bundle = ev.build_case_bundle(
-            db.session,
-            _storage(),
-            current_user,
-            case,
-            [i for _, i in sorted(chosen)],
-            tmp_dir=current_app.config["UPLOAD_TMP"],
-            title=request.form.get("title"),
-        )
+        ev.check_bundle_items(db.session, current_user, case, item_ids)
     except DomainError as exc:
         only_form_errors(exc)
-        return _page(case, exc.fields, exc.message)
-    flash(f"证据册已生成：{bundle.page_count} 页", "success")
-    return redirect(url_for("evidence.index", case_id=case.id))
+        msg = exc.message
+        if exc.fields.get("items"):
+            msg = f"{BUNDLE_ITEMS}：{exc.fields['items']}"
+        return _page(case, exc.fields, msg, typed)
+    from legalcase.jobs import submit
+
+    params = {"case_id": case.id, "item_ids": item_ids, "title": request.form.get("title")}
+    user = current_user._get_current_object()
+    job = submit(db.session, BUNDLE_JOB, params=params, created_by=user, case_id=case.id)
+    return redirect(url_for("evidence.index", case_id=case.id, bundle_job=job.id))
 
 
 @bp.get("/bundles/<int:bundle_id>/download")

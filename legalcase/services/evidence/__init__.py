@@ -4,7 +4,7 @@ used elsewhere are here."""
 
 from __future__ import annotations
 
-from .bundles import build_case_bundle
+from .bundles import build_case_bundle, check_bundle_items
 from .custody import (
     custody,
     mismatch_message,
@@ -42,6 +42,7 @@ __all__ = [
     "VerifyResult",
     "add_evidence",
     "build_case_bundle",
+    "check_bundle_items",
     "check_object",
     "check_upload",
     "custody",

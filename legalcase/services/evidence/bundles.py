@@ -41,6 +41,28 @@ def _copy_checked(storage: Storage, item: EvidenceItem, target: Path) -> None:
         ) from None
 
 
+def check_bundle_items(
+    session: Session, actor: User, case: Case, item_ids: list[int]
+) -> dict[int, EvidenceItem]:
+    """What a bundle of these items needs (the user may change the case; the items are the
+    case's, active): checked when the bundle is asked for and again when it is built."""
+    begin_case_write(session, actor, case)
+
+    def refuse(message: str) -> ValidationFailed:
+        return ValidationFailed({"items": message}, message)
+
+    if not item_ids:
+        raise refuse("请至少选择一项证据")
+    items = {
+        i.id: i for i in session.scalars(select(EvidenceItem).where(EvidenceItem.id.in_(item_ids)))
+    }
+    if len(items) != len(set(item_ids)) or any(i.case_id != case.id for i in items.values()):
+        raise refuse("所选证据不属于本案")
+    if any(items[i].status != "active" for i in item_ids):
+        raise refuse("已替换或撤回的证据不能编入证据册")
+    return items
+
+
 def build_case_bundle(
     session: Session,
     storage: Storage,
@@ -56,16 +78,7 @@ def build_case_bundle(
     sheet with duration, SHA-256 and transcript."""
     from docgen.bundle import build_bundle
 
-    begin_case_write(session, actor, case)
-    if not item_ids:
-        raise ValidationFailed({"items": "请至少选择一项证据"})
-    items = {
-        i.id: i for i in session.scalars(select(EvidenceItem).where(EvidenceItem.id.in_(item_ids)))
-    }
-    if len(items) != len(set(item_ids)) or any(i.case_id != case.id for i in items.values()):
-        raise ValidationFailed({"items": "所选证据不属于本案"})
-    if any(items[i].status != "active" for i in item_ids):
-        raise ValidationFailed({"items": "已替换或撤回的证据不能编入证据册"})
+    items = check_bundle_items(session, actor, case, item_ids)
     Path(tmp_dir).mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=tmp_dir, prefix=temp_prefix("bundle")))
     try:
