@@ -7,7 +7,7 @@ the stored figures of ``balances``), then confirms or disputes it (``submit``). 
 is kept as evidence through the evidence upload (a PDF of what was shown plus the submission
 record); a confirmation is also a ledger entry of legal effect "acknowledgment" naming the
 receivables shown, which restarts limitation for them (RULES.md s.2, ``deadline_facts``); a
-dispute opens a dispute on each receivable shown."""
+dispute opens a dispute on each receivable the contact ticked, for the amount they gave."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -203,9 +204,42 @@ class Submission:
     ip_address: str | None
     user_agent: str | None
     page_sha256: str
+    # the invoices disputed: (receivable id, the amount disputed as typed, "" for all it owes)
+    disputed: tuple[tuple[int, str], ...] = ()
 
 
-def check_submission(data: dict) -> None:
+def disputed_amounts(statement: Statement, disputed) -> tuple[dict[int, Decimal], dict]:
+    """The receivables ticked on the page and the amount disputed of each (default what it
+    still owes, never more), or the errors beside the fields."""
+    items = {i.receivable_id: i for i in statement.items}
+    out: dict[int, Decimal] = {}
+    errors: dict[str, str] = {}
+    for rid, raw in disputed:
+        item = items.get(rid)
+        if item is None or item.disputed:
+            errors["dispute_ids"] = "所选发票不在本对账单中或已有处理中的异议"
+            continue
+        raw = (raw or "").strip().replace(",", "")
+        if not raw:
+            out[rid] = item.left
+            continue
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount <= ZERO:
+            errors[f"amount_{rid}"] = "异议金额须为大于零的数字"
+        elif amount > item.left or amount != amount.quantize(Decimal("0.01")):
+            errors[f"amount_{rid}"] = (
+                f"异议金额不能超过该发票尚欠的 {format_money(item.left, statement.currency)}，"
+                "且最多两位小数"
+            )
+        else:
+            out[rid] = amount
+    return out, errors
+
+
+def check_submission(data: dict, statement: Statement | None = None) -> None:
     errors = {}
     if data.get("decision") not in ConfirmationDecision.labels():
         errors["decision"] = "请选择“确认无误”或“有异议”"
@@ -220,6 +254,11 @@ def check_submission(data: dict) -> None:
         errors["name"] = "姓名过长"
     if len(data.get("reason") or "") > 2000:
         errors["reason"] = "说明不超过 2000 字"
+    if data.get("decision") == ConfirmationDecision.DISPUTE:
+        if not data.get("disputed"):
+            errors["dispute_ids"] = "请勾选您有异议的发票（至少一张）"
+        elif statement is not None:
+            errors.update(disputed_amounts(statement, data["disputed"])[1])
     if errors:
         raise ValidationFailed(errors)
 
@@ -243,7 +282,8 @@ def submit(
     if conf.used_at is not None:  # a second submission that waited for the first
         raise LinkGone("link_used", "该对账链接已使用，不能再次提交。")
     now = now or utcnow()
-    check_submission(sub.__dict__)
+    check_submission(sub.__dict__, statement)
+    amounts = disputed_amounts(statement, sub.disputed)[0]
     confirm = sub.decision == ConfirmationDecision.CONFIRM
     who = sub.name.strip()
     summary = (
@@ -303,9 +343,9 @@ def submit(
     conf.evidence_id = item.id
     conf.ledger_entry_id = entry.id
     session.flush()
-    if not confirm:
+    if not confirm:  # only the invoices the debtor ticked, for the amount they gave
         for i in statement.items:
-            if i.disputed:
+            if i.receivable_id not in amounts:
                 continue
             d = open_dispute(
                 session,
@@ -314,7 +354,7 @@ def submit(
                 {
                     "receivable_id": i.receivable_id,
                     "reason": DisputeReason.OTHER.value,
-                    "amount": i.left,
+                    "amount": amounts[i.receivable_id],
                     "description": f"{who}（在线对账）：{sub.reason.strip()}",
                     "evidence_ids": [item.id],
                 },

@@ -31,6 +31,7 @@ def _page(conf, errors=None, values=None, status=200):
     digest = hashlib.sha256(fragment.encode("utf-8")).hexdigest()
     html = render_template(
         "confirm.html",
+        st=st,
         statement=Markup(fragment),
         page_sha256=digest,
         conf=conf,
@@ -52,6 +53,10 @@ def show(token: str):
 def answer(token: str):
     conf = svc.find_link(db.session, token)
     values = {k: request.form.get(k, "") for k in ("decision", "name", "reason")}
+    ticked = [int(v) for v in request.form.getlist("dispute_ids") if v.isdigit()]
+    disputed = tuple((rid, request.form.get(f"amount_{rid}", "")) for rid in ticked)
+    values["dispute_ids"] = set(ticked)
+    values.update({f"amount_{rid}": raw for rid, raw in disputed})
     html, _, headers, st, digest = _page(conf, values=values)
     if request.form.get("page_sha256") != digest:  # the figures changed since it was shown
         html, status, headers, _, _ = _page(
@@ -65,9 +70,10 @@ def answer(token: str):
         request.remote_addr,
         request.headers.get("User-Agent"),
         digest,
+        disputed if values["decision"] == "dispute" else (),
     )
     try:
-        svc.check_submission(sub.__dict__)
+        svc.check_submission(sub.__dict__, st)
     except ValidationFailed as exc:
         html, status, headers, _, _ = _page(conf, exc.fields, values, 422)
         return html, status, headers

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from legalcase.db import db
-from legalcase.domain.errors import DomainError, NotFound
+from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
 from legalcase.models import (
     AuditEntry,
     Case,
@@ -25,6 +25,7 @@ from legalcase.models import (
 )
 from legalcase.services import confirmations as svc
 from legalcase.services import parties
+from legalcase.services.disputes import paused_case_ids
 from tests import factories as F
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -57,10 +58,14 @@ def setup(session):
     return admin, c, a, b, contact
 
 
-def submit(session, app, conf, token, decision="confirm", name="李会计", reason="", now=None):
+def submit(
+    session, app, conf, token, decision="confirm", name="李会计", reason="", now=None, disputed=()
+):
     c = session.get(Case, conf.case_id)
     st = svc.statement_of(session, c, (now or NOW).date())
-    sub = svc.Submission(decision, name, reason, "203.0.113.7", "Mozilla/5.0 (iPhone)", "a" * 64)
+    sub = svc.Submission(
+        decision, name, reason, "203.0.113.7", "Mozilla/5.0 (iPhone)", "a" * 64, disputed
+    )
     out = svc.submit(
         session,
         db.storage,
@@ -150,17 +155,29 @@ def test_a_confirmation_is_evidence_and_an_acknowledgment_that_restarts_limitati
     assert "confirmations" in audited
 
 
-def test_a_dispute_opens_disputes_and_does_not_restart_limitation(app, session):
+def test_a_dispute_opens_disputes_only_on_the_ticked_invoices(app, session):
     admin, c, a, b, contact = setup(session)
     conf, token = svc.create_link(session, admin, c, {}, now=NOW)
     session.commit()
-    submit(session, app, conf, token, "dispute", "李会计", "FP-B 的货物有质量问题")
+    st = svc.statement_of(session, c, NOW.date())
+    none = svc.Submission("dispute", "李", "质量问题", None, None, "a" * 64)
+    with pytest.raises(ValidationFailed) as exc:
+        svc.check_submission(none.__dict__, st)
+    assert "请勾选" in exc.value.fields["dispute_ids"]
+    too_much = (*none.__dict__.items(), ("disputed", ((b.id, "2500.51"),)))
+    with pytest.raises(ValidationFailed) as exc:
+        svc.check_submission(dict(too_much), st)
+    assert "不能超过" in exc.value.fields[f"amount_{b.id}"]
+    submit(
+        session, app, conf, token, "dispute", "李会计", "FP-B 的货物有质量问题",
+        disputed=((b.id, "300"),),
+    )  # fmt: skip
     assert limitation(session, a).unadjusted_date == date(2027, 6, 30)
     disputes = session.scalars(select(Dispute).order_by(Dispute.receivable_id)).all()
     assert [(d.receivable_id, d.amount, d.status) for d in disputes] == [
-        (a.id, Decimal("1000.00"), "open"),
-        (b.id, Decimal("2500.50"), "open"),
+        (b.id, Decimal("300.00"), "open"),
     ]
+    assert c.id not in paused_case_ids(session, [c.id])  # FP-A is still collected
     assert all(
         d.confirmation_id == conf.id and d.evidence_ids == [conf.evidence_id] for d in disputes
     )

@@ -16,11 +16,12 @@ from sqlalchemy import func, select
 
 from legalcase import create_app
 from legalcase.db import db
-from legalcase.models import Confirmation, EvidenceItem, LedgerEntry, Task
+from legalcase.models import Confirmation, Dispute, EvidenceItem, LedgerEntry, Task
 from legalcase.services import confirmations as svc
 from legalcase.services import ladder, parties
 from legalcase.services.auth import issue_token
 from legalcase.services.dashboard import build
+from legalcase.services.disputes import paused_case_ids
 from legalcase.services.documents.context import document_context
 from tests import factories as F
 
@@ -98,6 +99,32 @@ def test_changed_figures_and_missing_fields_are_refused_without_using_the_link(
     assert stale.status_code == 409 and "对账内容已更新" in stale.get_data(as_text=True)
     session.expire_all()
     assert session.get(Confirmation, conf.id).used_at is None
+
+
+def test_a_dispute_on_one_invoice_opens_one_dispute_and_the_case_is_not_paused(
+    app, client, session
+):
+    admin, c, a, b, contact = world(session)
+    conf, token = link(session, admin, c)
+    page = client.get(f"/confirm/{token}").get_data(as_text=True)
+    assert f'name="dispute_ids" id="dispute-{b.id}"' in page and "checked" not in page
+    data = {**form(page.encode()), "decision": "dispute", "name": "李会计", "reason": "单价不符"}
+    # none ticked: refused beside the field, the link stays unused
+    r = client.post(f"/confirm/{token}", data=data)
+    assert r.status_code == 422 and "请勾选您有异议的发票" in r.get_data(as_text=True)
+    # more than it owes: refused beside its amount
+    r = client.post(
+        f"/confirm/{token}", data={**data, "dispute_ids": [str(b.id)], f"amount_{b.id}": "9999"}
+    )
+    assert r.status_code == 422 and "不能超过该发票尚欠的 ¥2,500.50" in r.get_data(as_text=True)
+    r = client.post(
+        f"/confirm/{token}", data={**data, "dispute_ids": [str(b.id)], f"amount_{b.id}": "400.5"}
+    )
+    assert r.status_code == 200
+    session.expire_all()
+    ds = session.scalars(select(Dispute)).all()
+    assert [(d.receivable_id, d.amount) for d in ds] == [(b.id, Decimal("400.50"))]
+    assert c.id not in paused_case_ids(session, [c.id])
 
 
 @pytest.fixture
