@@ -27,8 +27,16 @@ class FreezeSchema(Base):
     event_date = day("冻结/查封日期")
     expires_date = day("裁定载明的保全届满日（不填按法定期限）", required=False)
     frozen_amount = money("冻结金额", required=False)
+    # Left out (API): from the case's stage (before suit or arbitration: pre-suit).
     is_pre_suit = fields.Boolean(
-        load_default=False, metadata={"label": "诉前保全", "widget": "checkbox"}
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "label": "诉前保全",
+            "widget": "checkbox",
+            "help": "勾选（诉前保全）：须自采取保全措施之日起 30 日内起诉或申请仲裁，"
+            "系统将生成“诉前保全后起诉期限”；不勾选（诉中保全）：不生成该期限。",
+        },
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from legalcase.domain.deadlines.preservation import FREEZE_ASSET
 from legalcase.domain.errors import ValidationFailed
 from legalcase.domain.money import format_money
+from legalcase.domain.stages import BEFORE_SUIT, Stage
 from legalcase.domain.values import (
     ASSET_LEAD_KINDS,
     ENFORCEMENT_OUTCOME_KINDS,
@@ -129,6 +130,9 @@ def record_freeze(
         errors["document_number"] = "请填写保全裁定书文号"
     if errors:
         raise ValidationFailed(errors)
+    data = dict(data)
+    if data.get("is_pre_suit") is None:  # not said: before suit, a preservation is pre-suit
+        data["is_pre_suit"] = Stage(case.stage) in BEFORE_SUIT
     event = court_svc.add_court_event(session, actor, case, _freeze_event(asset, data), today)
     freeze = AssetFreeze(
         case_id=case.id,
@@ -148,6 +152,8 @@ def update_freeze(
     event = session.get(CourtEvent, freeze.court_event_id)
     changes = _freeze_event(freeze.asset, data)
     changes.pop("kind")
+    if changes.get("is_pre_suit", False) is None:  # not said: left as it was
+        del changes["is_pre_suit"]
     court_svc.update_court_event(session, actor, event, changes, today)
     if "frozen_amount" in data:
         freeze.frozen_amount = data["frozen_amount"]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from legalcase.db import db
 from legalcase.domain.case_deadlines import KIND_LABELS, STATUS_LABELS
 from legalcase.domain.roles import Role, can_change_case
+from legalcase.domain.stages import BEFORE_SUIT, Stage
 from legalcase.domain.values import ASSET_LEAD_KINDS, ENFORCEMENT_OUTCOME_KINDS
 from legalcase.models import Asset, AssetFreeze, Case
 from legalcase.schemas import dump_fields
@@ -99,6 +100,12 @@ def edit_asset(asset_id: int):
     )
 
 
+def _unchecked_is_no(raw: dict) -> dict:
+    """An unchecked box sends nothing: on the form that means 诉中 (not pre-suit)."""
+    raw.setdefault("is_pre_suit", "false")
+    return raw
+
+
 @bp.route("/assets/<int:asset_id>/freeze", methods=["GET", "POST"])
 def new_freeze(asset_id: int):
     asset = get_or_404(db.session, Asset, asset_id, "财产")
@@ -113,9 +120,13 @@ def new_freeze(asset_id: int):
         FreezeSchema(),
         f"登记保全（冻结/查封）：{asset.description}",
         save,
-        initial={"court_name": case.court or case.forum_name or ""},
+        initial={
+            "court_name": case.court or case.forum_name or "",
+            "is_pre_suit": Stage(case.stage) in BEFORE_SUIT,
+        },
         cancel_url=_back(case.id),
         success="保全已登记，保全届满及续保期限已重新计算",
+        raw_hook=_unchecked_is_no,
     )
 
 
@@ -139,6 +150,7 @@ def edit_freeze(freeze_id: int):
         initial=initial,
         cancel_url=_back(case.id),
         success="已更正，期限已重新计算",
+        raw_hook=_unchecked_is_no,
     )
 
 

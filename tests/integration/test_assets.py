@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 
 from legalcase.domain.errors import ValidationFailed
 from legalcase.models import AuditEntry, CourtEvent, Payment
@@ -220,3 +221,33 @@ def test_the_preservation_application_lists_the_register(app, session, tmp_path)
     )
     assert "银行账户：中国工商银行苏州园区支行基本存款账户（1102 0203 0900 1234 567）" in text
     assert "待律师填写：被申请人的财产线索" not in text
+
+
+def _freeze_data(start):
+    return {
+        "court_name": "苏州工业园区人民法院",
+        "document_number": "（2026）苏0591财保20号",
+        "event_date": start,
+        "frozen_amount": Decimal("80000.00"),
+    }
+
+
+def test_a_freeze_before_suit_is_pre_suit_and_gives_the_30_days_to_sue(session):
+    boss, c, day = _case(session)
+    assert c.stage == "pre_legal"
+    account = _account(session, boss, c, day)
+    start = day - timedelta(days=5)
+    freeze = svc.record_freeze(session, boss, account, _freeze_data(start))  # 诉前/诉中 not said
+    session.commit()
+    assert session.get(CourtEvent, freeze.court_event_id).is_pre_suit is True
+    assert row(session, c, "sue_after_preservation").due_date == start + timedelta(days=30)
+
+
+def test_a_freeze_said_to_be_in_suit_gives_no_deadline_to_sue(session):
+    boss, c, day = _case(session)
+    account = _account(session, boss, c, day)
+    freeze = svc.record_freeze(session, boss, account, {**_freeze_data(day), "is_pre_suit": False})
+    session.commit()
+    assert session.get(CourtEvent, freeze.court_event_id).is_pre_suit is False
+    with pytest.raises(NoResultFound):
+        row(session, c, "sue_after_preservation")

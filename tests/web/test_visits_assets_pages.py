@@ -170,3 +170,53 @@ def test_a_user_limited_to_one_creditor_does_not_reach_another_creditors_registe
     r = client.post("/packages", data={"case_ids": [str(theirs.id)], "as_of": str(today())})
     assert r.status_code == 422  # not found within the user's scope: nothing made
     app.extensions["legalcase_db"]["engine"].dispose()
+
+
+def test_the_freeze_form_before_suit_has_pre_suit_checked_and_says_what_it_means(client, session):
+    from legalcase.models import CourtEvent
+    from tests.integration.test_missed_deadlines import row
+
+    boss = F.user(session, "admin")
+    c = F.case(session, boss)
+    login(client, boss)
+    r = client.post(
+        f"/cases/{c.id}/assets/new",
+        data={
+            "party_id": c.debtor_id,
+            "kind": "bank_account",
+            "description": "工行基本户",
+            "source": "走访",
+            "found_date": str(today()),
+        },
+    )
+    assert r.status_code == 302
+    asset = session.scalars(select(Asset)).one()
+    form = client.get(f"/assets/{asset.id}/freeze").get_data(as_text=True)
+    box = form.split('id="f-is_pre_suit"', 1)[1].split(">", 1)[0]
+    assert "checked" in box  # the case is not sued yet: 诉前保全
+    assert "30 日内起诉或申请仲裁" in form and "诉前保全后起诉期限" in form
+    start = today() - timedelta(days=2)
+    r = client.post(
+        f"/assets/{asset.id}/freeze",
+        data={
+            "court_name": "苏州工业园区人民法院",
+            "document_number": "（2026）苏0591财保9号",
+            "event_date": str(start),
+            "is_pre_suit": "true",
+        },
+    )
+    assert r.status_code == 302
+    assert row(session, c, "sue_after_preservation").due_date == start + timedelta(days=30)
+    # unchecking it on the correction form makes it 诉中: the deadline to sue goes
+    freeze = session.scalars(select(AssetFreeze)).one()
+    r = client.post(
+        f"/freezes/{freeze.id}/edit",
+        data={
+            "court_name": "苏州工业园区人民法院",
+            "document_number": "（2026）苏0591财保9号",
+            "event_date": str(start),
+        },
+    )
+    assert r.status_code == 302
+    session.expire_all()
+    assert session.get(CourtEvent, freeze.court_event_id).is_pre_suit is False
