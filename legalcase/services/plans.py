@@ -172,15 +172,32 @@ def plan_dues(
     return out
 
 
+def cases_on_plan(session: Session, case_ids: list[int], today: date) -> set[int]:
+    """Those of ``case_ids`` whose latest plan (not cancelled) is in good standing as of
+    ``today``: active, no instalment broken beyond its grace days, not accelerated."""
+    if not case_ids:
+        return set()
+    return {
+        v.plan.case_id
+        for v in _latest(session, case_ids, today)
+        if v.state.status == PlanStatus.ACTIVE
+    }
+
+
 def acceleration_tasks(
     session: Session, cases: list[Case], existing: set[tuple[int, str]], today: date
 ) -> int:
     """The daily ladder's part: a task for the case owner once a plan is broken and its
-    balance accelerated (one per plan, ``existing``: (case id, reason key) of every task)."""
+    balance accelerated (one per plan, ``existing``: (case id, reason key) of every task);
+    the reminders of instalments already paid in full are closed (a completed plan's all)."""
     by_id = {c.id: c for c in cases}
     created = 0
+    paid_off: dict[str, str] = {}
     for v in _latest(session, list(by_id), today):
         p, state = v.plan, v.state
+        for t in state.instalments:
+            if t.paid_off_on is not None:
+                paid_off[f"plan:{p.id}:{t.seq}"] = f"第{t.seq}期已于{t.paid_off_on}付清，无需再提醒"
         key = f"plan:{p.id}:accelerated"
         if state.accelerated_due is None or (p.case_id, key) in existing:
             continue
@@ -201,6 +218,12 @@ def acceleration_tasks(
         )
         existing.add((p.case_id, key))
         created += 1
+    if paid_off:
+        open_reminders = select(Task).where(
+            Task.reason_key.in_(paid_off), Task.is_done.is_(False), Task.case_id.in_(by_id)
+        )
+        for task in session.scalars(open_reminders):
+            task.is_done, task.done_at, task.done_note = True, utcnow(), paid_off[task.reason_key]
     return created
 
 

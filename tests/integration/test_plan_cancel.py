@@ -216,3 +216,28 @@ def test_two_users_cancelling_at_once_cancel_it_once(app, owed_case):
     assert [a.after.get("cancel_reason") for a in audited] == [won]
     [task] = session.scalars(select(Task).where(Task.reason_key.like(f"plan:{ids[1]}:%"))).all()
     assert task.is_done and won in task.done_note
+
+
+def test_paid_instalments_reminders_close_and_a_fully_paid_plan_is_completed(owed_case):
+    session, legal, case, due = owed_case
+    first, second = TODAY + timedelta(days=20), TODAY + timedelta(days=50)
+    plan = _plan(session, legal, case, agreed=TODAY, dues=(first, second), principal="15000")
+    assert len(_open_plan_tasks(session, plan)) == 2
+    receivables.record_payment(
+        session, legal, case, {"paid_date": TODAY, "amount": Decimal("15000.00")}
+    )
+    run_ladder(session)
+    session.commit()
+    # the first instalment is paid early: its reminder closes, the second's stays
+    assert [t.reason_key for t in _open_plan_tasks(session, plan)] == [f"plan:{plan.id}:2"]
+    closed = session.scalar(select(Task).where(Task.reason_key == f"plan:{plan.id}:1"))
+    assert closed.is_done and f"第1期已于{TODAY}付清" in closed.done_note
+    receivables.record_payment(
+        session, legal, case, {"paid_date": TODAY, "amount": Decimal("15000.00")}
+    )
+    run_ladder(session)
+    session.commit()
+    assert _open_plan_tasks(session, plan) == []
+    [view] = plans.case_plans(session, case.id)
+    assert view.state.status == PlanStatus.COMPLETED
+    assert view.to_json()["status_label"] == "已履行完毕"
