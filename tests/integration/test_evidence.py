@@ -356,3 +356,25 @@ def test_images_become_pages_of_the_bundle(env, tmp_path):
     bundle = ev.build_case_bundle(session, store, admin, case, [png.id, jpg.id], tmp_dir=tmp_path)
     assert bundle.page_count == 3
     assert [row["pages"] for row in bundle.contents] == [[2, 2], [3, 3]]
+
+
+def test_the_same_file_again_is_refused_naming_the_first_and_nothing_is_written(env):
+    session, admin, case, store, add = env
+    first = add((PDFS / "pdflatex-4-pages.pdf").read_bytes(), "合同.pdf")
+    add((PDFS / "minimal-document.pdf").read_bytes(), "发票.pdf", kind="invoice")
+    events = count(session, CustodyEvent)
+    with pytest.raises(ev.upload.DuplicateEvidence) as caught:
+        add((PDFS / "pdflatex-4-pages.pdf").read_bytes(), "合同副本.pdf", kind="other")
+    session.rollback()
+    assert "第1项证据“合同.pdf”内容相同" in caught.value.message
+    assert caught.value.existing_id == first.id and caught.value.fields == {
+        "file": "与第1项证据内容相同"
+    }
+    assert count(session) == 2 and count(session, CustodyEvent) == events
+    with store.open(first.storage_key) as kept:
+        assert kept.read() == (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+    # once withdrawn, the same file may come in again (it is no longer in the list's use)
+    ev.withdraw(session, admin, first, "扫描件不清晰")
+    session.commit()
+    again = add((PDFS / "pdflatex-4-pages.pdf").read_bytes(), "合同（重新上传）.pdf")
+    assert again.sha256 == first.sha256 and count(session) == 3

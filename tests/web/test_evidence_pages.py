@@ -482,3 +482,42 @@ def test_a_viewer_cannot_edit_evidence_metadata(client, session):
     assert r.status_code == 403
     session.rollback()
     assert session.get(EvidenceItem, item.id).source == "原告保存"
+
+
+def test_choosing_items_for_a_bundle_is_explained_and_a_refusal_names_the_field(client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    upload(client, case.id, (PDFS / "pdflatex-4-pages.pdf").read_bytes(), "a.pdf", "contract")
+    item = session.scalar(select(EvidenceItem))
+    page = client.get(f"/cases/{case.id}/evidence").data.decode()
+    assert "册序（编入证据册的顺序）" in page and "在要编入的证据的“册序”栏填数字" in page
+    assert "第1项" in page
+    r = client.post(f"/cases/{case.id}/bundles", data={"title": "一审证据"})
+    html = r.data.decode()
+    assert r.status_code == 422
+    assert "编入证据册的证据（册序）：请至少选择一项证据" in html and "items：" not in html
+    # the address goes back to the page's own: reloading does not send the form again
+    assert f"history.replaceState(null, '', \"/cases/{case.id}/evidence\")" in html
+    r = client.post(f"/cases/{case.id}/bundles", data={f"order-{item.id}": "一"})
+    html = r.data.decode()
+    assert r.status_code == 422 and "编入证据册的证据（册序）：册序应为数字：一" in html
+    assert f'name="order-{item.id}" value="一"' in html  # what was typed stays
+
+
+def test_uploading_the_same_file_again_is_refused_with_a_link_to_the_first(client, session):
+    admin = F.user(session)
+    case = F.case(session, admin)
+    login(client, admin)
+    data = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+    upload(client, case.id, data, "合同.pdf", "contract")
+    upload(client, case.id, (PDFS / "minimal-document.pdf").read_bytes(), "b.pdf", "invoice")
+    first = session.scalar(select(EvidenceItem).order_by(EvidenceItem.id))
+    r = upload(client, case.id, data, "合同-再传.pdf", "other", title="合同扫描件")
+    html = r.data.decode()
+    assert r.status_code == 422
+    assert "该文件与第1项证据“合同.pdf”内容相同（SHA-256 相同），未重复上传" in html
+    assert f'href="#evidence-{first.id}" id="duplicate-link"' in html
+    assert 'data-field="file">与第1项证据内容相同' in html
+    assert 'value="合同扫描件"' in html  # the form keeps what was typed
+    assert session.scalar(select(func.count()).select_from(EvidenceItem)) == 2

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docgen.inspect import BadFile, audio_duration, guess_type, parse_email, pdf_pages
@@ -196,6 +196,7 @@ def add_evidence(
     try:  # a rollback of the unit of work removes what was new in storage
         checked = check_upload(spooled, filename)
         check_meta(meta, checked.content_type)
+        _refuse_duplicate(session, case, spooled.sha256)
         item = _store(session, storage, actor, case, checked, _safe_name(filename), meta)
         item.receivables = receivables
         item.ledger_entries = entries
@@ -210,6 +211,44 @@ def add_evidence(
     finally:
         spooled.path.unlink(missing_ok=True)
     return item
+
+
+class DuplicateEvidence(DomainError):
+    """The same file (same SHA-256) is already an active item of the case: evidence is
+    append-only, so a second copy would stay in the list (and in bundles) for good."""
+
+    status = 409
+
+    def __init__(self, existing: EvidenceItem, number: int) -> None:
+        msg = (
+            f"该文件与第{number}项证据“{existing.title}”内容相同（SHA-256 相同），未重复上传；"
+            "如需换一个说明，请修改该项的证据目录信息"
+        )
+        super().__init__("duplicate_evidence", msg, {"file": f"与第{number}项证据内容相同"})
+        self.existing_id = existing.id
+        self.number = number
+
+
+def item_number(session: Session, item: EvidenceItem) -> int:
+    """第N项: the item's place among the case's items in upload order (never renumbered:
+    items are never deleted)."""
+    q = select(func.count()).where(EvidenceItem.case_id == item.case_id, EvidenceItem.id <= item.id)
+    return session.scalar(q) or 0
+
+
+def _refuse_duplicate(session: Session, case: Case, sha256: str) -> None:
+    existing = session.scalars(
+        select(EvidenceItem)
+        .where(
+            EvidenceItem.case_id == case.id,
+            EvidenceItem.sha256 == sha256,
+            EvidenceItem.status == "active",
+        )
+        .order_by(EvidenceItem.id)
+        .limit(1)
+    ).first()
+    if existing is not None:
+        raise DuplicateEvidence(existing, item_number(session, existing))
 
 
 def _store(session, storage, actor, case, checked: Checked, filename, meta) -> EvidenceItem:
