@@ -46,3 +46,20 @@ def require_writer(role: Role) -> None:
 def require_admin(role: Role) -> None:
     if role != Role.ADMIN:
         raise PermissionDenied("只有管理员可以执行此操作")
+
+
+UPHOLD_REFUSED = (
+    "只有法务或管理员可以认定异议成立并调减应收款（冲减本金）；"
+    "催收专员可以认定异议不成立（恢复催收），或请法务处理"
+)
+
+
+def can_uphold_dispute(role: Role | str) -> bool:
+    """Upholding a dispute credits the receivable (the principal comes down): like a waiver,
+    it is for the legal staff or an admin, never a collector alone."""
+    return role in (Role.ADMIN, Role.LEGAL)
+
+
+def require_dispute_uphold(role: Role | str) -> None:
+    if not can_uphold_dispute(role):
+        raise PermissionDenied(UPHOLD_REFUSED)

@@ -27,6 +27,7 @@ from legalcase.domain.disputes import (
 )
 from legalcase.domain.errors import Conflict, ValidationFailed
 from legalcase.domain.money import ZERO
+from legalcase.domain.roles import require_dispute_uphold
 from legalcase.domain.values import DisputeReason, DisputeStatus
 from legalcase.models import Case, Dispute, EvidenceItem, Receivable, User
 from legalcase.models.base import utcnow
@@ -98,8 +99,8 @@ def open_dispute(
 def resolve_dispute(
     session: Session, actor: User, dispute: Dispute, data: dict, now: datetime | None = None
 ) -> Dispute:
-    """``outcome`` upheld (``credit_amount``: default the amount disputed) or rejected,
-    with a ``note``. Upheld credits the receivable: its amount (and its last instalments)
+    """``outcome`` upheld (``credit_amount``: default the amount disputed; the legal staff or
+    an admin only) or rejected (anyone who may change the case), with a ``note``. Upheld credits the receivable: its amount (and its last instalments)
     come down, and the case's figures are stored again."""
     case = session.get(Case, dispute.case_id)
     begin_case_write(session, actor, case)
@@ -107,6 +108,8 @@ def resolve_dispute(
     if not dispute.is_open:
         raise Conflict("dispute_closed", "该异议已处理，不能再次处理")
     outcome = data.get("outcome")
+    if outcome == DisputeStatus.UPHELD:  # a credit cuts the principal: legal or admin only
+        require_dispute_uphold(actor.role)
     credit = check_resolution(outcome, data.get("credit_amount"), dispute.amount)
     if credit > ZERO:
         r = dispute.receivable

@@ -16,7 +16,7 @@ from legalcase.domain.case_deadlines import KIND_LABELS, STATUS_LABELS
 from legalcase.domain.errors import DomainError
 from legalcase.domain.money import format_money
 from legalcase.domain.promises import PROMISE_LABELS
-from legalcase.domain.roles import ROLE_LABELS, Role
+from legalcase.domain.roles import ROLE_LABELS, Role, can_uphold_dispute
 from legalcase.domain.stages import STAGE_LABELS, Stage
 from legalcase.models import User
 from legalcase.services.clock import SHANGHAI
@@ -92,6 +92,7 @@ def init_web(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         audit_entity=audit.entity_label,
         audit_changes=audit.changes,
+        can_uphold_dispute=can_uphold_dispute,
     )
 
     from .allocation import bp as allocation_bp
@@ -176,3 +177,7 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(404)
     def _not_found(_exc):
         return render_template("error.html", error=DomainError("not_found", "页面不存在")), 404
+
+    from .http_errors import init_http_errors
+
+    init_http_errors(app)  # any other HTTP error (405 ...): the Chinese page, not werkzeug's
