@@ -31,16 +31,17 @@ def batch_letters():
     require_writer(Role(user.role))
     data = parse(BatchSchema(), body())
     as_of = data.get("as_of") or today()
-    if data.get("case_ids"):
+    passed: list[dict] = []
+    if data.get("case_ids"):  # chosen one by one: the user's explicit choice
         ids = docs.visible_cases(db.session, data["case_ids"])
     else:
-        ids = docs.batch_cases(
-            db.session,
-            user,
-            data["tier"],
-            data["doc_type"],
-            as_of,
-            include_in_court=data["include_in_court"],
+        include = docs.BatchInclude(
+            in_court=data["include_in_court"],
+            mediation=data["include_mediation"],
+            on_plan=data["include_on_plan"],
+        )
+        ids, passed = docs.pick_batch(
+            db.session, user, data["tier"], data["doc_type"], as_of, include
         )
     if data["pdf"]:
         docs.require_pdf()
@@ -50,6 +51,7 @@ def batch_letters():
         "as_of": as_of.isoformat(),
         "override_reason": data.get("override_reason"),
         "pdf": data["pdf"],
+        "passed": passed,
     }
     job = submit(db.session, BATCH_LETTERS, params=params, created_by=user, total=len(ids))
     return {"job_id": job.id}

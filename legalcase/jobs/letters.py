@@ -37,4 +37,6 @@ def batch_letters(ctx) -> dict:
     with ctx.unit_of_work() as uow:
         key = docs.batch_zip(uow.session, uow.storage, generated, ctx.config) if generated else None
         uow.commit()
+    # the cases the batch passed by before it started (services.documents.batch_skips)
+    skipped += [{"case_id": s["case_id"], "problem": s["reason"]} for s in p.get("passed", [])]
     return {"generated": len(generated), "skipped": skipped, "zip_key": key}

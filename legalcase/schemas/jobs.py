@@ -28,6 +28,10 @@ class BatchSchema(Base):
     override_reason = text("材料不全时强制生成的理由（仅法务）", max_len=500)
     pdf = fields.Boolean(load_default=False, metadata={"label": "同时生成 PDF"})
     include_in_court = fields.Boolean(load_default=False, metadata={"label": "含已诉案件"})
+    include_mediation = fields.Boolean(load_default=False, metadata={"label": "含诉前调解案件"})
+    include_on_plan = fields.Boolean(
+        load_default=False, metadata={"label": "含还款协议履行中的案件"}
+    )
 
     @validates_schema
     def _one_of(self, data, **_kw):

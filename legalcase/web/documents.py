@@ -22,7 +22,7 @@ from legalcase import schemas as S
 from legalcase.db import db, writes
 from legalcase.domain.aging import TIER_LABELS
 from legalcase.domain.errors import DomainError
-from legalcase.domain.roles import Role, can_change_case
+from legalcase.domain.roles import Role, can_change_case, require_writer
 from legalcase.domain.values import TimestampedKind
 from legalcase.models import Case, GeneratedDocument
 from legalcase.services import documents as docs
@@ -263,7 +263,14 @@ def download_template(doc_type: str):
 
 @bp.get("/documents/batch")
 def batch():
-    return render_template("batch.html", tiers=TIER_LABELS, types=docs.batch_types(), today=today())
+    can_start = Role(current_user.role) != Role.VIEWER
+    return render_template(
+        "batch.html",
+        tiers=TIER_LABELS,
+        types=docs.batch_types(),
+        today=today(),
+        can_start=can_start,
+    )
 
 
 @bp.post("/documents/batch")
@@ -272,22 +279,24 @@ def batch_run():
     from legalcase.jobs import submit
     from legalcase.jobs.letters import KIND
 
+    require_writer(Role(current_user.role))  # a viewer starts nothing (403)
     as_of = today()
     user = current_user._get_current_object()
     doc_type = request.form.get("doc_type")
-    ids = docs.batch_cases(
-        db.session,
-        user,
-        request.form.get("tier"),
-        doc_type,
-        as_of,
-        include_in_court=request.form.get("include_in_court") == "1",
+    include = docs.BatchInclude(
+        in_court=request.form.get("include_in_court") == "1",
+        mediation=request.form.get("include_mediation") == "1",
+        on_plan=request.form.get("include_on_plan") == "1",
+    )
+    ids, passed = docs.pick_batch(
+        db.session, user, request.form.get("tier"), doc_type, as_of, include
     )
     params = {
         "doc_type": doc_type,
         "case_ids": ids,
         "as_of": as_of.isoformat(),
         "pdf": request.form.get("pdf") == "1",
+        "passed": passed,
     }
     job = submit(db.session, KIND, params=params, created_by=user, total=len(ids))
     return redirect(url_for("jobs.show", job_id=job.id), 303)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from .batch import (
     BATCH_TYPES,
+    BatchInclude,
     batch_cases,
     batch_letter,
     batch_types,
     batch_zip,
     check_batch_type,
+    pick_batch,
     require_pdf,
     visible_cases,
 )
@@ -41,12 +43,14 @@ from .templates import (
 
 __all__ = [
     "BATCH_TYPES",
+    "BatchInclude",
     "TEMPLATE_MAX_BYTES",
     "batch_cases",
     "batch_letter",
     "batch_types",
     "batch_zip",
     "check_batch_type",
+    "pick_batch",
     "require_pdf",
     "visible_cases",
     "case_documents",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from storage import Storage, hash_file
 
 from ..cases import PortfolioFilter, list_cases
 from ..disputes import paused_case_ids
+from ..plans import cases_on_plan
 from .generate import generate, pdf_for
 
 BATCH_TYPES = ("reminder_30", "reminder_60")
@@ -39,6 +41,83 @@ def check_batch_type(doc_type: str | None) -> str:
     return doc_type
 
 
+# why a batch passes a case by (shown on the job's page); "include" names what the user may
+# explicitly ask to include anyway (disputes never)
+SKIP_REASONS = {
+    "in_court": "已进入司法程序（保全、诉讼、仲裁、判决或执行），由律师对外沟通",
+    "mediation": "诉前调解中",
+    "on_plan": "已签订还款协议且正在按期履行",
+    "disputed": "欠款均有未解决的异议，催收暂停",
+}
+
+
+@dataclass(frozen=True)
+class BatchInclude:
+    """What the user explicitly asked a batch to include despite the rule."""
+
+    in_court: bool = False
+    mediation: bool = False
+    on_plan: bool = False
+
+
+def batch_skips(
+    session: Session, cases: list[Case], as_of: date, include: BatchInclude = BatchInclude()
+) -> dict[int, str]:
+    """The one rule of who a batch of reminders passes by: case id -> reason key
+    (``SKIP_REASONS``). In the court's hands (the lawyers speak for the creditor there), in
+    诉前调解, or on a repayment plan in good standing (demanding the whole balance would
+    contradict the plan), unless asked; paused by disputes (every owed receivable disputed)
+    always."""
+    out: dict[int, str] = {}
+    for c in cases:
+        stage = Stage(c.stage)
+        if stage in IN_COURT and not include.in_court:
+            out[c.id] = "in_court"
+        elif stage == Stage.MEDIATION and not include.mediation:
+            out[c.id] = "mediation"
+    rest = [c.id for c in cases if c.id not in out]
+    if not include.on_plan:
+        out |= dict.fromkeys(sorted(cases_on_plan(session, rest, as_of)), "on_plan")
+        rest = [cid for cid in rest if cid not in out]
+    # a case whose every owed receivable is disputed gets no reminder (issue 16)
+    out |= dict.fromkeys(sorted(paused_case_ids(session, rest)), "disputed")
+    return out
+
+
+def pick_batch(
+    session: Session,
+    actor: User,
+    tier: str | None,
+    doc_type: str | None,
+    as_of: date,
+    include: BatchInclude = BatchInclude(),
+) -> tuple[list[int], list[dict]]:
+    """The open cases with money outstanding in ``tier`` (a collector's own cases only),
+    however many there are, split into those that get a letter and those the batch passes
+    by (``batch_skips``), each as {"case_id", "reason"} in Chinese."""
+    if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
+        raise DomainError("bad_batch", "请选择账龄段和催款函类型")
+    owner = actor.id if Role(actor.role) == Role.COLLECTOR else None
+    candidates: list[Case] = []
+    page = 1
+    while True:
+        rows, total = list_cases(
+            session, PortfolioFilter(tier=tier, owner_id=owner), as_of, page, PAGE
+        )
+        candidates += [
+            c for c in rows if not c.stage.startswith("closed") and c.outstanding_amount > 0
+        ]
+        if page * PAGE >= total or not rows:
+            break
+        page += 1
+    skips = batch_skips(session, candidates, as_of, include)
+    picked = [c.id for c in candidates if c.id not in skips]
+    skipped = [
+        {"case_id": c.id, "reason": SKIP_REASONS[skips[c.id]]} for c in candidates if c.id in skips
+    ]
+    return picked, skipped
+
+
 def batch_cases(
     session: Session,
     actor: User,
@@ -47,33 +126,9 @@ def batch_cases(
     as_of: date,
     include_in_court: bool = False,
 ) -> list[int]:
-    """The open cases with money outstanding in ``tier`` (a collector's own cases only),
-    however many there are.
-
-    A case in the court's hands (preservation, suit, arbitration, judgment, enforcement) gets
-    no reminder unless asked: the lawyers speak for the creditor there. A case paused by
-    disputes (every receivable it owes disputed) gets none."""
-    if tier not in {t.value for t in Tier} or doc_type not in BATCH_TYPES:
-        raise DomainError("bad_batch", "请选择账龄段和催款函类型")
-    owner = actor.id if Role(actor.role) == Role.COLLECTOR else None
-    picked: list[int] = []
-    page = 1
-    while True:
-        rows, total = list_cases(
-            session, PortfolioFilter(tier=tier, owner_id=owner), as_of, page, PAGE
-        )
-        picked += [
-            c.id
-            for c in rows
-            if not c.stage.startswith("closed")
-            and c.outstanding_amount > 0
-            and (include_in_court or Stage(c.stage) not in IN_COURT)
-        ]
-        if page * PAGE >= total or not rows:
-            # a case whose every owed receivable is disputed gets no reminder (issue 16)
-            paused = paused_case_ids(session, picked)
-            return [cid for cid in picked if cid not in paused]
-        page += 1
+    """The cases of ``pick_batch`` that get a letter."""
+    include = BatchInclude(in_court=include_in_court)
+    return pick_batch(session, actor, tier, doc_type, as_of, include)[0]
 
 
 def visible_cases(session: Session, case_ids: list[int]) -> list[int]:

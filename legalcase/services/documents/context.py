@@ -126,6 +126,7 @@ def document_context(
                 "outstanding": _money(left[r.id]),
             }
             for r in receivables
+            if left[r.id] != 0  # nothing owed on it (paid or credited): not demanded
         ],
         "payments": [{"date": str(p.paid_date), "amount": _money(p.amount)} for p in payments],
         "claim": {
