@@ -67,17 +67,31 @@ def upload():
 
 @bp.post("/<token>/preview")
 def preview(token: str):
+    return _preview(token)
+
+
+def _preview(token: str, refuse: bool = False):
+    """The dry run; with ``refuse`` the import the user asked for is refused on this page
+    (bad rows not skipped) instead of starting a job that could only refuse it."""
     _, raw = uploads.read(db.storage, token, _tmp())
     creditor_id = _creditor_id()
     plan = importer.plan(db.session, creditor_id, raw, _mapping(request.form))
-    return render_template(
+    message = None
+    if refuse:
+        try:
+            importer.refuse_bad_rows(plan, skip_bad=False)
+        except DomainError as exc:
+            message = exc.message
+    page = render_template(
         "import_preview.html",
         token=token,
         plan=plan,
         form=request.form,
         fields=FIELDS,
+        message=message,
         creditor=queries.choices_creditors(db.session).get(creditor_id, ""),
     )
+    return (page, 422) if message else page
 
 
 @bp.post("/<token>/apply")
@@ -87,6 +101,8 @@ def run(token: str):
     from legalcase.jobs import submit
     from legalcase.jobs.imports import KIND
 
+    if request.form.get("bad_rows", "0") != "0" and not request.form.get("skip_bad"):
+        return _preview(token, refuse=True)
     key = uploads.require(db.storage, token)  # the job reads it from storage
     creditor_id = _creditor_id()
     params = {

@@ -263,9 +263,11 @@ def test_import_screens_in_the_browser(live_url, page, session, tmp_path):
     expect(errors.locator("tbody tr").first).to_contain_text("6")  # line 6 = row 4 + header
     page.click("#import-apply button")  # refused: bad rows and not skipped
     expect(page.locator(".alert-danger")).to_contain_text("有 2 行有误")
+    expect(page.locator("#import-errors")).to_contain_text("到期日无效")  # still the dry run
     page.check("input[name=skip_bad]")
-    page.click("#import-apply button")
-    expect(page.locator(".alert-success")).to_contain_text("新增应收 28 笔")
+    page.click("#import-apply button")  # a background job; its page shows how it went
+    expect(page.locator("#job-summary")).to_contain_text("新增应收 28 笔")
+    page.click("nav >> text=案件")
     expect(page.locator("#portfolio")).to_contain_text("导入客户")
 
 

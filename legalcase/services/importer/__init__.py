@@ -7,6 +7,6 @@ the same services as the screens) in ``.write``.
 from __future__ import annotations
 
 from .plan import MAX_ROWS, Plan, plan, read_table
-from .write import apply, require_importer
+from .write import apply, refuse_bad_rows, require_importer
 
-__all__ = ["MAX_ROWS", "Plan", "apply", "plan", "read_table", "require_importer"]
+__all__ = ["MAX_ROWS", "Plan", "apply", "plan", "read_table", "refuse_bad_rows", "require_importer"]

@@ -58,6 +58,14 @@ def require_importer(actor: User) -> None:
         raise PermissionDenied("只有法务或管理员可以导入台账")
 
 
+def refuse_bad_rows(p: Plan, skip_bad: bool) -> None:
+    """An import with bad rows goes ahead only when the user chose to skip them."""
+    if p.errors and not skip_bad:
+        raise DomainError(
+            "bad_rows", f"有 {len(p.errors)} 行有误，未导入；请改正后重试，或选择跳过错误行"
+        )
+
+
 def apply(
     session: Session,
     actor: User,
@@ -69,10 +77,7 @@ def apply(
     """Write the plan in the caller's transaction; refused while there are bad rows unless
     ``skip_bad``. Returns counts of what was done."""
     require_importer(actor)
-    if p.errors and not skip_bad:
-        raise DomainError(
-            "bad_rows", f"有 {len(p.errors)} 行有误，未导入；请改正后重试，或选择跳过错误行"
-        )
+    refuse_bad_rows(p, skip_bad)
     if session.get(Creditor, creditor_id) is None:
         raise DomainError("not_found", "债权主体不存在")
     today = today or clock_today()
