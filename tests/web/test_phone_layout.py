@@ -4,6 +4,7 @@ name, amount owed, next deadline (red "已过 N 天" when passed) and stage in v
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -113,3 +114,37 @@ def test_daily_pages_fit_the_screen(live_url, page, session, tmp_path, width, he
     color = late.evaluate("e => getComputedStyle(e).color")
     r, g, b = (int(x) for x in color.removeprefix("rgb(").rstrip(")").split(",")[:3])
     assert r > 150 and g < 100 and b < 100, color
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+def test_evidence_cards(live_url, page, session, tmp_path, width, height):  # noqa: F811
+    """The evidence items (timestamp, hash, 册序) fit a phone as stacked cards with readable
+    lines, and keep their columns at desk size; the full hash stays in the title."""
+    boss = F.user(session, "admin", username="mgr", name="经理")
+    case = _busy_case(session, boss)
+    page.set_viewport_size({"width": width, "height": height})
+    _login(page, live_url, "mgr")
+    page.goto(f"{live_url}/cases/{case.id}/evidence")
+    for n in range(2):
+        f = tmp_path / f"EMS-{n}-signed-receipt-of-the-lawyer-letter-with-a-long-name.txt"
+        f.write_bytes(f"EMS 123456789{n} signed 2026-11-24".encode())
+        page.set_input_files("#f-file", str(f))
+        page.select_option("#f-kind", "delivery_proof")
+        page.fill("#f-purpose", "证明律师函已于2026年11月24日送达被告住所地并由其财务部负责人签收")
+        page.click("#upload-form button[type=submit]")
+        expect(page.locator("#evidence-items tbody tr")).to_have_count(n + 1)
+    shot = os.environ.get("LEGALCASE_SHOTS", str(tmp_path))
+    page.screenshot(path=f"{shot}/evidence-{width}.png", full_page=True)
+    if width == 390:
+        assert page.evaluate(SIDEWAYS) == []
+    row = page.locator("#evidence-items tbody tr").first
+    main = row.locator("td.evidence-main").bounding_box()
+    assert main and main["width"] > min(width * 0.6, 300), main  # not one character per line
+    assert row.bounding_box()["height"] < 600
+    code = row.locator("code.sha256")
+    expect(code).to_be_visible()
+    full = code.get_attribute("data-sha256")
+    assert len(full) == 64 and code.inner_text() == full[:12] + "…"
+    assert full in code.get_attribute("title")
+    expect(row.locator(".item-no")).to_have_text("第2项")
+    expect(row.get_by_label("册序", exact=False).first).to_be_visible()
