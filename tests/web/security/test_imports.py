@@ -63,11 +63,15 @@ def test_a_bad_creditor_id_is_400_naming_the_field(web, client, session):
     login(client, F.user(session, "legal"))
     assert _upload(client, _csv(2)).status_code == 200
     (path,) = _temp_files(web)
-    token = path.name.removeprefix("import-")
+    token = path.name  # imports/uploads/<token>
     for bad in ("abc", "99999999999999999999", "-1", "²"):
         r = client.post(f"/imports/{token}/preview", data={"creditor_id": bad})
         assert r.status_code == 400, bad
         assert "请选择债权主体" in r.data.decode()
+    # the token was the upload's: with a real creditor the same ledger previews
+    creditor = F.creditor(session)
+    r = client.post(f"/imports/{token}/preview", data={"creditor_id": str(creditor.id)})
+    assert r.status_code == 200
 
 
 def test_an_uploaded_ledger_expires_after_an_hour(web, client, session):
@@ -75,7 +79,7 @@ def test_an_uploaded_ledger_expires_after_an_hour(web, client, session):
     creditor = F.creditor(session)
     assert _upload(client, _csv(2)).status_code == 200
     (path,) = _temp_files(web)
-    token = path.name.removeprefix("import-")
+    token = path.name  # imports/uploads/<token>
     ok = client.post(f"/imports/{token}/preview", data={"creditor_id": str(creditor.id)})
     assert ok.status_code == 200
     old = time.time() - 3601
