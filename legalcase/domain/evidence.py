@@ -58,8 +58,8 @@ COLLECTION = Requirement(
 )
 ACK = Requirement(
     "acknowledgment",
-    "债务人确认：欠条、还款计划、延期请求、提供担保",
-    frozenset({"acknowledgment", "statement"}),
+    "债务人确认：欠条、还款计划、延期请求、提供担保、在线对账确认",
+    frozenset({"acknowledgment", "statement", "online_confirmation"}),
     required=False,
 )
 ASSETS = Requirement(
@@ -124,7 +124,9 @@ def checklist(evidence: Iterable[tuple[int, str]]) -> list[StepCheck]:
 
 PROOF_KINDS = {
     "demand": frozenset({"delivery_proof", "email", "call_recording"}),
-    "acknowledgment": frozenset({"acknowledgment", "statement", "call_recording"}),
+    "acknowledgment": frozenset(
+        {"acknowledgment", "statement", "online_confirmation", "call_recording"}
+    ),
 }
 
 

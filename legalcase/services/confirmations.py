@@ -32,6 +32,7 @@ from legalcase.domain.values import (
     Channel,
     ConfirmationDecision,
     DisputeReason,
+    EvidenceKind,
     LegalEffect,
     OriginalOrCopy,
     Outcome,
@@ -297,7 +298,7 @@ def submit(
         case,
         {
             "contacted_at": now,
-            "channel": Channel.EMAIL.value,
+            "channel": Channel.ONLINE.value,  # a web click: no e-mail was sent
             "contact_id": conf.contact_id,
             "person_reached": who[:100],
             "summary": summary,
@@ -317,7 +318,8 @@ def submit(
         io.BytesIO(pdf),
         f"online-statement-{conf.id}.pdf",
         {
-            "kind": "statement" if confirm else "other",  # a dispute signs nothing
+            # a web click, not a signed statement (the checklist takes it as an acknowledgment)
+            "kind": (EvidenceKind.ONLINE_CONFIRMATION if confirm else EvidenceKind.OTHER).value,
             "title": f"在线对账{'确认' if confirm else '异议'}（{who}，{now.astimezone(SHANGHAI):%Y-%m-%d}）",
             "source": "债务人在线对账",
             "purpose": "证明债务人确认所列欠款（同意履行，诉讼时效重新计算）"

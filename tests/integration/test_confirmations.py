@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from legalcase.db import db
 from legalcase.domain.errors import DomainError, NotFound, ValidationFailed
+from legalcase.domain.evidence import checklist, interruption_proven
 from legalcase.models import (
     AuditEntry,
     Case,
@@ -138,7 +139,13 @@ def test_a_confirmation_is_evidence_and_an_acknowledgment_that_restarts_limitati
     assert limitation(session, b).unadjusted_date == date(2029, 11, 20)
     # the evidence: a PDF of what was shown with the submission record
     item = session.get(EvidenceItem, conf.evidence_id)
-    assert item.kind == "statement" and item.content_type == "application/pdf"
+    assert item.kind == "online_confirmation" and item.content_type == "application/pdf"
+    assert entry.channel == "online"  # no e-mail was sent: the debtor answered on the page
+    # the checklist: proof of acknowledgment, but not a statement the debtor signed
+    (complaint,) = [s for s in checklist([(item.id, item.kind)]) if s.step == "complaint"]
+    got = {i.requirement.key: i.ok for i in complaint.items}
+    assert got["acknowledgment"] is True and got["statement"] is False
+    assert interruption_proven("acknowledgment", [item.kind])
     assert [le.id for le in item.ledger_entries] == [entry.id]
     with db.storage.open(item.storage_key) as fh:
         text = pdf_text(fh.read())

@@ -70,7 +70,14 @@ def test_the_link_shows_the_statement_once_and_is_kept_as_evidence(app, client, 
     conf = session.get(Confirmation, conf.id)
     assert conf.decision == "confirm" and conf.user_agent == "TestPhone/1.0"
     assert conf.page_sha256 == data["page_sha256"]
-    assert session.get(EvidenceItem, conf.evidence_id).kind == "statement"
+    assert session.get(EvidenceItem, conf.evidence_id).kind == "online_confirmation"
+    entry = session.get(LedgerEntry, conf.ledger_entry_id)
+    assert entry.channel == "online" and entry.legal_effect == "acknowledgment"
+    # the checklist: proof of acknowledgment, not the signed statement
+    web = app.test_client()
+    web.post("/login", data={"username": admin.username, "password": F.PASSWORD})
+    ev = web.get(f"/cases/{c.id}/evidence").get_data(as_text=True)
+    assert "在线对账确认（电子数据）" in ev
     # used: a clear page, not a second answer
     again = client.get(f"/confirm/{token}")
     assert again.status_code == 410 and "已使用" in again.get_data(as_text=True)

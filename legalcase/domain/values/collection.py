@@ -12,6 +12,7 @@ class Channel(Coded):
     LETTER = "letter", "信函"
     VISIT = "visit", "上门拜访"
     MEETING = "meeting", "会谈"
+    ONLINE = "online", "在线"  # the debtor answered on the online statement link
 
 
 class Outcome(Coded):

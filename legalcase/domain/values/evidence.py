@@ -16,6 +16,8 @@ class EvidenceKind(Coded):
     LETTER = "letter", "函件"
     DELIVERY_PROOF = "delivery_proof", "送达凭证（快递签收等）"
     ACKNOWLEDGMENT = "acknowledgment", "欠条/还款计划/确认函"
+    # the debtor's answer on the online statement link: a web click, not a signed statement
+    ONLINE_CONFIRMATION = "online_confirmation", "在线对账确认（电子数据）"
     JUDGMENT = "judgment", "判决书/裁定书"
     PRESERVATION_RULING = "preservation_ruling", "保全裁定"
     ASSET_LEAD = "asset_lead", "财产线索"
