@@ -28,7 +28,43 @@ def index():
 @bp.get("/jobs/<int:job_id>")
 def show(job_id: int):
     job = job_svc.get_job(db.session, current_user, job_id)
-    return render_template("job.html", job=job, kind_title=kind_title)
+    return render_template(
+        "job.html", job=job, kind_title=kind_title, outcome=outcome_lines(job.result)
+    )
+
+
+# What a finished job's result holds, in words (a kind without its own summary).
+RESULT_LABELS = {
+    "cases": "涉及案件",
+    "changed": "期限有变化的案件",
+    "promises": "更新的还款承诺",
+    "tasks": "新建任务",
+    "sent": "已发送的提醒邮件",
+    "items": "提醒事项",
+    "removed": "删除的临时文件",
+    "queue_messages_removed": "清理的队列消息",
+    "checked": "复核的证据",
+    "problems": "发现问题的证据",
+    "stamped": "已补办时间戳",
+    "pending": "仍待补时间戳",
+    "packages": "生成的材料包",
+    "version": "模型版本",
+    "auc": "回测 AUC",
+    "snapshots": "训练样本",
+    "held": "锁定的证据文件",
+    "error": "错误",
+    "problem": "问题",
+}
+
+
+def outcome_lines(result: dict | None) -> list[tuple[str, str]]:
+    """The result's known entries as (label, value); a list is shown by its length."""
+    lines = []
+    for key, label in RESULT_LABELS.items():
+        if key in (result or {}) and result[key] is not None:
+            value = result[key]
+            lines.append((label, str(len(value)) if isinstance(value, list) else str(value)))
+    return lines
 
 
 @bp.get("/jobs/<int:job_id>/status")

@@ -304,3 +304,25 @@ def test_a_batch_with_pdfs_puts_each_letter_as_word_and_pdf_in_the_zip(api, sess
     with storage.open(job["result"]["zip_key"]) as fh:
         names = zipfile.ZipFile(io.BytesIO(fh.read())).namelist()
     assert sorted(n.rsplit(".", 1)[1] for n in names) == ["docx", "pdf"]
+
+
+def test_a_finished_job_without_its_own_summary_says_what_it_did_in_words(app, session):
+    """The job page names what a scheduled job did (期限、案件), never its result's keys."""
+    from legalcase.jobs import submit
+    from tests.web.test_pages import login
+
+    admin = F.user(session, "admin")
+    _overdue_cases(session, admin, 2)
+    with app.app_context():
+        uow = db.unit_of_work(write=True)
+        uow.start()
+        job = submit(uow.session, "deadlines.refresh", params={}, created_by=admin)
+        uow.commit()  # eager in tests: it runs as the submission commits
+        uow.close()
+        job_id = job.id
+    client = app.test_client()
+    login(client, admin)
+    html = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "已完成" in html
+    assert "涉及案件：2" in html and "期限有变化的案件：" in html
+    assert "changed" not in html and "cases：" not in html
