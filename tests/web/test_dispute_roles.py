@@ -66,6 +66,9 @@ def test_the_legal_staff_upholds_and_the_credit_is_the_amount_disputed(app, sess
     session.expire_all()
     assert session.get(Dispute, d.id).credit_amount == Decimal("1000.00")
     assert session.get(Receivable, r.id).amount == Decimal("838000.00")  # not the full 839,000
+    # the money tab keeps the original amount in view
+    page = web.get(f"/cases/{c.id}?tab=money").get_data(as_text=True)
+    assert "原金额 ¥839,000.00，异议成立冲减 ¥1,000.00" in page
 
 
 def test_a_wrong_method_reads_as_the_chinese_error_page(app, session):
