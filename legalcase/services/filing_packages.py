@@ -28,11 +28,12 @@ from pathlib import Path, PurePosixPath
 
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from docgen.pdf import ConversionUnavailable
 from docgen.sheet import Section, render_sheet
 from legalcase.domain.errors import DomainError, ValidationFailed
+from legalcase.domain.stages import JUDGED, STAGE_LABELS, Stage
 from legalcase.domain.values import EVIDENCE_KINDS, EvidenceKind
 from legalcase.models import (
     Case,
@@ -50,6 +51,7 @@ from .documents import generate, pdf_for
 from .documents.parties_context import creditor_data
 from .evidence import build_case_bundle
 
+NO_IDENTITY = "04_身份证明：缺，未上传身份证明类证据"
 MAX_CASES = 50  # cases per request (a package per court)
 KIND_ORDER = {k: n for n, k in enumerate(EVIDENCE_KINDS)}
 
@@ -188,6 +190,12 @@ def build_item(
         return item
     case = session.get(Case, item.case_id)
     package = item.package
+    if Stage(case.stage) in JUDGED:
+        label = STAGE_LABELS[Stage(case.stage)]
+        raise DomainError(
+            "already_judged",
+            f"案件已处于“{label}”阶段，不应再起诉（已有生效裁判的，应申请强制执行）",
+        )
     debtor = safe_name(case.debtor.name)
     files: list[dict] = []
     doc = _complaint(session, storage, actor, case, package.as_of, config)
@@ -287,7 +295,15 @@ def finish_package(
                     lines.append(f"{folder}：未编入（{item.error or '尚未生成'}）")
                     continue
                 lines.append(f"{folder}：")
-                for f in item.files or []:
+                files = item.files or []
+                if not any(f["name"].startswith("04_") for f in files):
+                    missing = {"name": NO_IDENTITY, "key": None}
+                    at = next((n for n, f in enumerate(files) if f["name"] >= "05_"), len(files))
+                    files = [*files[:at], missing, *files[at:]]
+                for f in files:
+                    if f["key"] is None:  # a paper the case lacks: said in the list only
+                        lines.append(f"  {f['name']}")
+                        continue
                     with storage.open(f["key"]) as src:
                         data = src.read()
                     sha, _ = hash_file(io.BytesIO(data))
@@ -352,7 +368,17 @@ def package_cases(session: Session, actor: User) -> list[Case]:
     )
 
 
+def case_names(session: Session, packages: list[FilingPackage]) -> dict[int, str]:
+    """Each packaged case as the user knows it: its title and debtor (one query)."""
+    ids = {i.case_id for p in packages for i in p.items}
+    if not ids:
+        return {}
+    rows = session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.debtor)))
+    return {c.id: f"{c.title}（{c.debtor.name}）" for c in rows}
+
+
 __all__ = [
+    "case_names",
     "MAX_CASES",
     "build_item",
     "finish_package",

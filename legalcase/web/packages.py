@@ -51,10 +51,12 @@ def _job_queue():
 
 
 def _page(errors: dict | None = None, message: str | None = None, chosen: set[int] | None = None):
+    packages = svc.my_packages(db.session, current_user)
     return render_template(
         "packages.html",
         cases=svc.package_cases(db.session, current_user),
-        packages=svc.my_packages(db.session, current_user),
+        packages=packages,
+        case_names=svc.case_names(db.session, packages),
         chosen=chosen or set(),
         today=today(),
         errors=errors or {},

@@ -15,6 +15,7 @@ from legalcase.domain.evidence import ALLOWED_TYPES, PDF_ABLE
 from legalcase.domain.values import OriginalOrCopy, TimestampedKind
 from legalcase.models import Case, EvidenceBundle, EvidenceItem, User
 from legalcase.models.base import utcnow
+from legalcase.services import clock
 from storage import Storage, StorageError
 from storage.hashing import CHUNK, HashingReader, HashMismatch, hash_path, temp_prefix
 
@@ -193,5 +194,5 @@ def _header(case: Case) -> dict:
         "case_number": f"案号：{case.case_number}" if case.case_number else "",
         "party": f"提交人：{case.creditor.name}",
         "submitter": case.creditor.name,
-        "date": utcnow().date().isoformat(),
+        "date": clock.today().isoformat(),  # the Beijing date, not UTC's
     }
