@@ -39,7 +39,7 @@ FEATURES: dict[str, str] = {
     "promise_open": "30天内有到期承诺",
     "contacts_90d": "近90天联系次数",
     "reached_share_90d": "近90天联系成功比例",
-    "disputed": "有争议",
+    "disputed": "有未解决的异议",  # open on the day scored (not one resolved since)
     "in_court": "已进入诉讼/执行",
 }
 NAMES = tuple(FEATURES)
@@ -54,6 +54,8 @@ class History:
     promises: Sequence[tuple[date, date, str]]  # (made, due, status now)
     contacts: Sequence[tuple[date, str, str | None]]  # (day, outcome, non-payment reason)
     court_from: date | None = None  # the day it went to court (preservation...), if it did
+    # each dispute recorded (services.disputes): (opened on, resolved on, None while open)
+    disputes: Sequence[tuple[date, date | None]] = ()
 
 
 def owed_on(h: History, day: date) -> tuple[Decimal, Decimal, date | None]:
@@ -81,7 +83,6 @@ def features(h: History, day: date) -> dict[str, float]:
     since = day - timedelta(days=90)
     before = [d for d, _ in h.payments if d < day]
     contacts = [(d, o, r) for d, o, r in h.contacts if since <= d < day]
-    ever = [(d, o, r) for d, o, r in h.contacts if d < day]
     settled = [s for m, due, s in h.promises if due < day]
     tiers = ["current", "1-30", "31-60", "61-90", "90+"]
     return {
@@ -100,7 +101,9 @@ def features(h: History, day: date) -> dict[str, float]:
         "reached_share_90d": (
             sum(1 for _, o, _ in contacts if o in REACHED) / len(contacts) if contacts else 0.0
         ),
-        "disputed": float(any(o == "disputed" or r == "dispute" for _, o, r in ever)),
+        # a dispute open on ``day`` (the worklist's "now"): one resolved by then no longer
+        # holds collection up, and a contact noting an objection is no dispute until recorded
+        "disputed": float(any(o <= day and (r is None or r > day) for o, r in h.disputes)),
         "in_court": float(h.court_from is not None and h.court_from < day),
     }
 

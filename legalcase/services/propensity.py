@@ -39,7 +39,9 @@ from legalcase.domain.propensity import (
     paid_within,
 )
 from legalcase.domain.stages import IN_COURT
+from legalcase.domain.values import DisputeStatus
 from legalcase.models import (
+    Dispute,
     LedgerEntry,
     Payment,
     Promise,
@@ -97,6 +99,18 @@ def histories(session: Session, case_ids: Sequence[int] | None = None) -> dict[i
             .group_by(StageChange.case_id)
         ):
             court[cid] = at.astimezone(SHANGHAI).date()
+        disputes: dict[int, list] = defaultdict(list)
+        for cid, opened, resolved, status in session.execute(
+            select(Dispute.case_id, Dispute.opened_at, Dispute.resolved_at, Dispute.status).where(
+                of(Dispute.case_id)
+            )
+        ):
+            day_of = opened.astimezone(SHANGHAI).date()
+            if resolved is None and status != DisputeStatus.OPEN.value:
+                resolved = opened  # closed without a date: not open
+            disputes[cid].append(
+                (day_of, resolved.astimezone(SHANGHAI).date() if resolved else None)
+            )
         for cid in set(rec) | set(pay) | (set(chunk) if chunk is not None else set()):
             out[cid] = History(
                 sorted(rec[cid]),
@@ -104,6 +118,7 @@ def histories(session: Session, case_ids: Sequence[int] | None = None) -> dict[i
                 sorted(prom[cid]),
                 sorted(con[cid]),
                 court.get(cid),
+                sorted(disputes[cid], key=lambda d: d[0]),
             )
     return out
 

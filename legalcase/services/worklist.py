@@ -3,8 +3,16 @@
 Ranked by expected recovery = P(a payment within 30 days) x the amount owed, where the amount
 owed is the case's one amount (``Case.outstanding_amount``, stored by
 ``balances.figures_of`` under the case's allocation setting; never recomputed here). A case
-whose next deadline (``next_deadline``: the stored ``next_deadline_date``) has passed or
-acts within ``AT_RISK_DAYS`` days is raised above the rest, the nearest deadline first.
+with a deadline at risk (``at_risk``) is raised above the rest, the nearest deadline first.
+
+A deadline is at risk when something can still be done about it: an open deadline (active,
+unhandled: ``next_deadline.is_open``) acting within ``AT_RISK_DAYS`` days from today, or one
+already passed that can still be cured: a limitation (the creditor's, the guarantor's, or the
+enforcement application period, which follows the limitation rules) whose defence the debtor
+has not yet waived: an acknowledgment or a part payment now takes that defence away (RULES.md
+section 2; 诉讼时效规定第19条). A passed deadline that cannot be cured (a guarantee period
+lost, an appeal period or a freeze renewal missed) raises nothing here: it stays on the case
+(as its next deadline, "已过 N 天") until someone marks it handled.
 """
 
 from __future__ import annotations
@@ -20,12 +28,39 @@ from legalcase.domain.aging import days_overdue
 from legalcase.domain.money import ZERO
 from legalcase.domain.propensity import Reason, expected_recovery
 from legalcase.domain.stages import CLOSED
-from legalcase.models import Case, Party
+from legalcase.models import Case, CaseDeadline, Party
 
+from .balances import chunks
+from .next_deadline import acts_on_expr, is_open_expr
 from .propensity import current, score_cases
 from .segments import segment_of, segments
 
 AT_RISK_DAYS = 7
+# passed, still curable by the debtor's acknowledgment or part payment (see the docstring)
+CURABLE_KINDS = frozenset({"limitation", "guarantor_limitation", "enforcement_application"})
+
+
+def at_risk(kind: str, acts: date, defence_waived: bool, today: date) -> bool:
+    """Whether an open deadline acting on ``acts`` puts its case at the top of the worklist."""
+    if acts >= today:
+        return acts <= today + timedelta(days=AT_RISK_DAYS)
+    return kind in CURABLE_KINDS and not defence_waived
+
+
+def risk_dates(session: Session, case_ids: list[int], today: date) -> dict[int, date]:
+    """Case id -> the day its nearest deadline at risk acts on (cases with one only)."""
+    d = CaseDeadline
+    out: dict[int, date] = {}
+    for chunk in chunks(case_ids):
+        rows = session.execute(
+            select(d.case_id, d.kind, acts_on_expr(), d.is_defence_waived).where(
+                d.case_id.in_(chunk), is_open_expr()
+            )
+        )
+        for cid, kind, acts, waived in rows:
+            if acts is not None and at_risk(kind, acts, waived, today):
+                out[cid] = min(out.get(cid, acts), acts)
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,7 +122,7 @@ def worklist(session: Session, assignee_id: int, today: date) -> list[WorkItem]:
     model, _row = current(session)
     scores = score_cases(session, [r.id for r in rows], today, model)
     cadences = segments(session)
-    soon = today + timedelta(days=AT_RISK_DAYS)
+    risky = risk_dates(session, [r.id for r in rows], today)
     items = []
     for r in rows:
         s = scores[r.id]
@@ -103,8 +138,8 @@ def worklist(session: Session, assignee_id: int, today: date) -> list[WorkItem]:
                 s.probability,
                 expected_recovery(s.probability, r.outstanding_amount),
                 s.reasons,
-                r.next_deadline_date,
-                r.next_deadline_date is not None and r.next_deadline_date <= soon,
+                risky.get(r.id, r.next_deadline_date),  # the deadline at risk, if any
+                r.id in risky,
                 seg.name if seg else None,
                 seg.channel_labels if seg else "",
                 seg.letter_template if seg else None,

@@ -82,7 +82,23 @@ def test_worklist_order_follows_expected_recovery(session):
         )
     # a deadline about to pass raises the case above every other
     last = items[-1]
-    cases[last.case_id].next_deadline_date = day + timedelta(days=2)
+    from legalcase.models import CaseDeadline
+    from legalcase.models.base import utcnow
+    from legalcase.services.next_deadline import store_next_deadlines
+
+    session.add(
+        CaseDeadline(
+            case_id=last.case_id,
+            kind="appeal",
+            source_key="test:appeal",
+            due_date=day + timedelta(days=2),
+            status="running",
+            basis="测试",
+            computed_at=utcnow(),
+        )
+    )
+    session.flush()
+    store_next_deadlines(session, [last.case_id])
     session.commit()
     again = worklist.worklist(session, owners[0].id, day)
     assert again[0].case_id == last.case_id and again[0].deadline_at_risk

@@ -49,6 +49,7 @@ def test_rules_score_explains_itself_and_moves_with_the_facts():
         _history(
             promises=[(date(2026, 2, 2), date(2026, 2, 10), "broken")],
             contacts=[(date(2026, 2, 2), "disputed", "dispute")],
+            disputes=[(date(2026, 2, 2), None)],
         ),
         date(2026, 2, 15),
     )
@@ -57,7 +58,18 @@ def test_rules_score_explains_itself_and_moves_with_the_facts():
     assert b.probability < a.probability
     assert {r.feature for r in b.reasons} >= {"disputed", "promises_broken"}
     assert all(r.contribution < 0 for r in b.reasons if r.feature == "disputed")
-    assert "有争议" in " ".join(r.text for r in b.reasons)
+    assert "有未解决的异议" in " ".join(r.text for r in b.reasons)
+
+
+def test_disputed_is_a_dispute_open_on_the_day_not_any_objection_ever_noted():
+    day = date(2026, 2, 15)
+    objected = _history(contacts=[(date(2026, 2, 2), "disputed", "dispute")])
+    assert P.features(objected, day)["disputed"] == 0.0  # noted in a call, no dispute recorded
+    resolved = _history(disputes=[(date(2026, 1, 5), date(2026, 2, 1))])
+    assert P.features(resolved, day)["disputed"] == 0.0  # resolved: the label would lie
+    assert P.features(resolved, date(2026, 1, 20))["disputed"] == 1.0  # open back then
+    still_open = _history(disputes=[(date(2026, 1, 5), date(2026, 2, 1)), (day, None)])
+    assert P.features(still_open, day)["disputed"] == 1.0
 
 
 def test_too_little_history_means_the_rules():
