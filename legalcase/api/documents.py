@@ -10,6 +10,7 @@ from legalcase.models import GeneratedDocument
 from legalcase.services import documents as document_svc
 from legalcase.services import queries
 from legalcase.services.common import get_or_404
+from legalcase.web.downloads import named
 
 from . import body, bp, case_or_404, dumps
 
@@ -51,5 +52,6 @@ def download_document(doc_id: int):
         conditional=False,
         mimetype=DOCX,
     )
+    named(response, f"{doc.reference}.docx", fallback=f"document-{doc.id}.docx")
     response.headers["X-Content-SHA256"] = doc.sha256
     return response

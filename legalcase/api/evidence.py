@@ -59,6 +59,7 @@ def download_evidence(item_id: int):
         size=item.size,
         mimetype=item.content_type,
         download_name=item.original_filename or f"evidence-{item.id}",
+        fallback=f"evidence-{item.id}-{item.original_filename or ''}",
     )
 
 
@@ -69,6 +70,7 @@ def evidence_timestamp(item_id: int):
     from legalcase.domain.errors import DomainError
     from legalcase.domain.values import TimestampedKind
     from legalcase.services.timestamps import timestamps_for
+    from legalcase.web.downloads import content_disposition
 
     item = get_or_404(db.session, EvidenceItem, item_id, "证据")
     row = timestamps_for(db.session, TimestampedKind.EVIDENCE, [item.id]).get(item.id)
@@ -81,7 +83,7 @@ def evidence_timestamp(item_id: int):
         200,
         {
             "Content-Type": "application/timestamp-reply",
-            "Content-Disposition": f'attachment; filename="evidence-{item.id}.tsr"',
+            "Content-Disposition": content_disposition(f"evidence-{item.id}.tsr"),
             "X-Content-SHA256": item.sha256,
         },
     )

@@ -16,6 +16,8 @@ from legalcase.services.clock import today
 from legalcase.services.next_deadline import acts_on
 from legalcase.services.scope import apply_scope
 
+from .downloads import content_disposition
+
 bp = Blueprint("calendar", __name__)
 
 
@@ -94,7 +96,7 @@ def feed(token: str):
         cal.feed(db.session, user, today()),
         mimetype="text/calendar",
         headers={
-            "Content-Disposition": "inline; filename=legalcase.ics",
+            "Content-Disposition": content_disposition("legalcase.ics", inline=True),
             "Cache-Control": "no-store",
         },
     )

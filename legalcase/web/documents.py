@@ -30,6 +30,7 @@ from legalcase.services.clock import today
 from legalcase.services.common import get_or_404
 from legalcase.services.timestamps import shown_timestamps, token_der
 
+from .downloads import named
 from .forms import only_form_errors
 
 bp = Blueprint("documents", __name__)
@@ -97,12 +98,16 @@ def _doc(doc_id: int) -> GeneratedDocument:
 def download_docx(doc_id: int):
     doc = _doc(doc_id)
     name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.docx"
-    return send_file(
-        _storage().open(doc.storage_key),
-        as_attachment=True,
-        download_name=name,
-        conditional=False,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    return named(
+        send_file(
+            _storage().open(doc.storage_key),
+            as_attachment=True,
+            download_name=name,
+            conditional=False,
+            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        name,
+        fallback=f"{doc.doc_type}-{doc.reference}.docx",
     )
 
 
@@ -115,12 +120,16 @@ def download_pdf(doc_id: int):
     except ConversionUnavailable as exc:
         return _page(db.session.get(Case, doc.case_id), {}, str(exc))
     name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.pdf"
-    return send_file(
-        _storage().open(key),
-        as_attachment=True,
-        download_name=name,
-        mimetype="application/pdf",
-        conditional=False,
+    return named(
+        send_file(
+            _storage().open(key),
+            as_attachment=True,
+            download_name=name,
+            mimetype="application/pdf",
+            conditional=False,
+        ),
+        name,
+        fallback=f"{doc.doc_type}-{doc.reference}.pdf",
     )
 
 
@@ -131,12 +140,16 @@ def download_timestamp(doc_id: int):
     doc = _doc(doc_id)
     der = token_der(db.session, TimestampedKind.DOCUMENT, doc, "文书")
     name = f"{DOCUMENTS[doc.doc_type]['title']}-{doc.reference}.tsr"
-    return send_file(
-        io.BytesIO(der),
-        as_attachment=True,
-        download_name=name,
-        mimetype="application/timestamp-reply",
-        conditional=False,
+    return named(
+        send_file(
+            io.BytesIO(der),
+            as_attachment=True,
+            download_name=name,
+            mimetype="application/timestamp-reply",
+            conditional=False,
+        ),
+        name,
+        fallback=f"{doc.doc_type}-{doc.reference}.tsr",
     )
 
 
@@ -239,22 +252,29 @@ def _template_bytes(doc_type: str) -> tuple[bytes, int]:
 def preview_template(doc_type: str):
     data, version = _template_bytes(doc_type)
     rendered = docs.preview_template(data)
-    return send_file(
-        io.BytesIO(rendered),
-        as_attachment=True,
-        download_name=f"预览-{DOCUMENTS[doc_type]['title']}-v{version}.docx",
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    return named(
+        send_file(
+            io.BytesIO(rendered),
+            as_attachment=True,
+            download_name=f"预览-{DOCUMENTS[doc_type]['title']}-v{version}.docx",
+            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        f"预览-{DOCUMENTS[doc_type]['title']}-v{version}.docx",
+        fallback=f"preview-{doc_type}-v{version}.docx",
     )
 
 
 @bp.get("/settings/templates/<doc_type>/download")
 def download_template(doc_type: str):
     data, version = _template_bytes(doc_type)
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"{doc_type}-v{version}.docx",
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    return named(
+        send_file(
+            io.BytesIO(data),
+            as_attachment=True,
+            download_name=f"{doc_type}-v{version}.docx",
+            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        f"{doc_type}-v{version}.docx",
     )
 
 
@@ -306,9 +326,13 @@ def batch_run():
 def batch_download(sha: str):
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
         raise DomainError("not_found", "文件不存在")
-    return send_file(
-        _storage().open(f"batches/{sha}"),
-        as_attachment=True,
-        download_name="催款函.zip",
-        mimetype="application/zip",
+    return named(
+        send_file(
+            _storage().open(f"batches/{sha}"),
+            as_attachment=True,
+            download_name="催款函.zip",
+            mimetype="application/zip",
+        ),
+        "催款函.zip",
+        fallback="demand-letters.zip",
     )

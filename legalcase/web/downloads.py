@@ -12,6 +12,7 @@ Used by the web views and the API.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -54,17 +55,38 @@ def _record_failure(
     return message
 
 
-def _disposition(name: str) -> dict:
-    """The file name for Content-Disposition: plain ASCII, or RFC 5987 with an ASCII fallback."""
-    try:
-        name.encode("ascii")
-        return {"filename": name}
-    except UnicodeEncodeError:
-        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-        return {
-            "filename": simple or "download",
-            "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|')}",
-        }
+def ascii_fallback(name: str, stem: str = "document") -> str:
+    """A plain-ASCII file name that still says something: the name's own ASCII letters and
+    digits, and ``stem`` in front when those are no word ("证据册-1.pdf" -> "document-1.pdf")."""
+    base, dot, ext = name.rpartition(".")
+    if not dot or not re.fullmatch(r"[A-Za-z0-9]{1,8}", ext):
+        base, ext = name, ""
+    plain = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain)
+    plain = re.sub(r"-{2,}", "-", plain).strip("-_. ")
+    if not re.search(r"[A-Za-z]{2}", plain):
+        plain = f"{stem}-{plain}" if plain else stem
+    return plain + (f".{ext}" if ext else "")
+
+
+def content_disposition(name: str, *, inline: bool = False, fallback: str | None = None) -> str:
+    """The Content-Disposition of every download (RFC 6266): ``filename`` a meaningful ASCII
+    fallback, ``filename*`` the real name in UTF-8 (RFC 5987) when it is not plain ASCII."""
+    kind = "inline" if inline else "attachment"
+    if re.fullmatch(r"[A-Za-z0-9._ ()+-]+", name):
+        return f'{kind}; filename="{name}"'
+    plain = ascii_fallback(fallback or name)
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def named(
+    response: Response, name: str, *, inline: bool = False, fallback: str | None = None
+) -> Response:
+    """``response`` (from send_file or built) with its download name set the one way."""
+    response.headers["Content-Disposition"] = content_disposition(
+        name, inline=inline, fallback=fallback
+    )
+    return response
 
 
 def send_verified(
@@ -78,6 +100,7 @@ def send_verified(
     mimetype: str,
     download_name: str,
     as_attachment: bool = True,
+    fallback: str | None = None,
 ) -> Response:
     """The object under ``key`` as a download, checked against ``sha256`` (and ``size``).
     ``kind`` ("evidence", "bundle", "document") and ``ident`` name the row for the custody
@@ -109,11 +132,7 @@ def send_verified(
     response = Response(body, mimetype=mimetype)
     if size is not None:
         response.content_length = size
-    response.headers.set(
-        "Content-Disposition",
-        "attachment" if as_attachment else "inline",
-        **_disposition(download_name),
-    )
+    named(response, download_name, inline=not as_attachment, fallback=fallback)
     response.headers["X-Content-SHA256"] = sha256
     response.set_etag(sha256)
     return response

@@ -182,6 +182,7 @@ def download(item_id: int):
         mimetype=item.content_type,
         download_name=item.original_filename or f"evidence-{item.id}",
         as_attachment=not inline,
+        fallback=f"evidence-{item.id}-{item.original_filename or ''}",
     )
 
 
@@ -342,4 +343,5 @@ def bundle_download(bundle_id: int):
         size=bundle.size,
         mimetype="application/pdf",
         download_name=f"证据册-{bundle.id}.pdf",
+        fallback=f"evidence-bundle-{bundle.id}.pdf",
     )

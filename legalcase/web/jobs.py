@@ -10,6 +10,8 @@ from legalcase.domain.errors import NotFound
 from legalcase.jobs import kind_title
 from legalcase.services import jobs as job_svc
 
+from .downloads import named
+
 bp = Blueprint("jobs", __name__)
 
 
@@ -80,9 +82,13 @@ def download(job_id: int):
     key = (job.result or {}).get("zip_key")
     if job.status != job_svc.DONE or not key:
         raise NotFound("文件")
-    return send_file(
-        db.storage.open(key),
-        as_attachment=True,
-        download_name=f"{kind_title(job.kind)}-{job.id}.zip",
-        mimetype="application/zip",
+    return named(
+        send_file(
+            db.storage.open(key),
+            as_attachment=True,
+            download_name=f"{kind_title(job.kind)}-{job.id}.zip",
+            mimetype="application/zip",
+        ),
+        f"{kind_title(job.kind)}-{job.id}.zip",
+        fallback=f"{job.kind}-{job.id}.zip",
     )

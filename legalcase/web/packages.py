@@ -8,7 +8,6 @@ LibreOffice, a few seconds a case).
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -28,6 +27,7 @@ from legalcase.models import FilingPackage
 from legalcase.services import filing_packages as svc
 from legalcase.services.clock import today
 
+from .downloads import named
 from .forms import only_form_errors
 
 bp = Blueprint("packages", __name__)
@@ -114,10 +114,8 @@ def download(package_id: int):
     with db.storage.open(package.storage_key) as fh:
         data = fh.read()
     name = package.filename or "filing-package.zip"
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f"attachment; filename=filing-package.zip; filename*=UTF-8''{quote(name)}"
-        },
+    return named(
+        Response(data, mimetype="application/zip"),
+        name,
+        fallback=f"filing-package-{package.id}-{package.as_of:%Y%m%d}.zip",
     )

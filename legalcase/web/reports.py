@@ -17,6 +17,8 @@ from legalcase.services import dashboard
 from legalcase.services.clock import today
 from legalcase.services.owed import allocation_labels
 
+from .downloads import content_disposition, named
+
 bp = Blueprint("reports", __name__)
 
 
@@ -68,7 +70,7 @@ def export_csv():
     return Response(
         out.getvalue(),
         mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''cases.csv"},
+        headers={"Content-Disposition": content_disposition("cases.csv")},
     )
 
 
@@ -88,9 +90,12 @@ def export_xlsx():
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
-    return send_file(
-        out,
-        as_attachment=True,
-        download_name="cases.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return named(
+        send_file(
+            out,
+            as_attachment=True,
+            download_name="cases.xlsx",
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "cases.xlsx",
     )

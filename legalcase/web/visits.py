@@ -4,7 +4,6 @@ recorded, photos and the signed commitment uploaded."""
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -31,6 +30,7 @@ from legalcase.services.common import get_or_404
 from legalcase.services.visit_pack import build_pack, pack_pdf
 
 from .cases import _guard
+from .downloads import named
 from .forms import form_page, only_form_errors
 
 bp = Blueprint("visits", __name__)
@@ -122,12 +122,11 @@ def pack(visit_id: int):
     visit, case = _visit(visit_id)
     data = pack_pdf(build_pack(db.session, case, visit, today()))
     name = f"上门催收材料_{case.debtor.name}_{visit.planned_date:%Y%m%d}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f"inline; filename=visit-pack.pdf; filename*=UTF-8''{quote(name)}"
-        },
+    return named(
+        Response(data, mimetype="application/pdf"),
+        name,
+        inline=True,
+        fallback=f"visit-pack-{visit.id}-{visit.planned_date:%Y%m%d}.pdf",
     )
 
 
