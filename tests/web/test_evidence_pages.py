@@ -498,7 +498,7 @@ def test_choosing_items_for_a_bundle_is_explained_and_a_refusal_names_the_field(
     assert r.status_code == 422
     assert "编入证据册的证据（册序）：请至少选择一项证据" in html and "items：" not in html
     # the address goes back to the page's own: reloading does not send the form again
-    assert f"history.replaceState(null, '', \"/cases/{case.id}/evidence\")" in html
+    assert f'data-page-url="/cases/{case.id}/evidence"' in html and "page_address.js" in html
     r = client.post(f"/cases/{case.id}/bundles", data={f"order-{item.id}": "一"})
     html = r.data.decode()
     assert r.status_code == 422 and "编入证据册的证据（册序）：册序应为数字：一" in html

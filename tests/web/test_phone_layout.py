@@ -148,3 +148,10 @@ def test_evidence_cards(live_url, page, session, tmp_path, width, height):  # no
     assert full in code.get_attribute("title")
     expect(row.locator(".item-no")).to_have_text("第2项")
     expect(row.get_by_label("册序", exact=False).first).to_be_visible()
+    if width == 390:  # a refused bundle names the field and reloading does not resubmit it
+        page.click("#bundle-form button[type=submit]")
+        expect(page.locator("#evidence-error")).to_contain_text("编入证据册的证据（册序）：请至少")
+        assert page.url == f"{live_url}/cases/{case.id}/evidence"
+        page.reload()
+        expect(page.locator("#evidence-items")).to_be_visible()
+        expect(page.locator("#evidence-error")).to_have_count(0)
