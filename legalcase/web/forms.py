@@ -42,7 +42,7 @@ def form_page(
     choices: dict[str, dict] | None = None,
     fields: list[str] | None = None,
     cancel_url: str | None = None,
-    success: str = "已保存",
+    success: str | Callable[[], str] = "已保存",
     partial: bool = False,
     raw_hook: Callable[[dict], dict] | None = None,
 ):
@@ -67,7 +67,7 @@ def form_page(
             only_form_errors(exc)
             errors, message = _by_top_field(exc.fields), readable_message(exc, schema)
         else:
-            flash(success, "success")
+            flash(success() if callable(success) else success, "success")  # callable: after save
             return redirect(url)
     return (
         render_template(

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from legalcase.db import db
 from legalcase.domain.errors import DomainError
 from legalcase.domain.roles import Role, require_admin
+from legalcase.domain.values import WaiverStatus
 from legalcase.domain.waivers import DEFAULT_LIMITS, share_label
 from legalcase.models.waivers import Waiver
 from legalcase.schemas.plans import DecisionSchema, WaiverLimitsSchema, WaiverSchema
@@ -53,8 +54,14 @@ def index(case_id: int):
 def new(case_id: int):
     case = _case(case_id)
 
+    said: list[str] = []
+
     def save(data):
         w = waiver_svc.propose_waiver(db.session, current_user, case, data)
+        if w.status == WaiverStatus.APPROVED.value:
+            said.append(f"减免 {w.amount:,.2f} 在您的审批权限内，已生效")
+        else:
+            said.append(f"减免申请 {w.amount:,.2f} 超出您的审批权限，已提交，等待审批")
         return url_for("waivers.index", case_id=case.id, created=w.id)
 
     return form_page(
@@ -63,7 +70,7 @@ def new(case_id: int):
         save,
         initial={"kind": "penalty_interest"},
         cancel_url=url_for("waivers.index", case_id=case.id),
-        success="减免申请已提交：在您的权限内的已生效，超出权限的等待审批",
+        success=lambda: said[0],
     )
 
 
@@ -71,10 +78,13 @@ def new(case_id: int):
 def decide(waiver_id: int):
     waiver = get_or_404(db.session, Waiver, waiver_id, "减免申请")
 
+    said: list[str] = []
+
     def save(data):
-        waiver_svc.decide_waiver(
+        w = waiver_svc.decide_waiver(
             db.session, current_user, waiver.id, data["decision"] == "approve", data["note"]
         )
+        said.append(f"减免申请第{w.id}号{WaiverStatus(w.status).label}")
         return url_for("waivers.index", case_id=waiver.case_id)
 
     return form_page(
@@ -83,7 +93,7 @@ def decide(waiver_id: int):
         save,
         initial={"decision": "approve"},
         cancel_url=url_for("waivers.index", case_id=waiver.case_id),
-        success="审批意见已保存",
+        success=lambda: said[0],
     )
 
 
