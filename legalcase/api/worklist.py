@@ -8,6 +8,7 @@ from legalcase import schemas as S
 from legalcase.db import db
 from legalcase.domain.errors import PermissionDenied, ValidationFailed
 from legalcase.domain.roles import Role
+from legalcase.schemas.worklist import WorklistOut
 from legalcase.services import propensity as propensity_svc
 from legalcase.services import worklist as worklist_svc
 from legalcase.services.clock import today
@@ -16,7 +17,7 @@ from . import bp, dumps
 
 
 @bp.get("/worklist")
-@dumps()
+@dumps(WorklistOut)
 def worklist():
     errors: dict[str, str] = {}
     user = g.api_user
@@ -40,7 +41,7 @@ def worklist():
                 "probability": round(w.probability, 6),
                 "expected_recovery": str(w.expected),
                 "days_overdue": w.days_overdue,
-                "next_deadline": w.next_deadline.isoformat() if w.next_deadline else None,
+                "next_deadline": w.next_deadline,
                 "deadline_at_risk": w.deadline_at_risk,
                 "segment": w.segment,
                 "reasons": [

@@ -8,6 +8,7 @@ from openapi_spec_validator import validate
 
 from legalcase import schemas as S
 from legalcase.schemas.allocation import AssignSchema
+from legalcase.schemas.assets import AssetSchema, FreezeSchema, OutcomeSchema
 from legalcase.schemas.disputes import ConfirmationSchema, DisputeSchema, ResolveSchema
 from legalcase.schemas.jobs import BatchSchema
 from legalcase.schemas.mediation import MediationCloseSchema
@@ -228,6 +229,9 @@ REQUESTS = {
     ("POST", "/cases/{case_id}/mediations"): MediationSchema,
     ("POST", "/mediations/{mediation_id}/sessions"): MediationSessionSchema,
     ("POST", "/mediations/{mediation_id}/close"): MediationCloseSchema,
+    ("POST", "/cases/{case_id}/assets"): AssetSchema,
+    ("POST", "/assets/{asset_id}/freezes"): FreezeSchema,
+    ("POST", "/cases/{case_id}/enforcement-outcomes"): OutcomeSchema,
 }
 
 

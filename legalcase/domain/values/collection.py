@@ -87,3 +87,5 @@ SEARCH_KINDS = {
     "invoice": "发票",
     "contract": "合同",
 }
+# How a case's payment propensity is scored (legalcase.domain.propensity.LinearModel.kind).
+MODEL_KINDS = {"logistic": "逻辑回归模型", "rules": "透明规则"}
