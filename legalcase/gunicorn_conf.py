@@ -33,7 +33,28 @@ limit_request_fields = _env("limit_request_fields", 100)
 limit_request_field_size = _env("limit_request_field_size", 8190)
 accesslog = "-"
 
+
+def _office_down() -> None:
+    """This process's warm LibreOffice (unoserver + soffice, a process group of their own,
+    so a Ctrl-C at the terminal does not reach them) is stopped with the process."""
+    from docgen.warm import shutdown
+
+    shutdown()
+
+
+def worker_exit(server, worker) -> None:  # each worker, as it exits (INT, TERM, QUIT, restart)
+    del server, worker
+    _office_down()
+
+
+def on_exit(server) -> None:  # the arbiter, as the server stops
+    del server
+    _office_down()
+
+
 SETTINGS = (
+    "worker_exit",
+    "on_exit",
     "worker_class",
     "threads",
     "timeout",

@@ -112,3 +112,6 @@ def serve(host: str, port: int, workers: int, with_demo: bool, jobs: bool) -> No
         _Server().run()
     finally:
         stop_embedded_worker(job_worker)
+        from docgen.warm import shutdown
+
+        shutdown()  # a LibreOffice this process started (its own process group) goes too

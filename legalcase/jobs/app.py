@@ -52,6 +52,22 @@ def transport_options(url: str, time_limit: int) -> dict:
     return {}  # the SQLAlchemy transport hands its options to create_engine
 
 
+def _office_down(**_kwargs) -> None:
+    from docgen.warm import shutdown
+
+    shutdown()
+
+
+def _office_goes_with_the_worker() -> None:
+    """A job worker's warm LibreOffice (unoserver + soffice, own process group) stops with
+    the pool process that started it (prefork children leave by os._exit: no atexit) and
+    with the worker."""
+    from celery import signals
+
+    signals.worker_process_shutdown.connect(_office_down, weak=False, dispatch_uid="lc-office")
+    signals.worker_shutdown.connect(_office_down, weak=False, dispatch_uid="lc-office-main")
+
+
 def make_celery(flask_app: Flask) -> Celery:
     from . import tasks
 
@@ -82,6 +98,7 @@ def make_celery(flask_app: Flask) -> Celery:
     )
     celery.flask_app = flask_app
     tasks.register(celery)
+    _office_goes_with_the_worker()
     return celery
 
 
