@@ -207,7 +207,7 @@ def test_evidence_upload_checklist_and_bundle_in_the_browser(live_url, page, ses
     )
     page.fill("input[aria-label='册序 买卖合同']", "1")
     page.fill("input[aria-label='册序 催款邮件.eml']", "2")
-    page.click("text=生成证据册")
+    page.click('#bundle-form button:has-text("生成证据册")')  # the help line says it too
     # the list, the contract's 4 pages, and the e-mail printed on one page
     expect(page.locator("#bundles")).to_contain_text("6 页")
     with page.expect_download() as info:
