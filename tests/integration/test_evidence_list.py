@@ -141,9 +141,9 @@ def test_upload_reads_the_duration_and_defaults_original_or_copy(env):
     _, _, _, _, add = env
     call = add(wav(5), "call.wav", "call_recording")
     mail = add(eml(), "m.eml", "email")
-    paper = add((PDFS / "minimal-document.pdf").read_bytes(), "a.pdf", "invoice")
+    paper = add((PDFS / "002-trivial-libre-office-writer.pdf").read_bytes(), "a.pdf", "invoice")
     old_style = add(
-        (PDFS / "minimal-document.pdf").read_bytes(), "b.pdf", "invoice", is_original=True
+        (PDFS / "google-doc-document.pdf").read_bytes(), "b.pdf", "invoice", is_original=True
     )
     assert call.duration_seconds == pytest.approx(5.0)
     assert (call.original_or_copy, mail.original_or_copy) == ("electronic", "electronic")
