@@ -106,9 +106,9 @@ def init_web(app: Flask) -> None:
     from .documents import bp as documents_bp
     from .evidence import bp as evidence_bp
     from .imports import bp as imports_bp
+    from .jobs import bp as jobs_bp
     from .mediation import bp as mediation_bp
     from .model import bp as model_bp
-    from .jobs import bp as jobs_bp
     from .packages import bp as packages_bp
     from .parties import bp as parties_bp
     from .plans import bp as plans_bp

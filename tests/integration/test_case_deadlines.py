@@ -195,7 +195,9 @@ def test_guarantee_and_handled_deadlines(session):
         contract_id=contract.id,
     )
     (g,) = active(session, c, "guarantee_period")
-    assert g.due_date == date(2027, 2, 28) and g.source_key == f"guarantee:{contract.guarantees[0].id}"
+    assert (
+        g.due_date == date(2027, 2, 28) and g.source_key == f"guarantee:{contract.guarantees[0].id}"
+    )
     session.refresh(c)
     assert c.next_deadline_date == date(2027, 2, 28)
     with pytest.raises(DomainError, match="处理"):
