@@ -74,7 +74,7 @@ def _setup(session, tmp_path):
     store = LocalStorage(tmp_path / "live" / "files")  # the live app's storage
     for kind, name in {
         "contract": "minimal-document.pdf",
-        "delivery": "minimal-document.pdf",
+        "delivery": "002-trivial-libre-office-writer.pdf",  # evidence is one file once
         "invoice": "google-doc-document.pdf",
         "identity": "crazyones-pdfa.pdf",
     }.items():
@@ -187,7 +187,7 @@ def test_visit_pack_register_and_package(live_url, page, session, tmp_path, widt
     page.fill("#photo-place", "厂房门口")
     page.click("#photo-form button[type=submit]")
     expect(page.locator("#photos")).to_contain_text("厂房门口")
-    page.set_input_files("#commitment-file", str(PDFS / "minimal-document.pdf"))
+    page.set_input_files("#commitment-file", str(PDFS / "annotated_pdf.pdf"))
     page.click("#commitment-form button[type=submit]")
     expect(page.locator("#commitment-state")).to_contain_text("已上传签署的还款承诺书")
     _fits(page)
