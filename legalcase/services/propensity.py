@@ -61,6 +61,15 @@ SEED = 20261125  # random_state: the same history always gives the same model
 # ---- the history, in sets ------------------------------------------------------------
 
 
+def _in_order(rows: list[tuple]) -> list[tuple]:
+    """Rows by date, ties in one fixed order whatever the database returned, so the score is
+    reproducible; a missing value (an entry without a reason, a receivable without an issue
+    date) sorts after any value in its place instead of failing the comparison."""
+    return sorted(
+        rows, key=lambda row: tuple((v is None, "" if v is None else str(v)) for v in row)
+    )
+
+
 def histories(session: Session, case_ids: Sequence[int] | None = None) -> dict[int, History]:
     """Each case's history (every case when ``case_ids`` is None), five queries a chunk."""
     out: dict[int, History] = {}
@@ -113,12 +122,12 @@ def histories(session: Session, case_ids: Sequence[int] | None = None) -> dict[i
             )
         for cid in set(rec) | set(pay) | (set(chunk) if chunk is not None else set()):
             out[cid] = History(
-                sorted(rec[cid]),
-                sorted(pay[cid]),
-                sorted(prom[cid]),
-                sorted(con[cid]),
+                _in_order(rec[cid]),
+                _in_order(pay[cid]),
+                _in_order(prom[cid]),
+                _in_order(con[cid]),
                 court.get(cid),
-                sorted(disputes[cid], key=lambda d: d[0]),
+                _in_order(disputes[cid]),
             )
     return out
 

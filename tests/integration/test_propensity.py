@@ -322,3 +322,29 @@ def test_two_trainings_at_once_get_two_versions(app, session, monkeypatch):
     fresh = app.extensions["legalcase_db"]["sessions"]()
     assert sorted(fresh.scalars(select(PropensityModel.version))) == [1, 2]
     fresh.close()
+
+
+def test_a_day_with_two_calls_one_without_a_reason_is_scored(session):
+    """Two calls on one day with the same outcome, one giving a reason for not paying and
+    one not: the history still reads (the demo's 工作台 failed on exactly this)."""
+    from datetime import UTC, datetime
+
+    from legalcase.services import ledger
+
+    admin = F.user(session, "admin")
+    case = F.case(session, admin, title="同日两次电话")
+    due = TODAY - timedelta(days=60)
+    F.receivable(session, admin, case, "TWO-CALLS", "5000", due - timedelta(days=30), due)
+    at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    for reason in ("cash_flow", None):
+        ledger.record_contact(
+            session,
+            admin,
+            case,
+            {"contacted_at": at, "channel": "call", "summary": "催款", "outcome": "reached"}
+            | ({"non_payment_reason": reason} if reason else {}),
+        )
+    session.commit()
+    (h,) = propensity.histories(session, [case.id]).values()
+    assert [c[2] for c in h.contacts] == ["cash_flow", None]
+    assert propensity.histories(session, [case.id])[case.id] == h  # the same order again
