@@ -326,3 +326,16 @@ def test_a_finished_job_without_its_own_summary_says_what_it_did_in_words(app, s
     assert "已完成" in html
     assert "涉及案件：2" in html and "期限有变化的案件：" in html
     assert "changed" not in html and "cases：" not in html
+
+
+def test_a_batch_that_finds_no_case_says_so(app, session):
+    """A tier with no open case: the job page says there was nothing to send, and why."""
+    from tests.web.test_pages import login
+
+    admin = F.user(session, "admin")
+    _overdue_cases(session, admin, 1, days=40)  # 31-60 days, not 1-30
+    client = app.test_client()
+    login(client, admin)
+    r = client.post("/documents/batch", data={"tier": "1-30", "doc_type": "reminder_30"})
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已生成 0 封" in html and "所选范围内没有需要发函的未结案件" in html
