@@ -34,7 +34,8 @@ from tests import factories as F
 from tests.conftest import _free_port
 
 LETTERS = 120
-REDIS_DB = 11
+# its own Redis database (scripts/test runs the SQLite and PostgreSQL passes side by side)
+REDIS_DB = int(os.environ.get("LEGALCASE_TEST_REDIS_DB", "11"))
 WAIT = 240
 
 
