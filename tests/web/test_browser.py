@@ -239,6 +239,7 @@ def test_dashboard_in_the_browser(live_url, page, session):
     page.click("nav >> text=报表")
     expect(page.locator("#overdue-ratio")).to_have_text("100.0%")
     expect(page.locator("#per-owner")).to_contain_text("经理")
+    page.wait_for_load_state("load")  # the charts' script is at the end of the page
     assert page.evaluate("typeof Chart") == "function"  # served by the app, no CDN
     assert page.evaluate("Chart.getChart('aging-chart').data.datasets[0].data[2]") == 5000
 
