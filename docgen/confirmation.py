@@ -13,11 +13,14 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from .evidence_pages import Styles
 
+HEADINGS = ("债务人的答复", "提交记录")
+
 
 def statement_pdf(data: dict) -> bytes:
     """``data``: title, intro, headers (table head), rows (lists of text), total_line,
     answer (list of (label, text)), record (list of (label, text))."""
-    texts = [data["title"], data["intro"], data["total_line"], *data["headers"]]
+    # every text drawn, the fixed headings too: the font is cut to these characters
+    texts = [data["title"], data["intro"], data["total_line"], *data["headers"], *HEADINGS, "："]
     texts += [c for row in data["rows"] for c in row]
     texts += [t for pair in data["answer"] + data["record"] for t in pair]
     st = Styles(*texts)
@@ -45,10 +48,10 @@ def statement_pdf(data: dict) -> bytes:
         table,
         Spacer(1, 6),
         Paragraph(escape(data["total_line"]), st.body),
-        Paragraph("债务人的答复", st.head),
+        Paragraph(HEADINGS[0], st.head),
     ]
     story += [Paragraph(f"{escape(k)}：{escape(v)}", st.body) for k, v in data["answer"]]
-    story.append(Paragraph("提交记录", st.head))
+    story.append(Paragraph(HEADINGS[1], st.head))
     story += [Paragraph(f"{escape(k)}：{escape(v)}", st.small) for k, v in data["record"]]
     doc.build(story)
     return buf.getvalue()
