@@ -143,7 +143,7 @@ def build_pack(session: Session, case: Case, visit: Visit | None, as_of: date) -
     pack.lines = [
         [
             line.what,
-            f"{line.start}至{line.end}" if line.days else "",
+            f"{line.start}\n至{line.end}" if line.days else "",  # a date never breaks
             _m(line.base, cur) if line.days else "",
             line.rate or "",
             _m(line.amount, cur) if line.amount else "",
@@ -248,7 +248,7 @@ def pack_pdf(pack: Pack) -> bytes:
             "三、计算明细",
             header=["项目", "期间", "基数", "利率", "金额"],
             rows=pack.lines,
-            widths=[0.34, 0.22, 0.15, 0.15, 0.14],
+            widths=[0.24, 0.18, 0.17, 0.24, 0.17],
         ),
         Section(
             f"四、还款承诺（违约 {pack.broken} 次）",
